@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvxlan: receive. Called by UDP for every datagram on a kvxlan socket,
+ * under RCU, with the UDP checksum already verified. Everything in the
+ * packet is hostile: each field is bounds-checked before it is read, and
+ * every packet that is not delivered is counted under its reason.
+ */
+#include <linux/etherdevice.h>
+#include <net/inet_ecn.h>
+#include <net/ip_tunnels.h>
+#include <net/udp.h>
+#include <net/vxlan.h>
+
+#include "kvx.h"
+
+static int kvx_rcv_drop_net(struct kvx_net *kn, struct sk_buff *skb,
+			    enum kvx_net_cnt why)
+{
+	kvx_cnt_inc(kn->cnt, why);
+	kfree_skb(skb);
+	return 0;
+}
+
+static int kvx_rcv_drop_dev(struct kvx_dev *kvx, struct sk_buff *skb,
+			    enum kvx_dev_cnt why)
+{
+	kvx_cnt_inc(kvx->cnt, why);
+	kfree_skb(skb);
+	return 0;
+}
+
+int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct kvx_sock *vs = rcu_dereference_sk_user_data(sk);
+	const struct vxlanhdr *vxh;
+	unsigned int outer_nh;
+	const struct iphdr *oiph;
+	struct kvx_dev *kvx;
+	struct kvx_net *kn;
+	u32 vni;
+
+	if (unlikely(!vs)) {
+		/* The socket is being closed. */
+		kfree_skb(skb);
+		return 0;
+	}
+	kn = vs->kn;
+
+	/* skb->data is at the UDP header. */
+	if (!pskb_may_pull(skb, KVX_VXLAN_HLEN))
+		return kvx_rcv_drop_net(kn, skb, KVX_NET_DROP_SHORT_HEADER);
+
+	vxh = (const struct vxlanhdr *)(udp_hdr(skb) + 1);
+	if (!(vxh->vx_flags & VXLAN_HF_VNI))
+		return kvx_rcv_drop_net(kn, skb, KVX_NET_DROP_NO_VNI_FLAG);
+	if ((vxh->vx_flags & ~VXLAN_HF_VNI) || (vxh->vx_vni & ~VXLAN_VNI_MASK))
+		return kvx_rcv_drop_net(kn, skb, KVX_NET_DROP_RESERVED_BITS);
+
+	vni = be32_to_cpu(vxh->vx_vni) >> 8;
+	kvx = kvx_sock_lookup_vni(vs, vni);
+	if (!kvx)
+		return kvx_rcv_drop_net(kn, skb, KVX_NET_DROP_UNKNOWN_VNI);
+
+	/*
+	 * Pulls UDP + VXLAN, makes sure a whole inner Ethernet header is
+	 * there, scrubs the skb (dst, mark across namespaces, ...). The outer
+	 * IP header stays where skb_network_header() points.
+	 */
+	if (iptunnel_pull_header(skb, KVX_VXLAN_HLEN, htons(ETH_P_TEB),
+				 !net_eq(sock_net(sk), dev_net(kvx->dev))))
+		return kvx_rcv_drop_dev(kvx, skb, KVX_RX_DROP_SHORT_INNER);
+
+	skb_reset_mac_header(skb);
+	skb->protocol = eth_type_trans(skb, kvx->dev);
+	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
+
+	/*
+	 * Remember the outer header by offset: the pulls below may move the
+	 * data, and a cached pointer would then point into freed memory.
+	 */
+	outer_nh = skb_network_header(skb) - skb->head;
+	skb_reset_network_header(skb);
+	if (!pskb_inet_may_pull(skb))
+		return kvx_rcv_drop_dev(kvx, skb, KVX_RX_DROP_SHORT_INNER);
+
+	oiph = (const struct iphdr *)(skb->head + outer_nh);
+	if (unlikely(IP_ECN_decapsulate(oiph, skb) > 1))
+		return kvx_rcv_drop_dev(kvx, skb, KVX_RX_DROP_ECN);
+
+	dev_sw_netstats_rx_add(kvx->dev, skb->len);
+	gro_cells_receive(&kvx->gro_cells, skb);
+	return 0;
+}
