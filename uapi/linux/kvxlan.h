@@ -57,6 +57,101 @@
  *
  * IFLA_KVXLAN_MAX_LEARNED: NLA_U32, default 0 (no limit). The largest
  *     number of learned FDB entries; static entries are not counted.
+ *
+ * Generic netlink family "kvxlan", version 1
+ * -------------------------------------------
+ *
+ * Everything the forwarding table and flooding need. Every command takes
+ * KVXLAN_A_IFINDEX, the kvxlan device it acts on (in the sender's network
+ * namespace). Commands that change state, and joining the "events"
+ * multicast group, need CAP_NET_ADMIN in the device's network namespace.
+ * Policies are strict: unknown attributes, wrong types and wrong lengths
+ * are rejected with EINVAL and an extack message. Addresses are binary,
+ * 4 bytes (IPv4) or 16 bytes (IPv6).
+ *
+ * KVXLAN_CMD_DEV_GET (do, dump)
+ *     In: IFINDEX (do). Out, per device: IFINDEX, VNI, PORT, LEARNING,
+ *     AGEING, MAX_LEARNED, FDB_STATIC, FDB_LEARNED (entry counts) and
+ *     STATS (nest of KVXLAN_STATS_A_*: drop reasons and learning counters).
+ *
+ * KVXLAN_CMD_FDB_ADD, KVXLAN_CMD_FDB_REPLACE (do)
+ *     In: IFINDEX, FDB { MAC, ADDR, [PORT], [VNI] }. Adds a static entry
+ *     MAC -> remote VTEP ADDR (with PORT and VNI overriding the device's).
+ *     ADD fails with EEXIST if MAC has an entry; REPLACE creates or
+ *     overwrites (a learned entry becomes static).
+ *
+ * KVXLAN_CMD_FDB_DEL (do)
+ *     In: IFINDEX, FDB { MAC }. ENOENT if there is no entry.
+ *
+ * KVXLAN_CMD_FDB_GET (do, dump)
+ *     In: IFINDEX, FDB { MAC } (do); IFINDEX and optionally FDB { [ADDR],
+ *     [KIND], [VNI] } as filters (dump). Out, per entry: IFINDEX, FDB {
+ *     MAC, ADDR, [PORT], [VNI], KIND, CREATED, UPDATED, USED, HITS, MOVES }.
+ *     A dump that raced with a change is flagged NLM_F_DUMP_INTR.
+ *
+ * KVXLAN_CMD_FDB_FLUSH (do)
+ *     In: IFINDEX, optionally FDB { [ADDR], [KIND], [VNI] }: deletes every
+ *     entry that matches all filters given (all entries without any).
+ *
+ * KVXLAN_CMD_FLOOD_ADD, KVXLAN_CMD_FLOOD_DEL (do)
+ *     In: IFINDEX, REMOTE { ADDR, [PORT], [VNI] }. The flood list is the set
+ *     of remotes that get a copy of every broadcast, unknown-unicast and
+ *     multicast frame. ADD fails with EEXIST for an address already there,
+ *     DEL with ENOENT for one that is not. The link attribute
+ *     IFLA_KVXLAN_REMOTE is the first entry of this list.
+ *
+ * KVXLAN_CMD_FLOOD_GET (do)
+ *     In: IFINDEX. Out: IFINDEX and one REMOTE { ADDR, [PORT], [VNI] } per
+ *     flood entry, in order.
+ *
+ * KVXLAN_CMD_FLOOD_REPLACE (do)
+ *     In: IFINDEX and zero or more REMOTE { ADDR, [PORT], [VNI] }: replaces
+ *     the whole list in one step (transmitters see the old or the new list,
+ *     never a mix). At most KVXLAN_FLOOD_MAX entries.
+ *
+ * KVXLAN_CMD_REMOTE_GET (dump)
+ *     In: IFINDEX. Out, per remote VTEP known to the device (named by an
+ *     FDB entry or the flood list): IFINDEX, REMOTE { ADDR, TX_PACKETS,
+ *     TX_BYTES, RX_PACKETS, RX_BYTES, FLOOD_COPIES, FDB_REFS }.
+ *
+ * KVXLAN_CMD_FDB_NTF (notification, multicast group "events")
+ *     IFINDEX, EVENT (enum kvxlan_event) and FDB { MAC, ADDR, [PORT],
+ *     [VNI], KIND }: an entry was added, replaced or deleted by an
+ *     administrator, learned, moved to another remote, or aged out.
+ *
+ * Attributes (enum kvxlan_a, top level)
+ *     IFINDEX: u32. VNI: u32. PORT: u16, host order. LEARNING: u8.
+ *     AGEING, MAX_LEARNED: u32 seconds / entries. FDB_STATIC, FDB_LEARNED:
+ *     u32. FDB: nest, enum kvxlan_fdb_a. REMOTE: nest, enum kvxlan_remote_a,
+ *     may repeat. STATS: nest, enum kvxlan_stats_a. EVENT: u8.
+ *
+ * FDB entry (enum kvxlan_fdb_a)
+ *     MAC: binary, 6 bytes; unicast and non-zero for ADD/REPLACE.
+ *     ADDR: binary, 4 or 16 bytes, unicast: the remote VTEP.
+ *     PORT: u16, host order, 1..65535; absent: the device's port.
+ *     VNI: u32, 0..16777215; absent: the device's VNI.
+ *     KIND: u8, enum kvxlan_fdb_kind.
+ *     CREATED, UPDATED, USED: u64, milliseconds since the entry was
+ *         created, last confirmed (learned entries age from this), last
+ *         used to send.
+ *     HITS: u64, frames sent through the entry. MOVES: u64, times a
+ *         learned entry moved to another remote.
+ *
+ * Remote VTEP (enum kvxlan_remote_a)
+ *     ADDR, PORT, VNI: as in an FDB entry. TX_PACKETS, TX_BYTES,
+ *     RX_PACKETS, RX_BYTES: u64, encapsulated frames sent to / received
+ *     from that address (inner frame sizes). FLOOD_COPIES: u64, frames of
+ *     TX_PACKETS that were flood copies. FDB_REFS: u32, FDB entries that
+ *     point at the remote.
+ *
+ * Counters (enum kvxlan_stats_a), all u64
+ *     RX_DROP_* and TX_DROP_*: the device's drops by reason, the same as
+ *     "ethtool -S". LEARNED: entries learned. MOVED: moves. AGED: entries
+ *     aged out. LEARN_LIMIT: sources not learned because MAX_LEARNED was
+ *     reached. LEARN_DAMPENED: sources not relearned because the MAC moved
+ *     too often (more than KVXLAN_DAMPEN_MOVES moves within
+ *     KVXLAN_DAMPEN_WINDOW seconds; relearning resumes
+ *     KVXLAN_DAMPEN_HOLD seconds later).
  */
 #ifndef _UAPI_LINUX_KVXLAN_H
 #define _UAPI_LINUX_KVXLAN_H
@@ -101,5 +196,128 @@ enum kvxlan_df {
 	__KVXLAN_DF_MAX
 };
 #define KVXLAN_DF_MAX (__KVXLAN_DF_MAX - 1)
+
+/* Generic netlink family */
+#define KVXLAN_GENL_NAME	"kvxlan"
+#define KVXLAN_GENL_VERSION	1
+#define KVXLAN_MCGRP_EVENTS	"events"
+
+#define KVXLAN_FLOOD_MAX	4096
+#define KVXLAN_DAMPEN_MOVES	5
+#define KVXLAN_DAMPEN_WINDOW	10
+#define KVXLAN_DAMPEN_HOLD	30
+
+enum kvxlan_cmd {
+	KVXLAN_CMD_UNSPEC,
+	KVXLAN_CMD_DEV_GET,
+	KVXLAN_CMD_FDB_ADD,
+	KVXLAN_CMD_FDB_REPLACE,
+	KVXLAN_CMD_FDB_DEL,
+	KVXLAN_CMD_FDB_GET,
+	KVXLAN_CMD_FDB_FLUSH,
+	KVXLAN_CMD_FLOOD_ADD,
+	KVXLAN_CMD_FLOOD_DEL,
+	KVXLAN_CMD_FLOOD_GET,
+	KVXLAN_CMD_FLOOD_REPLACE,
+	KVXLAN_CMD_REMOTE_GET,
+	KVXLAN_CMD_FDB_NTF,
+	__KVXLAN_CMD_MAX
+};
+#define KVXLAN_CMD_MAX (__KVXLAN_CMD_MAX - 1)
+
+enum kvxlan_a {
+	KVXLAN_A_UNSPEC,
+	KVXLAN_A_PAD,
+	KVXLAN_A_IFINDEX,
+	KVXLAN_A_VNI,
+	KVXLAN_A_PORT,
+	KVXLAN_A_LEARNING,
+	KVXLAN_A_AGEING,
+	KVXLAN_A_MAX_LEARNED,
+	KVXLAN_A_FDB_STATIC,
+	KVXLAN_A_FDB_LEARNED,
+	KVXLAN_A_FDB,
+	KVXLAN_A_REMOTE,
+	KVXLAN_A_STATS,
+	KVXLAN_A_EVENT,
+	__KVXLAN_A_MAX
+};
+#define KVXLAN_A_MAX (__KVXLAN_A_MAX - 1)
+
+enum kvxlan_fdb_a {
+	KVXLAN_FDB_A_UNSPEC,
+	KVXLAN_FDB_A_PAD,
+	KVXLAN_FDB_A_MAC,
+	KVXLAN_FDB_A_ADDR,
+	KVXLAN_FDB_A_PORT,
+	KVXLAN_FDB_A_VNI,
+	KVXLAN_FDB_A_KIND,
+	KVXLAN_FDB_A_CREATED,
+	KVXLAN_FDB_A_UPDATED,
+	KVXLAN_FDB_A_USED,
+	KVXLAN_FDB_A_HITS,
+	KVXLAN_FDB_A_MOVES,
+	__KVXLAN_FDB_A_MAX
+};
+#define KVXLAN_FDB_A_MAX (__KVXLAN_FDB_A_MAX - 1)
+
+enum kvxlan_fdb_kind {
+	KVXLAN_FDB_KIND_UNSPEC,
+	KVXLAN_FDB_KIND_STATIC,
+	KVXLAN_FDB_KIND_LEARNED,
+	__KVXLAN_FDB_KIND_MAX
+};
+#define KVXLAN_FDB_KIND_MAX (__KVXLAN_FDB_KIND_MAX - 1)
+
+enum kvxlan_remote_a {
+	KVXLAN_REMOTE_A_UNSPEC,
+	KVXLAN_REMOTE_A_PAD,
+	KVXLAN_REMOTE_A_ADDR,
+	KVXLAN_REMOTE_A_PORT,
+	KVXLAN_REMOTE_A_VNI,
+	KVXLAN_REMOTE_A_TX_PACKETS,
+	KVXLAN_REMOTE_A_TX_BYTES,
+	KVXLAN_REMOTE_A_RX_PACKETS,
+	KVXLAN_REMOTE_A_RX_BYTES,
+	KVXLAN_REMOTE_A_FLOOD_COPIES,
+	KVXLAN_REMOTE_A_FDB_REFS,
+	__KVXLAN_REMOTE_A_MAX
+};
+#define KVXLAN_REMOTE_A_MAX (__KVXLAN_REMOTE_A_MAX - 1)
+
+enum kvxlan_stats_a {
+	KVXLAN_STATS_A_UNSPEC,
+	KVXLAN_STATS_A_PAD,
+	KVXLAN_STATS_A_RX_DROP_SHORT_INNER,
+	KVXLAN_STATS_A_RX_DROP_ECN,
+	KVXLAN_STATS_A_RX_DROP_BAD_SRC_MAC,
+	KVXLAN_STATS_A_RX_DROP_OWN_MAC,
+	KVXLAN_STATS_A_TX_DROP_SHORT,
+	KVXLAN_STATS_A_TX_DROP_NO_REMOTE,
+	KVXLAN_STATS_A_TX_DROP_NO_ROUTE,
+	KVXLAN_STATS_A_TX_DROP_LOOP,
+	KVXLAN_STATS_A_TX_DROP_NOMEM,
+	KVXLAN_STATS_A_TX_DROP_DOWN,
+	KVXLAN_STATS_A_LEARNED,
+	KVXLAN_STATS_A_MOVED,
+	KVXLAN_STATS_A_AGED,
+	KVXLAN_STATS_A_LEARN_LIMIT,
+	KVXLAN_STATS_A_LEARN_DAMPENED,
+	__KVXLAN_STATS_A_MAX
+};
+#define KVXLAN_STATS_A_MAX (__KVXLAN_STATS_A_MAX - 1)
+
+/* KVXLAN_A_EVENT */
+enum kvxlan_event {
+	KVXLAN_EVENT_UNSPEC,
+	KVXLAN_EVENT_ADDED,	/* static entry added by an administrator */
+	KVXLAN_EVENT_REPLACED,	/* entry overwritten by an administrator */
+	KVXLAN_EVENT_DELETED,	/* deleted by an administrator or a flush */
+	KVXLAN_EVENT_LEARNED,	/* new learned entry */
+	KVXLAN_EVENT_MOVED,	/* learned entry now points at another remote */
+	KVXLAN_EVENT_AGED,	/* learned entry aged out */
+	__KVXLAN_EVENT_MAX
+};
+#define KVXLAN_EVENT_MAX (__KVXLAN_EVENT_MAX - 1)
 
 #endif /* _UAPI_LINUX_KVXLAN_H */
