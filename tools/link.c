@@ -1,0 +1,907 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvxlan - "kvxlan link": create, change, delete and show kvxlan devices
+ * over rtnetlink (RTM_NEWLINK / RTM_DELLINK / RTM_GETLINK, link kind
+ * "kvxlan", IFLA_KVXLAN_* nested in IFLA_LINKINFO / IFLA_INFO_DATA).
+ *
+ * Values are only checked here as far as they must be to be encoded (a
+ * number that fits the attribute, a literal address, a known keyword); the
+ * kernel judges the rest and its extack message is printed.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <linux/kvxlan.h>
+
+#include "kvxlan.h"
+#include "json.h"
+#include "nl.h"
+#include "utils.h"
+
+/*
+ * Keywords of "add" and "set". Those that map to an attribute use its
+ * IFLA_KVXLAN_* number; the others follow. One bit each in link_req.seen.
+ */
+enum {
+	LINK_KW_MTU = IFLA_KVXLAN_MAX + 1,
+	LINK_KW_STATE,		/* "up" or "down" */
+	__LINK_KW_MAX
+};
+
+_Static_assert(__LINK_KW_MAX <= 32, "link_req.seen is too small");
+
+#define LINK_KW_ATTRS	((1u << (IFLA_KVXLAN_MAX + 1)) - 2)
+
+/* A parsed "link add" or "link set" command line. */
+struct link_req {
+	const char *name;
+	uint32_t seen;			/* BIT(keyword) */
+	uint32_t vni;
+	struct kvx_addr local;
+	struct kvx_addr remote;		/* family 0: "remote none" */
+	uint32_t link;			/* 0: "dev none" */
+	uint16_t port;
+	struct kvxlan_port_range range;
+	uint8_t ttl;
+	uint8_t tos;
+	uint8_t df;
+	bool learning;
+	uint32_t ageing;
+	uint32_t max_learned;
+	uint32_t mtu;
+	bool up;
+};
+
+/* One RTM_NEWLINK message taken apart; pointers into the receive buffer. */
+struct link_msg {
+	const struct ifinfomsg *ifm;
+	const struct nlattr *tb[IFLA_MAX + 1];
+	const struct nlattr *info[IFLA_INFO_MAX + 1];
+	const struct nlattr *data[IFLA_KVXLAN_MAX + 1];
+	bool kvxlan;
+};
+
+/* State of "link show". */
+struct link_show {
+	const char *name;	/* show NAME: the device asked for */
+	bool found;		/* ... it was a kvxlan device */
+	bool array;		/* the JSON array is open */
+};
+
+static const char * const link_df_names[] = {
+	[KVXLAN_DF_UNSET] = "unset",
+	[KVXLAN_DF_SET] = "set",
+	[KVXLAN_DF_INHERIT] = "inherit",
+};
+
+static const char * const link_operstates[] = {
+	[IF_OPER_UNKNOWN] = "UNKNOWN",
+	[IF_OPER_NOTPRESENT] = "NOTPRESENT",
+	[IF_OPER_DOWN] = "DOWN",
+	[IF_OPER_LOWERLAYERDOWN] = "LOWERLAYERDOWN",
+	[IF_OPER_TESTING] = "TESTING",
+	[IF_OPER_DORMANT] = "DORMANT",
+	[IF_OPER_UP] = "UP",
+};
+
+void link_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: kvxlan link add NAME vni VNI [ OPTIONS ] [ up ]\n"
+		"       kvxlan link set NAME [ vni VNI ] [ OPTIONS ] [ up | down ]\n"
+		"       kvxlan link del [ dev ] NAME\n"
+		"       kvxlan link show [ [ dev ] NAME ]\n"
+		"       kvxlan link help\n"
+		"where  OPTIONS := [ local ADDR ] [ remote { ADDR | none } ]\n"
+		"                  [ dev { IFNAME | none } ] [ port PORT ]\n"
+		"                  [ srcport LOW HIGH ] [ ttl { TTL | auto } ]\n"
+		"                  [ tos { TOS | inherit } ]\n"
+		"                  [ df { unset | set | inherit } ]\n"
+		"                  [ learning { on | off } ] [ ageing SECONDS ]\n"
+		"                  [ max-learned N ] [ mtu MTU ]\n");
+}
+
+static int __printf(1, 2)
+link_try_help(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return kvx_err("%s. Try \"kvxlan link help\"", msg);
+}
+
+static int link_bad_value(const char *kw, const char *arg, const char *expect)
+{
+	return kvx_err("Invalid %s \"%s\": expected %s", kw, arg, expect);
+}
+
+/* The next argument of keyword kw, or NULL when it is missing. */
+static const char *link_next(int argc, char **argv, int *i, const char *kw)
+{
+	if (*i + 1 >= argc) {
+		link_try_help("Missing argument for \"%s\"", kw);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static int link_parse_dev(const char *arg, uint32_t *ifindex)
+{
+	if (!strcmp(arg, "none")) {
+		*ifindex = 0;
+		return 0;
+	}
+	*ifindex = if_nametoindex(arg);
+	if (!*ifindex)
+		return kvx_err("Cannot find device \"%s\"", arg);
+	return 0;
+}
+
+/* The keyword at argv[*i] and its arguments; returns an exit status. */
+static int link_parse_kw(int argc, char **argv, int *i, struct link_req *req)
+{
+	const char *kw = argv[*i];
+	const char *arg = NULL, *arg2;
+	unsigned long long v;
+	int bit;
+
+	if (!strcmp(kw, "up") || !strcmp(kw, "down")) {
+		bit = LINK_KW_STATE;
+		req->up = !strcmp(kw, "up");
+		goto once;
+	}
+
+	if (!strcmp(kw, "vni") || !strcmp(kw, "local") ||
+	    !strcmp(kw, "remote") || !strcmp(kw, "dev") ||
+	    !strcmp(kw, "port") || !strcmp(kw, "srcport") ||
+	    !strcmp(kw, "ttl") || !strcmp(kw, "tos") || !strcmp(kw, "df") ||
+	    !strcmp(kw, "learning") || !strcmp(kw, "ageing") ||
+	    !strcmp(kw, "max-learned") || !strcmp(kw, "mtu")) {
+		arg = link_next(argc, argv, i, kw);
+		if (!arg)
+			return KVX_EXIT_USAGE;
+	} else {
+		return link_try_help("Unknown keyword \"%s\"", kw);
+	}
+
+	if (!strcmp(kw, "vni")) {
+		bit = IFLA_KVXLAN_VNI;
+		if (parse_u32(arg, &req->vni))
+			return link_bad_value(kw, arg, "a decimal number");
+	} else if (!strcmp(kw, "local")) {
+		bit = IFLA_KVXLAN_LOCAL;
+		if (parse_addr(arg, &req->local))
+			return link_bad_value(kw, arg,
+					      "an IPv4 or IPv6 address");
+	} else if (!strcmp(kw, "remote")) {
+		bit = IFLA_KVXLAN_REMOTE;
+		if (!strcmp(arg, "none"))
+			memset(&req->remote, 0, sizeof(req->remote));
+		else if (parse_addr(arg, &req->remote))
+			return link_bad_value(kw, arg,
+					      "an IPv4 or IPv6 address or \"none\"");
+	} else if (!strcmp(kw, "dev")) {
+		bit = IFLA_KVXLAN_LINK;
+		if (link_parse_dev(arg, &req->link))
+			return KVX_EXIT_USAGE;
+	} else if (!strcmp(kw, "port")) {
+		bit = IFLA_KVXLAN_PORT;
+		if (parse_u16(arg, &req->port))
+			return link_bad_value(kw, arg, "0..65535");
+	} else if (!strcmp(kw, "srcport")) {
+		bit = IFLA_KVXLAN_PORT_RANGE;
+		if (parse_u16(arg, &req->range.low))
+			return link_bad_value("srcport low", arg, "0..65535");
+		arg2 = link_next(argc, argv, i, kw);
+		if (!arg2)
+			return KVX_EXIT_USAGE;
+		if (parse_u16(arg2, &req->range.high))
+			return link_bad_value("srcport high", arg2, "0..65535");
+	} else if (!strcmp(kw, "ttl")) {
+		bit = IFLA_KVXLAN_TTL;
+		if (!strcmp(arg, "auto"))
+			req->ttl = 0;
+		else if (parse_u8(arg, &req->ttl))
+			return link_bad_value(kw, arg, "0..255 or \"auto\"");
+	} else if (!strcmp(kw, "tos")) {
+		bit = IFLA_KVXLAN_TOS;
+		if (!strcmp(arg, "inherit"))
+			req->tos = KVXLAN_TOS_INHERIT;
+		else if (parse_uint(arg, 0, UINT8_MAX, &v))
+			return link_bad_value(kw, arg,
+					      "0..255 (or 0x00..0xff) or \"inherit\"");
+		else
+			req->tos = v;
+	} else if (!strcmp(kw, "df")) {
+		bit = IFLA_KVXLAN_DF;
+		if (!strcmp(arg, "unset"))
+			req->df = KVXLAN_DF_UNSET;
+		else if (!strcmp(arg, "set"))
+			req->df = KVXLAN_DF_SET;
+		else if (!strcmp(arg, "inherit"))
+			req->df = KVXLAN_DF_INHERIT;
+		else
+			return link_bad_value(kw, arg,
+					      "\"unset\", \"set\" or \"inherit\"");
+	} else if (!strcmp(kw, "learning")) {
+		bit = IFLA_KVXLAN_LEARNING;
+		if (parse_on_off(arg, &req->learning))
+			return link_bad_value(kw, arg, "\"on\" or \"off\"");
+	} else if (!strcmp(kw, "ageing")) {
+		bit = IFLA_KVXLAN_AGEING;
+		if (parse_u32(arg, &req->ageing))
+			return link_bad_value(kw, arg, "a number of seconds");
+	} else if (!strcmp(kw, "max-learned")) {
+		bit = IFLA_KVXLAN_MAX_LEARNED;
+		if (parse_u32(arg, &req->max_learned))
+			return link_bad_value(kw, arg, "a decimal number");
+	} else {
+		bit = LINK_KW_MTU;
+		if (parse_u32(arg, &req->mtu))
+			return link_bad_value(kw, arg, "a decimal number");
+	}
+
+once:
+	if (req->seen & (1u << bit))
+		return kvx_err("\"%s\" is given twice", kw);
+	req->seen |= 1u << bit;
+	return KVX_EXIT_OK;
+}
+
+/*
+ * NAME and the keywords of "add" / "set" (cmd); returns an exit status, or
+ * -1 when help was printed.
+ */
+static int link_parse(const char *cmd, int argc, char **argv,
+		      struct link_req *req)
+{
+	int i, ret;
+
+	memset(req, 0, sizeof(*req));
+
+	if (argc < 1)
+		return link_try_help("Missing device NAME");
+	req->name = argv[0];
+	if (!strcmp(req->name, "help")) {
+		link_usage(stdout);
+		return -1;
+	}
+	if (!strcmp(req->name, "dev"))
+		return kvx_err("The device NAME comes first (\"kvxlan link %s NAME ...\"); \"dev\" names the underlay device",
+			       cmd);
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "help")) {
+			link_usage(stdout);
+			return -1;
+		}
+		ret = link_parse_kw(argc, argv, &i, req);
+		if (ret)
+			return ret;
+	}
+	return KVX_EXIT_OK;
+}
+
+static struct ifinfomsg *link_put_ifinfomsg(struct nlmsghdr *nlh,
+					    unsigned int ifindex)
+{
+	struct ifinfomsg *ifm;
+
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	return ifm;
+}
+
+static bool link_has(const struct link_req *req, int bit)
+{
+	return req->seen & (1u << bit);
+}
+
+/* IFLA_LINKINFO { IFLA_INFO_KIND, IFLA_INFO_DATA { IFLA_KVXLAN_* } } */
+static void link_put_info(struct nlmsghdr *nlh, const struct link_req *req,
+			  bool create)
+{
+	struct nlattr *linkinfo, *data;
+
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, KVXLAN_KIND);
+
+	if (!(req->seen & LINK_KW_ATTRS))
+		goto out;
+
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	if (link_has(req, IFLA_KVXLAN_VNI))
+		mnl_attr_put_u32(nlh, IFLA_KVXLAN_VNI, req->vni);
+	if (link_has(req, IFLA_KVXLAN_LOCAL))
+		mnl_attr_put(nlh, IFLA_KVXLAN_LOCAL, addr_len(&req->local),
+			     &req->local.v6);
+	if (link_has(req, IFLA_KVXLAN_REMOTE)) {
+		/* "remote none": an empty attribute removes the remote. */
+		if (req->remote.family)
+			mnl_attr_put(nlh, IFLA_KVXLAN_REMOTE,
+				     addr_len(&req->remote), &req->remote.v6);
+		else if (!create)
+			mnl_attr_put(nlh, IFLA_KVXLAN_REMOTE, 0, NULL);
+	}
+	if (link_has(req, IFLA_KVXLAN_LINK))
+		mnl_attr_put_u32(nlh, IFLA_KVXLAN_LINK, req->link);
+	if (link_has(req, IFLA_KVXLAN_PORT))
+		mnl_attr_put_u16(nlh, IFLA_KVXLAN_PORT, req->port);
+	if (link_has(req, IFLA_KVXLAN_PORT_RANGE))
+		mnl_attr_put(nlh, IFLA_KVXLAN_PORT_RANGE, sizeof(req->range),
+			     &req->range);
+	if (link_has(req, IFLA_KVXLAN_TTL))
+		mnl_attr_put_u8(nlh, IFLA_KVXLAN_TTL, req->ttl);
+	if (link_has(req, IFLA_KVXLAN_TOS))
+		mnl_attr_put_u8(nlh, IFLA_KVXLAN_TOS, req->tos);
+	if (link_has(req, IFLA_KVXLAN_DF))
+		mnl_attr_put_u8(nlh, IFLA_KVXLAN_DF, req->df);
+	if (link_has(req, IFLA_KVXLAN_LEARNING))
+		mnl_attr_put_u8(nlh, IFLA_KVXLAN_LEARNING, req->learning);
+	if (link_has(req, IFLA_KVXLAN_AGEING))
+		mnl_attr_put_u32(nlh, IFLA_KVXLAN_AGEING, req->ageing);
+	if (link_has(req, IFLA_KVXLAN_MAX_LEARNED))
+		mnl_attr_put_u32(nlh, IFLA_KVXLAN_MAX_LEARNED,
+				 req->max_learned);
+	mnl_attr_nest_end(nlh, data);
+out:
+	mnl_attr_nest_end(nlh, linkinfo);
+}
+
+/*
+ * Parsing answers. Attributes this tool does not know (a newer kernel's)
+ * and attributes of an unexpected size are skipped.
+ */
+static const enum mnl_attr_data_type link_data_types[IFLA_KVXLAN_MAX + 1] = {
+	[IFLA_KVXLAN_VNI] = MNL_TYPE_U32,
+	[IFLA_KVXLAN_LOCAL] = MNL_TYPE_BINARY,
+	[IFLA_KVXLAN_REMOTE] = MNL_TYPE_BINARY,
+	[IFLA_KVXLAN_LINK] = MNL_TYPE_U32,
+	[IFLA_KVXLAN_PORT] = MNL_TYPE_U16,
+	[IFLA_KVXLAN_PORT_RANGE] = MNL_TYPE_BINARY,
+	[IFLA_KVXLAN_TTL] = MNL_TYPE_U8,
+	[IFLA_KVXLAN_TOS] = MNL_TYPE_U8,
+	[IFLA_KVXLAN_DF] = MNL_TYPE_U8,
+	[IFLA_KVXLAN_LEARNING] = MNL_TYPE_U8,
+	[IFLA_KVXLAN_AGEING] = MNL_TYPE_U32,
+	[IFLA_KVXLAN_MAX_LEARNED] = MNL_TYPE_U32,
+};
+
+static int link_data_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(attr);
+	uint16_t len = mnl_attr_get_payload_len(attr);
+
+	if (type > IFLA_KVXLAN_MAX || type == IFLA_KVXLAN_UNSPEC)
+		return MNL_CB_OK;
+
+	switch (type) {
+	case IFLA_KVXLAN_LOCAL:
+	case IFLA_KVXLAN_REMOTE:
+		/* Empty or all zeroes: no address. */
+		if ((len != 4 && len != 16) ||
+		    mem_is_zero(mnl_attr_get_payload(attr), len))
+			return MNL_CB_OK;
+		break;
+	case IFLA_KVXLAN_PORT_RANGE:
+		if (mnl_attr_validate2(attr, MNL_TYPE_BINARY,
+				       sizeof(struct kvxlan_port_range)) < 0)
+			return MNL_CB_OK;
+		break;
+	default:
+		if (mnl_attr_validate(attr, link_data_types[type]) < 0)
+			return MNL_CB_OK;
+	}
+	tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int link_info_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(attr);
+
+	switch (type) {
+	case IFLA_INFO_KIND:
+		if (mnl_attr_validate(attr, MNL_TYPE_STRING) < 0)
+			return MNL_CB_OK;
+		break;
+	case IFLA_INFO_DATA:
+		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+			return MNL_CB_OK;
+		break;
+	default:
+		return MNL_CB_OK;
+	}
+	tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int link_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(attr);
+
+	switch (type) {
+	case IFLA_IFNAME:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			return MNL_CB_OK;
+		break;
+	case IFLA_MTU:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return MNL_CB_OK;
+		break;
+	case IFLA_OPERSTATE:
+		if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
+			return MNL_CB_OK;
+		break;
+	case IFLA_LINKINFO:
+		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+			return MNL_CB_OK;
+		break;
+	default:
+		return MNL_CB_OK;
+	}
+	tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+/* Is attr the string s (with or without its terminating NUL)? */
+static bool attr_str_eq(const struct nlattr *attr, const char *s)
+{
+	size_t len = mnl_attr_get_payload_len(attr);
+	const char *p = mnl_attr_get_payload(attr);
+
+	if (len && !p[len - 1])
+		len--;
+	return len == strlen(s) && !memcmp(p, s, len);
+}
+
+/* Take an RTM_NEWLINK apart; false if it is not one. */
+static bool link_msg_parse(const struct nlmsghdr *nlh, struct link_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+
+	if (nlh->nlmsg_type != RTM_NEWLINK ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*m->ifm))
+		return false;
+	m->ifm = mnl_nlmsg_get_payload(nlh);
+
+	mnl_attr_parse(nlh, sizeof(*m->ifm), link_attr_cb, m->tb);
+	if (!m->tb[IFLA_LINKINFO])
+		return true;
+	mnl_attr_parse_nested(m->tb[IFLA_LINKINFO], link_info_attr_cb,
+			      m->info);
+	if (!m->info[IFLA_INFO_KIND] ||
+	    !attr_str_eq(m->info[IFLA_INFO_KIND], KVXLAN_KIND))
+		return true;
+	m->kvxlan = true;
+	if (m->info[IFLA_INFO_DATA])
+		mnl_attr_parse_nested(m->info[IFLA_INFO_DATA],
+				      link_data_attr_cb, m->data);
+	return true;
+}
+
+static const char *link_ifname(unsigned int ifindex, char *buf)
+{
+	if (!if_indextoname(ifindex, buf))
+		snprintf(buf, IF_NAMESIZE, "if%u", ifindex);
+	return buf;
+}
+
+static const char *link_df_name(uint8_t df, char *buf, size_t size)
+{
+	if (df < ARRAY_SIZE(link_df_names))
+		return link_df_names[df];
+	snprintf(buf, size, "%u", df);
+	return buf;
+}
+
+static const char *link_operstate(uint8_t state)
+{
+	if (state < ARRAY_SIZE(link_operstates))
+		return link_operstates[state];
+	return "UNKNOWN";
+}
+
+static void link_print_text(const struct link_msg *m, const char *ifname)
+{
+	const struct nlattr * const *d = m->data;
+	char buf[KVX_ADDRSTRLEN];
+	const struct kvxlan_port_range *r;
+	uint8_t u8;
+
+	printf("%s:", ifname);
+	if (d[IFLA_KVXLAN_VNI])
+		printf(" vni %u", mnl_attr_get_u32(d[IFLA_KVXLAN_VNI]));
+	if (d[IFLA_KVXLAN_LOCAL])
+		printf(" local %s",
+		       format_addr(mnl_attr_get_payload(d[IFLA_KVXLAN_LOCAL]),
+				   mnl_attr_get_payload_len(d[IFLA_KVXLAN_LOCAL]),
+				   buf, sizeof(buf)));
+	if (d[IFLA_KVXLAN_REMOTE])
+		printf(" remote %s",
+		       format_addr(mnl_attr_get_payload(d[IFLA_KVXLAN_REMOTE]),
+				   mnl_attr_get_payload_len(d[IFLA_KVXLAN_REMOTE]),
+				   buf, sizeof(buf)));
+	if (d[IFLA_KVXLAN_LINK] && mnl_attr_get_u32(d[IFLA_KVXLAN_LINK]))
+		printf(" dev %s",
+		       link_ifname(mnl_attr_get_u32(d[IFLA_KVXLAN_LINK]), buf));
+	if (d[IFLA_KVXLAN_PORT])
+		printf(" port %u", mnl_attr_get_u16(d[IFLA_KVXLAN_PORT]));
+	if (d[IFLA_KVXLAN_PORT_RANGE]) {
+		r = mnl_attr_get_payload(d[IFLA_KVXLAN_PORT_RANGE]);
+		printf(" srcport %u %u", r->low, r->high);
+	}
+	if (d[IFLA_KVXLAN_TTL]) {
+		u8 = mnl_attr_get_u8(d[IFLA_KVXLAN_TTL]);
+		if (u8)
+			printf(" ttl %u", u8);
+		else
+			printf(" ttl auto");
+	}
+	if (d[IFLA_KVXLAN_TOS]) {
+		u8 = mnl_attr_get_u8(d[IFLA_KVXLAN_TOS]);
+		if (u8 == KVXLAN_TOS_INHERIT)
+			printf(" tos inherit");
+		else
+			printf(" tos %u", u8);
+	}
+	if (d[IFLA_KVXLAN_DF])
+		printf(" df %s",
+		       link_df_name(mnl_attr_get_u8(d[IFLA_KVXLAN_DF]),
+				    buf, sizeof(buf)));
+	if (d[IFLA_KVXLAN_LEARNING])
+		printf(" learning %s",
+		       mnl_attr_get_u8(d[IFLA_KVXLAN_LEARNING]) ? "on" : "off");
+	if (d[IFLA_KVXLAN_AGEING])
+		printf(" ageing %u", mnl_attr_get_u32(d[IFLA_KVXLAN_AGEING]));
+	if (d[IFLA_KVXLAN_MAX_LEARNED])
+		printf(" max-learned %u",
+		       mnl_attr_get_u32(d[IFLA_KVXLAN_MAX_LEARNED]));
+	if (m->tb[IFLA_MTU])
+		printf(" mtu %u", mnl_attr_get_u32(m->tb[IFLA_MTU]));
+	if (m->tb[IFLA_OPERSTATE])
+		printf(" state %s",
+		       link_operstate(mnl_attr_get_u8(m->tb[IFLA_OPERSTATE])));
+	printf("\n");
+}
+
+static void link_print_json(const struct link_msg *m, const char *ifname)
+{
+	const struct nlattr * const *d = m->data;
+	char buf[KVX_ADDRSTRLEN];
+	const struct kvxlan_port_range *r;
+
+	json_open_object(NULL);
+	json_string("ifname", ifname);
+	json_uint("ifindex", m->ifm->ifi_index);
+	if (m->tb[IFLA_MTU])
+		json_uint("mtu", mnl_attr_get_u32(m->tb[IFLA_MTU]));
+	if (m->tb[IFLA_OPERSTATE])
+		json_string("operstate",
+			    link_operstate(mnl_attr_get_u8(m->tb[IFLA_OPERSTATE])));
+	if (d[IFLA_KVXLAN_VNI])
+		json_uint("vni", mnl_attr_get_u32(d[IFLA_KVXLAN_VNI]));
+	if (d[IFLA_KVXLAN_LOCAL])
+		json_string("local",
+			    format_addr(mnl_attr_get_payload(d[IFLA_KVXLAN_LOCAL]),
+					mnl_attr_get_payload_len(d[IFLA_KVXLAN_LOCAL]),
+					buf, sizeof(buf)));
+	if (d[IFLA_KVXLAN_REMOTE])
+		json_string("remote",
+			    format_addr(mnl_attr_get_payload(d[IFLA_KVXLAN_REMOTE]),
+					mnl_attr_get_payload_len(d[IFLA_KVXLAN_REMOTE]),
+					buf, sizeof(buf)));
+	if (d[IFLA_KVXLAN_LINK] && mnl_attr_get_u32(d[IFLA_KVXLAN_LINK]))
+		json_string("link",
+			    link_ifname(mnl_attr_get_u32(d[IFLA_KVXLAN_LINK]),
+					buf));
+	if (d[IFLA_KVXLAN_PORT])
+		json_uint("port", mnl_attr_get_u16(d[IFLA_KVXLAN_PORT]));
+	if (d[IFLA_KVXLAN_PORT_RANGE]) {
+		r = mnl_attr_get_payload(d[IFLA_KVXLAN_PORT_RANGE]);
+		json_open_object("srcport");
+		json_uint("low", r->low);
+		json_uint("high", r->high);
+		json_close_object();
+	}
+	if (d[IFLA_KVXLAN_TTL])
+		json_uint("ttl", mnl_attr_get_u8(d[IFLA_KVXLAN_TTL]));
+	if (d[IFLA_KVXLAN_TOS])
+		json_uint("tos", mnl_attr_get_u8(d[IFLA_KVXLAN_TOS]));
+	if (d[IFLA_KVXLAN_DF])
+		json_string("df",
+			    link_df_name(mnl_attr_get_u8(d[IFLA_KVXLAN_DF]),
+					 buf, sizeof(buf)));
+	if (d[IFLA_KVXLAN_LEARNING])
+		json_bool("learning",
+			  mnl_attr_get_u8(d[IFLA_KVXLAN_LEARNING]));
+	if (d[IFLA_KVXLAN_AGEING])
+		json_uint("ageing", mnl_attr_get_u32(d[IFLA_KVXLAN_AGEING]));
+	if (d[IFLA_KVXLAN_MAX_LEARNED])
+		json_uint("max_learned",
+			  mnl_attr_get_u32(d[IFLA_KVXLAN_MAX_LEARNED]));
+	json_close_object();
+}
+
+static int link_show_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct link_show *s = data;
+	char buf[IF_NAMESIZE];
+	struct link_msg m;
+	const char *ifname;
+
+	if (!link_msg_parse(nlh, &m) || !m.kvxlan)
+		return MNL_CB_OK;
+	s->found = true;
+
+	if (m.tb[IFLA_IFNAME])
+		ifname = mnl_attr_get_str(m.tb[IFLA_IFNAME]);
+	else
+		ifname = link_ifname(m.ifm->ifi_index, buf);
+
+	if (kvx_opts.json) {
+		if (!s->array) {
+			json_open_array(NULL);
+			s->array = true;
+		}
+		link_print_json(&m, ifname);
+	} else {
+		link_print_text(&m, ifname);
+	}
+	return MNL_CB_OK;
+}
+
+/* Whether a single-device answer is a kvxlan device. */
+static int link_kind_cb(const struct nlmsghdr *nlh, void *data)
+{
+	bool *kvxlan = data;
+	struct link_msg m;
+
+	if (link_msg_parse(nlh, &m) && m.kvxlan)
+		*kvxlan = true;
+	return MNL_CB_OK;
+}
+
+/* RTM_GETLINK for one ifindex. */
+static int link_get(struct nl_sock *nl, unsigned int ifindex, mnl_cb_t cb,
+		    void *data)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = nl_msg(nl, RTM_GETLINK, 0);
+	link_put_ifinfomsg(nlh, ifindex);
+	return nl_talk(nl, nlh, cb, data);
+}
+
+/*
+ * The ifindex of the kvxlan device name, so that "set" and "del" never touch
+ * another kind of device. Returns an exit status.
+ */
+static int link_resolve(struct nl_sock *nl, const char *name,
+			unsigned int *ifindex)
+{
+	bool kvxlan = false;
+
+	*ifindex = if_nametoindex(name);
+	if (!*ifindex)
+		return kvx_err("Cannot find device \"%s\"", name);
+	if (link_get(nl, *ifindex, link_kind_cb, &kvxlan))
+		return KVX_EXIT_KERNEL;
+	if (!kvxlan)
+		return kvx_err("\"%s\" is not a kvxlan device", name);
+	return KVX_EXIT_OK;
+}
+
+static int link_add(int argc, char **argv)
+{
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh;
+	struct link_req req;
+	struct nl_sock *nl;
+	int ret;
+
+	ret = link_parse("add", argc, argv, &req);
+	if (ret)
+		return ret < 0 ? KVX_EXIT_OK : ret;
+
+	nl = nl_open(NETLINK_ROUTE);
+	if (!nl)
+		return KVX_EXIT_KERNEL;
+
+	nlh = nl_msg(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	link_put_ifinfomsg(nlh, 0);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, req.name);
+	if (link_has(&req, LINK_KW_MTU))
+		mnl_attr_put_u32(nlh, IFLA_MTU, req.mtu);
+	link_put_info(nlh, &req, true);
+	ret = nl_talk(nl, nlh, NULL, NULL) ? KVX_EXIT_KERNEL : KVX_EXIT_OK;
+
+	if (!ret && link_has(&req, LINK_KW_STATE) && req.up) {
+		nlh = nl_msg(nl, RTM_NEWLINK, 0);
+		ifm = link_put_ifinfomsg(nlh, 0);
+		ifm->ifi_change = IFF_UP;
+		ifm->ifi_flags = IFF_UP;
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, req.name);
+		if (nl_talk(nl, nlh, NULL, NULL))
+			ret = KVX_EXIT_KERNEL;
+	}
+
+	nl_close(nl);
+	return ret;
+}
+
+static int link_set(int argc, char **argv)
+{
+	unsigned int ifindex;
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh;
+	struct link_req req;
+	struct nl_sock *nl;
+	int ret;
+
+	ret = link_parse("set", argc, argv, &req);
+	if (ret)
+		return ret < 0 ? KVX_EXIT_OK : ret;
+	if (!req.seen)
+		return link_try_help("Nothing to change on \"%s\"", req.name);
+
+	nl = nl_open(NETLINK_ROUTE);
+	if (!nl)
+		return KVX_EXIT_KERNEL;
+
+	ret = link_resolve(nl, req.name, &ifindex);
+	if (ret)
+		goto out;
+
+	nlh = nl_msg(nl, RTM_NEWLINK, 0);
+	ifm = link_put_ifinfomsg(nlh, ifindex);
+	if (link_has(&req, LINK_KW_STATE)) {
+		ifm->ifi_change = IFF_UP;
+		ifm->ifi_flags = req.up ? IFF_UP : 0;
+	}
+	if (link_has(&req, LINK_KW_MTU))
+		mnl_attr_put_u32(nlh, IFLA_MTU, req.mtu);
+	link_put_info(nlh, &req, false);
+	ret = nl_talk(nl, nlh, NULL, NULL) ? KVX_EXIT_KERNEL : KVX_EXIT_OK;
+out:
+	nl_close(nl);
+	return ret;
+}
+
+/* "[ dev ] NAME" of del and show; NULL name when argc is 0. */
+static int link_parse_name(int argc, char **argv, const char **name)
+{
+	*name = NULL;
+	if (argc > 0 && !strcmp(argv[0], "help")) {
+		link_usage(stdout);
+		return -1;
+	}
+	if (argc > 0 && !strcmp(argv[0], "dev")) {
+		if (argc < 2)
+			return link_try_help("Missing argument for \"%s\"",
+					     "dev");
+		argc--;
+		argv++;
+	}
+	if (argc > 1)
+		return link_try_help("Unknown keyword \"%s\"", argv[1]);
+	if (argc == 1)
+		*name = argv[0];
+	return KVX_EXIT_OK;
+}
+
+static int link_del(int argc, char **argv)
+{
+	unsigned int ifindex;
+	struct nlmsghdr *nlh;
+	struct nl_sock *nl;
+	const char *name;
+	int ret;
+
+	ret = link_parse_name(argc, argv, &name);
+	if (ret)
+		return ret < 0 ? KVX_EXIT_OK : ret;
+	if (!name)
+		return link_try_help("Missing device NAME");
+
+	nl = nl_open(NETLINK_ROUTE);
+	if (!nl)
+		return KVX_EXIT_KERNEL;
+
+	ret = link_resolve(nl, name, &ifindex);
+	if (ret)
+		goto out;
+
+	nlh = nl_msg(nl, RTM_DELLINK, 0);
+	link_put_ifinfomsg(nlh, ifindex);
+	ret = nl_talk(nl, nlh, NULL, NULL) ? KVX_EXIT_KERNEL : KVX_EXIT_OK;
+out:
+	nl_close(nl);
+	return ret;
+}
+
+static int link_show(int argc, char **argv)
+{
+	struct link_show s = {};
+	unsigned int ifindex = 0;
+	struct nlmsghdr *nlh;
+	struct nl_sock *nl;
+	int ret;
+
+	ret = link_parse_name(argc, argv, &s.name);
+	if (ret)
+		return ret < 0 ? KVX_EXIT_OK : ret;
+
+	if (s.name) {
+		ifindex = if_nametoindex(s.name);
+		if (!ifindex)
+			return kvx_err("Cannot find device \"%s\"", s.name);
+	}
+
+	nl = nl_open(NETLINK_ROUTE);
+	if (!nl)
+		return KVX_EXIT_KERNEL;
+
+	if (s.name) {
+		ret = link_get(nl, ifindex, link_show_cb, &s);
+	} else {
+		nlh = nl_msg(nl, RTM_GETLINK, NLM_F_DUMP);
+		link_put_ifinfomsg(nlh, 0);
+		ret = nl_talk(nl, nlh, link_show_cb, &s);
+	}
+
+	if (ret)
+		ret = KVX_EXIT_KERNEL;
+	else if (s.name && !s.found)
+		ret = kvx_err("\"%s\" is not a kvxlan device", s.name);
+
+	/* A JSON document whenever something was, or should be, listed. */
+	if (kvx_opts.json && (s.array || !ret)) {
+		if (!s.array)
+			json_open_array(NULL);
+		json_close_array();
+	}
+
+	nl_close(nl);
+	return ret;
+}
+
+int link_run(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 1)
+		return link_show(0, NULL);
+
+	cmd = argv[0];
+	argc--;
+	argv++;
+
+	if (!strcmp(cmd, "add"))
+		return link_add(argc, argv);
+	if (!strcmp(cmd, "set"))
+		return link_set(argc, argv);
+	if (!strcmp(cmd, "del"))
+		return link_del(argc, argv);
+	if (!strcmp(cmd, "show"))
+		return link_show(argc, argv);
+	if (!strcmp(cmd, "help")) {
+		link_usage(stdout);
+		return KVX_EXIT_OK;
+	}
+	return link_try_help("Unknown link command \"%s\"", cmd);
+}

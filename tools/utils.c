@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvxlan - command line parsing and formatting helpers.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "kvxlan.h"
+#include "utils.h"
+
+void kvx_report(const char *level, const char *msg)
+{
+	size_t len = strlen(msg);
+
+	fprintf(stderr, "%s: %s%s\n", level, msg,
+		len && msg[len - 1] == '.' ? "" : ".");
+}
+
+int kvx_err(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	kvx_report("Error", msg);
+	return KVX_EXIT_USAGE;
+}
+
+int parse_uint(const char *arg, int base, unsigned long long max,
+	       unsigned long long *val)
+{
+	unsigned long long v;
+	char *end;
+
+	if (base == 0) {
+		if (arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X')) {
+			arg += 2;
+			base = 16;
+		} else {
+			base = 10;
+		}
+	}
+
+	/* strtoull() would accept leading blanks and a sign: refuse them. */
+	if (!isxdigit((unsigned char)arg[0]))
+		return -1;
+
+	errno = 0;
+	v = strtoull(arg, &end, base);
+	if (errno || end == arg || *end || v > max)
+		return -1;
+
+	*val = v;
+	return 0;
+}
+
+int parse_u32(const char *arg, uint32_t *val)
+{
+	unsigned long long v;
+
+	if (parse_uint(arg, 10, UINT32_MAX, &v))
+		return -1;
+	*val = v;
+	return 0;
+}
+
+int parse_u16(const char *arg, uint16_t *val)
+{
+	unsigned long long v;
+
+	if (parse_uint(arg, 10, UINT16_MAX, &v))
+		return -1;
+	*val = v;
+	return 0;
+}
+
+int parse_u8(const char *arg, uint8_t *val)
+{
+	unsigned long long v;
+
+	if (parse_uint(arg, 10, UINT8_MAX, &v))
+		return -1;
+	*val = v;
+	return 0;
+}
+
+int parse_on_off(const char *arg, bool *val)
+{
+	if (!strcmp(arg, "on"))
+		*val = true;
+	else if (!strcmp(arg, "off"))
+		*val = false;
+	else
+		return -1;
+	return 0;
+}
+
+int parse_addr(const char *arg, struct kvx_addr *addr)
+{
+	memset(addr, 0, sizeof(*addr));
+
+	if (inet_pton(AF_INET, arg, &addr->v4) == 1) {
+		addr->family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, arg, &addr->v6) == 1) {
+		addr->family = AF_INET6;
+		return 0;
+	}
+	return -1;
+}
+
+size_t addr_len(const struct kvx_addr *addr)
+{
+	return addr->family == AF_INET ? sizeof(addr->v4) : sizeof(addr->v6);
+}
+
+const char *format_addr(const void *raw, size_t len, char *buf, size_t size)
+{
+	int family;
+
+	if (len == sizeof(struct in_addr))
+		family = AF_INET;
+	else if (len == sizeof(struct in6_addr))
+		family = AF_INET6;
+	else
+		return NULL;
+
+	return inet_ntop(family, raw, buf, size);
+}
+
+bool mem_is_zero(const void *raw, size_t len)
+{
+	const unsigned char *p = raw;
+
+	while (len--)
+		if (*p++)
+			return false;
+	return true;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvxlan - command line parsing and formatting helpers.
+ */
+#ifndef KVXLAN_UTILS_H
+#define KVXLAN_UTILS_H
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+/* Room for any address format_addr() prints. */
+#define KVX_ADDRSTRLEN	INET6_ADDRSTRLEN
+
+/* An IPv4 or IPv6 address as it goes on the wire (network byte order). */
+struct kvx_addr {
+	int family;		/* AF_INET or AF_INET6 */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	};
+};
+
+/*
+ * Print "<level>: <msg>" on stderr the way iproute2 prints extack messages:
+ * a full stop is added when msg does not end with one.
+ */
+void kvx_report(const char *level, const char *msg);
+
+/* kvx_report("Error", ...) with a format; returns KVX_EXIT_USAGE. */
+int kvx_err(const char *fmt, ...) __printf(1, 2);
+
+/*
+ * Numbers. parse_uint() takes base 10, or 0 for "decimal, or hexadecimal
+ * after 0x" (never octal); it refuses signs, spaces, empty strings and
+ * values above max. All return 0 or -1.
+ */
+int parse_uint(const char *arg, int base, unsigned long long max,
+	       unsigned long long *val);
+int parse_u32(const char *arg, uint32_t *val);
+int parse_u16(const char *arg, uint16_t *val);
+int parse_u8(const char *arg, uint8_t *val);
+
+/* "on" or "off". */
+int parse_on_off(const char *arg, bool *val);
+
+/* A literal IPv4 or IPv6 address (inet_pton). */
+int parse_addr(const char *arg, struct kvx_addr *addr);
+size_t addr_len(const struct kvx_addr *addr);
+
+/*
+ * Format a raw 4 or 16 byte address into buf (KVX_ADDRSTRLEN bytes).
+ * Returns buf, or NULL for any other length.
+ */
+const char *format_addr(const void *raw, size_t len, char *buf, size_t size);
+
+/* True if the len bytes at raw are all zero. */
+bool mem_is_zero(const void *raw, size_t len);
+
+#endif /* KVXLAN_UTILS_H */
