@@ -1,0 +1,77 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ktap_runner.sh TEST...: run each test in order and print KTAP.
+#
+#   KTAP version 1
+#   1..N
+#   # <the test's own output>
+#   ok 1 p2p.sh
+#   not ok 2 reject.sh # exit=1
+#   ok 3 malformed.sh # SKIP
+#   not ok 4 lifecycle.sh # TIMEOUT 600 seconds
+#
+# Exit code 4 from a test is a skip.  The per-test timeout comes from the
+# `settings` file (timeout=SECONDS) beside this script, or $KSFT_TIMEOUT.
+# A test also fails if the kernel logged a warning, BUG or oops while it ran
+# (taint flags or the kernel log), whatever its own exit code.
+# Exits 1 if any test failed.
+
+cd "$(dirname "$0")" || exit 1
+
+timeout_s=${KSFT_TIMEOUT:-$(sed -n 's/^timeout=//p' settings 2>/dev/null)}
+timeout_s=${timeout_s:-45}
+
+bad_taint=$((32 | 128 | 512 | 16384)) # B (bad page), D (oops), W, L
+bad_log='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|kernel BUG|refcount_t:|unregister_netdevice: waiting|RCU stall|soft lockup|hung_task'
+
+taint() { echo $(($(cat /proc/sys/kernel/tainted) & bad_taint)); }
+klog_lines() { dmesg 2>/dev/null | wc -l; }
+
+echo "KTAP version 1"
+echo "1..$#"
+
+n=0 pass=0 fail=0 skip=0
+for t in "$@"; do
+	n=$((n + 1))
+	taint_before=$(taint)
+	log_before=$(klog_lines)
+	start=$(date +%s)
+
+	timeout -k 10 "$timeout_s" "./$t" 2>&1 | sed -u 's/^/# /'
+	rc=${PIPESTATUS[0]}
+
+	secs=$(($(date +%s) - start))
+	new_log=$(dmesg 2>/dev/null | tail -n +"$((log_before + 1))")
+	if [ -n "$new_log" ]; then
+		printf '%s\n' "$new_log" | tail -n 40 | sed 's/^/# kernel: /'
+	fi
+	note=""
+	if [ "$(taint)" != "$taint_before" ]; then
+		note="kernel tainted $(cat /proc/sys/kernel/tainted)"
+	elif grep -Eq "$bad_log" <<<"$new_log"; then
+		note="kernel log: $(grep -E "$bad_log" <<<"$new_log" | head -n1)"
+	fi
+
+	echo "# $t: exit $rc in ${secs}s"
+	if [ -n "$note" ] && [ "$rc" -ne 124 ]; then
+		echo "# $t: $note"
+		echo "not ok $n $t # exit=$rc, $note"
+		fail=$((fail + 1))
+	elif [ "$rc" -eq 0 ]; then
+		echo "ok $n $t"
+		pass=$((pass + 1))
+	elif [ "$rc" -eq 4 ]; then
+		echo "ok $n $t # SKIP"
+		skip=$((skip + 1))
+	elif [ "$rc" -eq 124 ]; then
+		echo "not ok $n $t # TIMEOUT $timeout_s seconds"
+		fail=$((fail + 1))
+	else
+		echo "not ok $n $t # exit=$rc"
+		fail=$((fail + 1))
+	fi
+done
+
+echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Malformed VXLAN packets are dropped and counted once, under their reason.
+#
+#  +------------------------------+          +---------------------------+
+#  | h1                           |          | h2 (no VXLAN device)      |
+#  |  vx0 192.168.100.1/24        |          |  scapy: vxlan_inject.py   |
+#  |  kvxlan vni 5000             |          |  sendp() on veth1         |
+#  |  remote 10.0.0.2             |          |                           |
+#  |  veth0 10.0.0.1/24 ----------+----------+- veth1 10.0.0.2/24        |
+#  +------------------------------+          +---------------------------+
+#
+# scapy (an independent writer of the wire format) sends one packet per
+# case to 10.0.0.1:4789; all the malformed ones first, then a valid one.
+# Once the valid one has arrived (vx0 rx_packets + 2: the positive controls,
+# a plain valid packet and one whose outer CE mark must be copied onto its
+# ECT(0) inner packet, RFC 6040) every /proc/net/kvxlan and `ethtool -S`
+# counter must have moved by exactly the number of packets of its kind,
+# `ip -s link` must show the device's drops, and no malformed inner frame
+# may have been delivered or learned.
+
+source "$(dirname "$0")/lib.sh"
+set -e
+
+require_cmd ip jq ethtool bridge tcpdump
+require_python_module scapy
+require_kvxlan
+
+log_step "setup"
+setup_ns h1 h2
+veth_pair "$h1" veth0 10.0.0.1/24 "$h2" veth1 10.0.0.2/24
+kvx_add "$h1" vx0 vni 5000 local 10.0.0.1 remote 10.0.0.2 dev veth0
+overlay_up "$h1" vx0 192.168.100.1/24
+VX0_MAC=$(link_mac "$h1" vx0)
+VETH0_MAC=$(link_mac "$h1" veth0)
+wait_underlay "$h2" 10.0.0.1
+
+proc_keys="rx_drop_short_header rx_drop_no_vni_flag rx_drop_reserved_bits rx_drop_unknown_vni"
+eth_keys="rx_drop_short_inner rx_drop_ecn"
+TMP=$(mktemp -d)
+defer rm -rf "$TMP"
+
+kvx_proc "$h1" | sed 's/^/    /'
+declare -A before
+for k in $proc_keys; do
+	before[$k]=$(kvx_proc_stat "$h1" "$k") || fail "/proc/net/kvxlan lacks $k"
+done
+for k in $eth_keys; do
+	before[$k]=$(ethtool_stat "$h1" vx0 "$k") || fail "ethtool -S vx0 lacks $k"
+done
+rx_before=$(dev_stat "$h1" vx0 rx_packets)
+rxdrop_before=$(dev_stat "$h1" vx0 rx_dropped)
+
+# case -> the counter it must move
+declare -A expect=(
+	[no_i_flag]=rx_drop_no_vni_flag
+	[flag_bit]=rx_drop_reserved_bits
+	[gbp_bit]=rx_drop_reserved_bits
+	[reserved1]=rx_drop_reserved_bits
+	[reserved2]=rx_drop_reserved_bits
+	[short_header]=rx_drop_short_header
+	[empty]=rx_drop_short_header
+	[unknown_vni]=rx_drop_unknown_vni
+	[short_inner]=rx_drop_short_inner
+	[ecn_ce_not_ect]=rx_drop_ecn
+)
+cases="no_i_flag flag_bit gbp_bit reserved1 reserved2 short_header empty unknown_vni short_inner ecn_ce_not_ect"
+# delivered: ecn_ce_ect0 and valid
+
+log_step "send: $cases, then ecn_ce_ect0 and valid"
+capture_start "$h1" vx0 "$TMP/vx0.pcap" icmp and src host 192.168.100.2
+# shellcheck disable=SC2086
+ip netns exec "$h2" "$PYTHON" "$KSFT_DIR/vxlan_inject.py" --iface veth1 \
+	--src 10.0.0.2 --dst 10.0.0.1 --dst-mac "$VETH0_MAC" \
+	--inner-dst-mac "$VX0_MAC" $cases ecn_ce_ect0 valid | sed 's/^/    /'
+[ "${PIPESTATUS[0]}" -eq 0 ] || fail "vxlan_inject.py failed"
+
+log_step "positive controls: the two valid packets are delivered"
+v=$(wait_counter 20 $((rx_before + 2)) dev_stat "$h1" vx0 rx_packets) ||
+	fail "valid VXLAN packets not delivered: vx0 rx_packets $v, expected $((rx_before + 2))"
+check_eq "vx0 rx_packets" "$v" $((rx_before + 2))
+slowwait 10 value_ge 2 capture_count "$TMP/vx0.pcap" >/dev/null ||
+	fail "expected 2 ICMP echo requests on vx0, got $(capture_count "$TMP/vx0.pcap")"
+capture_stop
+tcpdump -nv -r "$TMP/vx0.pcap" 2>/dev/null | sed 's/^/    /'
+check_eq "inner packets delivered on vx0" "$(capture_count "$TMP/vx0.pcap")" 2
+check_eq "outer CE copied onto the ECT(0) inner packet" \
+	"$(capture_count "$TMP/vx0.pcap" 'ip[1] & 3 == 3')" 1
+check_eq "the plain packet stays Not-ECT" \
+	"$(capture_count "$TMP/vx0.pcap" 'ip[1] & 3 == 0')" 1
+
+log_step "each malformed packet counted once, under its reason"
+kvx_proc "$h1" | sed 's/^/    /'
+ip netns exec "$h1" ethtool -S vx0 | sed 's/^/    /'
+declare -A want
+for k in $proc_keys $eth_keys; do
+	want[$k]=${before[$k]}
+done
+for c in $cases; do
+	k=${expect[$c]}
+	want[$k]=$((want[$k] + 1))
+done
+for k in $proc_keys; do
+	check_eq "/proc/net/kvxlan $k" "$(kvx_proc_stat "$h1" "$k")" "${want[$k]}"
+done
+for k in $eth_keys; do
+	check_eq "ethtool -S vx0 $k" "$(ethtool_stat "$h1" vx0 "$k")" "${want[$k]}"
+done
+dev_drops=0
+for k in $eth_keys; do
+	dev_drops=$((dev_drops + want[$k] - before[$k]))
+done
+check_eq "ip -s link: vx0 rx_dropped counts the device's drops" \
+	"$(dev_stat "$h1" vx0 rx_dropped)" $((rxdrop_before + dev_drops))
+
+log_step "nothing malformed was learned"
+fdb=$(bridge -n "$h1" fdb show dev vx0 2>/dev/null || true)
+if grep -qi "02:00:00:00:bb:" <<<"$fdb"; then
+	log "$fdb" | sed 's/^/    /'
+	fail "bridge fdb show lists a MAC from a malformed packet"
+fi
+log_ok "bridge fdb show: no 02:00:00:00:bb:* entry"
+if fdb=$(kvx "$h1" fdb show dev vx0 2>/dev/null); then
+	if grep -qi "02:00:00:00:bb:" <<<"$fdb"; then
+		log "$fdb" | sed 's/^/    /'
+		fail "kvxlan fdb show lists a MAC from a malformed packet"
+	fi
+	log_ok "kvxlan fdb show: no 02:00:00:00:bb:* entry"
+fi
+
+log_step "a second round moves every counter again, by the same amount"
+# shellcheck disable=SC2086
+ip netns exec "$h2" "$PYTHON" "$KSFT_DIR/vxlan_inject.py" --iface veth1 \
+	--src 10.0.0.2 --dst 10.0.0.1 --dst-mac "$VETH0_MAC" \
+	--inner-dst-mac "$VX0_MAC" $cases ecn_ce_ect0 valid >/dev/null ||
+	fail "vxlan_inject.py failed"
+v=$(wait_counter 20 $((rx_before + 4)) dev_stat "$h1" vx0 rx_packets) ||
+	fail "second round of valid packets not delivered: rx_packets $v"
+check_eq "vx0 rx_packets" "$v" $((rx_before + 4))
+for k in $proc_keys; do
+	check_eq "/proc/net/kvxlan $k" "$(kvx_proc_stat "$h1" "$k")" \
+		$((2 * want[$k] - before[$k]))
+done
+for k in $eth_keys; do
+	check_eq "ethtool -S vx0 $k" "$(ethtool_stat "$h1" vx0 "$k")" \
+		$((2 * want[$k] - before[$k]))
+done
+
+log_step "counters are per namespace"
+for k in $proc_keys; do
+	check_eq "h2 /proc/net/kvxlan $k" "$(kvx_proc_stat "$h2" "$k")" 0
+done
+
+exit "$ksft_pass"
