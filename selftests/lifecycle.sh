@@ -140,6 +140,7 @@ check_eq "veth1 went with its peer" \
 ip netns exec "$h1" ping -c 1 -W 1 -q 192.168.100.2 >/dev/null 2>&1 &&
 	fail "ping succeeded without an underlay"
 log_ok "no traffic without the underlay"
+log "    after: $(kvx "$h1" link show vx0 2>&1)"
 check_ok "vx0 can still be deleted (or is gone)" \
 	bash -c "ip -n $h1 link show vx0 >/dev/null 2>&1 || exit 0; \
 		 ip netns exec $h1 $KVXLAN link del vx0"

@@ -105,6 +105,9 @@ ip -n "$h1" link set vx0 down
 check_eq "h1 socket users on 4789" "$(kvx_sock_users "$h1" 4789)" 0
 ip -n "$h1" link set vx0 up
 check_eq "h1 socket users on 4789 after up" "$(kvx_sock_users "$h1" 4789)" 1
+# Taking a device down flushes its neighbours, permanent ones included:
+# restore h2's, or the next pings would ARP (a timing-dependent count).
+static_neigh "$h1" vx0 192.168.100.2 "$(link_mac "$h2" vx0)"
 
 log_step "change the VNI of an up device: 5000 -> 5002 on both hosts"
 kvx "$h1" link set vx0 vni 5002 || fail "link set vx0 vni 5002 (h1)"
