@@ -7,6 +7,7 @@
 #define _KVX_COMPAT_H
 
 #include <linux/netdevice.h>
+#include <net/genetlink.h>
 
 /* A kvxlan device stays in the namespace it was created in. */
 static inline void kvx_compat_set_netns_local(struct net_device *dev)
@@ -25,6 +26,16 @@ static inline void kvx_compat_set_lltx(struct net_device *dev)
 	dev->lltx = true;
 #else
 	dev->features |= NETIF_F_LLTX;
+#endif
+}
+
+/* The attributes of a dump request, parsed with the family's policy. */
+static inline struct nlattr **kvx_compat_dump_attrs(struct netlink_callback *cb)
+{
+#ifdef KVX_HAVE_GENL_DUMPIT_INFO_INFO
+	return genl_dumpit_info(cb)->info.attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
 #endif
 }
 

@@ -27,20 +27,14 @@ static const struct nla_policy kvx_policy[IFLA_KVXLAN_MAX + 1] = {
 	[IFLA_KVXLAN_LEARNING]		= NLA_POLICY_MAX(NLA_U8, 1),
 	[IFLA_KVXLAN_AGEING]		= { .type = NLA_U32 },
 	[IFLA_KVXLAN_MAX_LEARNED]	= { .type = NLA_U32 },
+	[IFLA_KVXLAN_GROUP]		= { .type = NLA_BINARY,
+					    .len = sizeof(struct in6_addr) },
 };
-
-static void kvx_cfg_free_rcu(struct rcu_head *head)
-{
-	struct kvx_cfg *cfg = container_of(head, struct kvx_cfg, rcu);
-
-	dst_cache_destroy(&cfg->dst_cache);
-	kfree(cfg);
-}
 
 static void kvx_cfg_free(struct kvx_cfg *cfg)
 {
 	if (cfg)
-		call_rcu(&cfg->rcu, kvx_cfg_free_rcu);
+		kfree_rcu(cfg, rcu);
 }
 
 static void kvx_cfg_defaults(struct net *net, struct kvx_cfg *cfg)
@@ -55,23 +49,24 @@ static void kvx_cfg_defaults(struct net *net, struct kvx_cfg *cfg)
 	cfg->port_max = high;
 	cfg->learning = true;
 	cfg->ageing = KVXLAN_DEFAULT_AGEING;
+	cfg->max_learned = KVXLAN_DEFAULT_MAX_LEARNED;
 }
 
-/* An address attribute: 4 bytes for IPv4, 16 for IPv6, 0 to clear. */
-static int kvx_parse_addr(const struct nlattr *nla, union kvx_addr *addr,
-			  struct netlink_ext_ack *extack)
+/* An address attribute: 4 bytes for IPv4, 16 for IPv6, 0 for none. */
+int kvx_ip_from_nla(const struct nlattr *nla, struct kvx_ip *ip,
+		    struct netlink_ext_ack *extack)
 {
-	memset(addr, 0, sizeof(*addr));
+	memset(ip, 0, sizeof(*ip));
 	switch (nla_len(nla)) {
 	case 0:
 		return 0;
 	case sizeof(struct in_addr):
-		addr->sin.sin_family = AF_INET;
-		addr->sin.sin_addr.s_addr = nla_get_in_addr(nla);
+		ip->family = AF_INET;
+		ip->v4 = nla_get_in_addr(nla);
 		return 0;
 	case sizeof(struct in6_addr):
-		addr->sin6.sin6_family = AF_INET6;
-		addr->sin6.sin6_addr = nla_get_in6_addr(nla);
+		ip->family = AF_INET6;
+		ip->v6 = nla_get_in6_addr(nla);
 		return 0;
 	}
 	NL_SET_ERR_MSG_ATTR(extack, nla,
@@ -79,14 +74,85 @@ static int kvx_parse_addr(const struct nlattr *nla, union kvx_addr *addr,
 	return -EINVAL;
 }
 
+int kvx_ip_put(struct sk_buff *skb, int type, const struct kvx_ip *ip)
+{
+	if (ip->family == AF_INET)
+		return nla_put_in_addr(skb, type, ip->v4);
+	if (ip->family == AF_INET6)
+		return nla_put_in6_addr(skb, type, &ip->v6);
+	return 0;
+}
+
+/*
+ * Checks that @ip can be a remote VTEP (or, for @kind GROUP, a group) of a
+ * device of family @family.
+ */
+static int kvx_check_remote_family(sa_family_t family, const struct kvx_ip *ip,
+				   enum kvx_addr_kind kind,
+				   const struct nlattr *nla,
+				   struct netlink_ext_ack *extack)
+{
+	if (ip->family == AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, nla,
+				    "IPv6 underlay is not supported yet");
+		return -EAFNOSUPPORT;
+	}
+	if (ip->family != family) {
+		NL_SET_ERR_MSG_ATTR(extack, nla,
+				    "Remote address family does not match the device's");
+		return -EINVAL;
+	}
+	if (ipv4_is_lbcast(ip->v4) || ipv4_is_zeronet(ip->v4) ||
+	    ipv4_is_loopback(ip->v4)) {
+		NL_SET_ERR_MSG_ATTR(extack, nla,
+				    "Address must not be broadcast, zero or loopback");
+		return -EINVAL;
+	}
+	if (kind == KVX_ADDR_UNICAST && ipv4_is_multicast(ip->v4)) {
+		NL_SET_ERR_MSG_ATTR(extack, nla,
+				    "Remote address must be unicast (use a group for multicast)");
+		return -EINVAL;
+	}
+	if (kind == KVX_ADDR_GROUP && !ipv4_is_multicast(ip->v4)) {
+		NL_SET_ERR_MSG_ATTR(extack, nla, "Group address must be multicast");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int kvx_check_remote(const struct kvx_dev *kvx, const struct kvx_ip *ip,
+		     enum kvx_addr_kind kind, const struct nlattr *nla,
+		     struct netlink_ext_ack *extack)
+{
+	const struct kvx_cfg *cfg;
+	sa_family_t family;
+
+	rcu_read_lock();
+	cfg = rcu_dereference(kvx->cfg);
+	family = cfg->family;
+	rcu_read_unlock();
+	return kvx_check_remote_family(family, ip, kind, nla, extack);
+}
+
+/*
+ * What a link request asks for: a configuration and the first flood entry
+ * (IFLA_KVXLAN_REMOTE or IFLA_KVXLAN_GROUP).
+ */
+struct kvx_link_req {
+	struct kvx_cfg cfg;
+	struct kvx_ip remote;
+	bool has_remote;		/* REMOTE or GROUP given */
+};
+
 /*
  * Builds a configuration from netlink attributes on top of @cfg (the
  * defaults on creation, the current values on change) and checks it.
  */
 static int kvx_cfg_parse(struct net *net, struct nlattr *data[],
-			 struct kvx_cfg *cfg, bool changing,
+			 struct kvx_link_req *req, bool changing,
 			 struct netlink_ext_ack *extack)
 {
+	struct kvx_cfg *cfg = &req->cfg;
 	struct nlattr *nla;
 	int err;
 
@@ -112,40 +178,47 @@ static int kvx_cfg_parse(struct net *net, struct nlattr *data[],
 
 	nla = data[IFLA_KVXLAN_LOCAL];
 	if (nla) {
-		err = kvx_parse_addr(nla, &cfg->local, extack);
+		err = kvx_ip_from_nla(nla, &cfg->local, extack);
 		if (err)
 			return err;
 	}
-	nla = data[IFLA_KVXLAN_REMOTE];
+	if (data[IFLA_KVXLAN_REMOTE] && data[IFLA_KVXLAN_GROUP]) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "A device has a remote or a group, not both");
+		return -EINVAL;
+	}
+	nla = data[IFLA_KVXLAN_REMOTE] ?: data[IFLA_KVXLAN_GROUP];
 	if (nla) {
-		err = kvx_parse_addr(nla, &cfg->remote, extack);
+		err = kvx_ip_from_nla(nla, &req->remote, extack);
 		if (err)
 			return err;
+		req->has_remote = true;
 	}
-	if (kvx_addr_set(&cfg->local) && kvx_addr_set(&cfg->remote) &&
-	    cfg->local.sa.sa_family != cfg->remote.sa.sa_family) {
+	if (kvx_ip_set(&cfg->local) && kvx_ip_set(&req->remote) &&
+	    cfg->local.family != req->remote.family) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "Local and remote address families must match");
 		return -EINVAL;
 	}
-	if (cfg->local.sa.sa_family == AF_INET6 ||
-	    cfg->remote.sa.sa_family == AF_INET6) {
-		NL_SET_ERR_MSG_MOD(extack, "IPv6 underlay is not supported yet");
+	if (cfg->local.family == AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_KVXLAN_LOCAL],
+				    "IPv6 underlay is not supported yet");
 		return -EAFNOSUPPORT;
 	}
-	if (kvx_addr_set(&cfg->local) &&
-	    (ipv4_is_multicast(cfg->local.sin.sin_addr.s_addr) ||
-	     ipv4_is_lbcast(cfg->local.sin.sin_addr.s_addr))) {
-		NL_SET_ERR_MSG_MOD(extack, "Local address must be unicast");
+	if (kvx_ip_set(&cfg->local) &&
+	    (ipv4_is_multicast(cfg->local.v4) ||
+	     ipv4_is_lbcast(cfg->local.v4))) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_KVXLAN_LOCAL],
+				    "Local address must be unicast");
 		return -EINVAL;
 	}
-	if (kvx_addr_set(&cfg->remote) &&
-	    (ipv4_is_multicast(cfg->remote.sin.sin_addr.s_addr) ||
-	     ipv4_is_lbcast(cfg->remote.sin.sin_addr.s_addr) ||
-	     ipv4_is_zeronet(cfg->remote.sin.sin_addr.s_addr))) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "Remote address must be unicast (multicast groups are not supported yet)");
-		return -EINVAL;
+	if (kvx_ip_set(&req->remote)) {
+		err = kvx_check_remote_family(cfg->family, &req->remote,
+					      data[IFLA_KVXLAN_REMOTE] ?
+					      KVX_ADDR_UNICAST : KVX_ADDR_GROUP,
+					      nla, extack);
+		if (err)
+			return err;
 	}
 
 	nla = data[IFLA_KVXLAN_LINK];
@@ -215,7 +288,8 @@ static bool kvx_cfg_conflicts(struct kvx_net *kn, const struct kvx_dev *self,
  * The underlay: the bound device, or else the one the route to the remote
  * leaves through. Its MTU less the encapsulation is the largest MTU.
  */
-static unsigned int kvx_max_mtu(struct net *net, const struct kvx_cfg *cfg)
+static unsigned int kvx_max_mtu(struct net *net, const struct kvx_cfg *cfg,
+				const struct kvx_ip *remote)
 {
 	unsigned int mtu = ETH_DATA_LEN;
 	struct net_device *lower;
@@ -223,10 +297,10 @@ static unsigned int kvx_max_mtu(struct net *net, const struct kvx_cfg *cfg)
 	lower = cfg->link ? __dev_get_by_index(net, cfg->link) : NULL;
 	if (lower) {
 		mtu = lower->mtu;
-	} else if (kvx_addr_set(&cfg->remote)) {
+	} else if (kvx_ip_set(remote)) {
 		struct flowi4 fl4 = {
-			.daddr = cfg->remote.sin.sin_addr.s_addr,
-			.saddr = cfg->local.sin.sin_addr.s_addr,
+			.daddr = remote->v4,
+			.saddr = cfg->local.v4,
 		};
 		struct rtable *rt;
 
@@ -242,15 +316,45 @@ static unsigned int kvx_max_mtu(struct net *net, const struct kvx_cfg *cfg)
 
 static struct kvx_cfg *kvx_cfg_publishable(const struct kvx_cfg *tmpl)
 {
-	struct kvx_cfg *cfg = kmemdup(tmpl, sizeof(*tmpl), GFP_KERNEL);
+	return kmemdup(tmpl, sizeof(*tmpl), GFP_KERNEL);
+}
 
+/*
+ * What a device owns beside its netdev: configuration, counters, FDB.
+ * It lives from newlink to the destructor, which runs once the last
+ * reference to the device is gone, so netlink handlers that hold one may
+ * use it even while the device is being unregistered.
+ */
+static int kvx_state_init(struct kvx_dev *kvx, const struct kvx_cfg *tmpl)
+{
+	struct kvx_cfg *cfg;
+	int err = -ENOMEM;
+
+	cfg = kvx_cfg_publishable(tmpl);
 	if (!cfg)
-		return NULL;
-	if (dst_cache_init(&cfg->dst_cache, GFP_KERNEL)) {
-		kfree(cfg);
-		return NULL;
-	}
-	return cfg;
+		goto err_cfg;
+	kvx->cnt = kvx_cnt_alloc(__KVX_DEV_CNT_MAX);
+	if (!kvx->cnt)
+		goto err_cnt;
+	err = kvx_fdb_init(kvx);
+	if (err)
+		goto err_fdb;
+	RCU_INIT_POINTER(kvx->cfg, cfg);
+	return 0;
+
+err_fdb:
+	free_percpu(kvx->cnt);
+err_cnt:
+	kfree(cfg);
+err_cfg:
+	return err;
+}
+
+static void kvx_state_free(struct kvx_dev *kvx)
+{
+	kvx_fdb_uninit(kvx);
+	free_percpu(kvx->cnt);
+	kvx_cfg_free(rcu_dereference_protected(kvx->cfg, true));
 }
 
 static int kvx_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -271,7 +375,10 @@ static int kvx_validate(struct nlattr *tb[], struct nlattr *data[],
 	return 0;
 }
 
-static void kvx_destructor(struct net_device *dev);
+static void kvx_destructor(struct net_device *dev)
+{
+	kvx_state_free(netdev_priv(dev));
+}
 
 static int kvx_newlink(struct net *src_net, struct net_device *dev,
 		       struct nlattr *tb[], struct nlattr *data[],
@@ -280,21 +387,21 @@ static int kvx_newlink(struct net *src_net, struct net_device *dev,
 	struct kvx_dev *kvx = netdev_priv(dev);
 	struct net *net = dev_net(dev);
 	struct kvx_net *kn = kvx_net(net);
-	struct kvx_cfg tmpl, *cfg;
+	struct kvx_link_req req = {};
 	unsigned int max_mtu;
 	int err;
 
-	kvx_cfg_defaults(net, &tmpl);
-	err = kvx_cfg_parse(net, data, &tmpl, false, extack);
+	kvx_cfg_defaults(net, &req.cfg);
+	err = kvx_cfg_parse(net, data, &req, false, extack);
 	if (err)
 		return err;
-	if (kvx_cfg_conflicts(kn, NULL, &tmpl)) {
+	if (kvx_cfg_conflicts(kn, NULL, &req.cfg)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "A kvxlan device with this VNI and port already exists");
 		return -EEXIST;
 	}
 
-	max_mtu = kvx_max_mtu(net, &tmpl);
+	max_mtu = kvx_max_mtu(net, &req.cfg, &req.remote);
 	if (tb[IFLA_MTU] && dev->mtu > max_mtu) {
 		BUILD_BUG_ON(KVX_MTU_OVERHEAD4 != 50);
 		NL_SET_ERR_MSG_MOD(extack,
@@ -305,21 +412,28 @@ static int kvx_newlink(struct net *src_net, struct net_device *dev,
 	if (!tb[IFLA_MTU])
 		dev->mtu = max_mtu;
 
-	cfg = kvx_cfg_publishable(&tmpl);
-	if (!cfg)
-		return -ENOMEM;
-	RCU_INIT_POINTER(kvx->cfg, cfg);
+	err = kvx_state_init(kvx, &req.cfg);
+	if (err)
+		return err;
 	kvx->kn = kn;
 
 	err = register_netdevice(dev);
 	if (err) {
-		RCU_INIT_POINTER(kvx->cfg, NULL);
-		kvx_cfg_free(cfg);
+		kvx_state_free(kvx);
 		return err;
 	}
 	/* Only now: a failed register_netdevice() calls the destructor. */
 	dev->priv_destructor = kvx_destructor;
+
+	if (kvx_ip_set(&req.remote)) {
+		err = kvx_flood_set_first(kvx, &req.remote, extack);
+		if (err) {
+			unregister_netdevice(dev);
+			return err;
+		}
+	}
 	list_add(&kvx->list, &kn->devs);
+	kvx_fdb_start_ageing(kvx);
 	return 0;
 }
 
@@ -330,20 +444,26 @@ static int kvx_changelink(struct net_device *dev, struct nlattr *tb[],
 	struct kvx_dev *kvx = netdev_priv(dev);
 	struct net *net = dev_net(dev);
 	struct kvx_cfg *old = rtnl_dereference(kvx->cfg);
-	struct kvx_cfg tmpl, *cfg;
+	struct kvx_link_req req = {};
+	struct kvx_cfg *cfg;
 	bool rehash;
 	int err;
 
-	memcpy(&tmpl, old, sizeof(tmpl));
-	err = kvx_cfg_parse(net, data, &tmpl, true, extack);
+	memcpy(&req.cfg, old, sizeof(req.cfg));
+	err = kvx_cfg_parse(net, data, &req, true, extack);
 	if (err)
 		return err;
-	if (kvx_cfg_conflicts(kvx->kn, kvx, &tmpl)) {
+	if (kvx_cfg_conflicts(kvx->kn, kvx, &req.cfg)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "A kvxlan device with this VNI and port already exists");
 		return -EEXIST;
 	}
-	cfg = kvx_cfg_publishable(&tmpl);
+	if (req.has_remote) {
+		err = kvx_flood_set_first(kvx, &req.remote, extack);
+		if (err)
+			return err;
+	}
+	cfg = kvx_cfg_publishable(&req.cfg);
 	if (!cfg)
 		return -ENOMEM;
 
@@ -369,9 +489,14 @@ static int kvx_changelink(struct net_device *dev, struct nlattr *tb[],
 	kvx_cfg_free(old);
 
 	if (data && data[IFLA_KVXLAN_LINK]) {
-		dev->max_mtu = kvx_max_mtu(net, cfg);
+		struct kvx_ip remote;
+
+		kvx_flood_first(kvx, &remote);
+		dev->max_mtu = kvx_max_mtu(net, cfg, &remote);
 		if (dev->mtu > dev->max_mtu)
 			dev_set_mtu(dev, dev->max_mtu);
+		/* Groups move to the new underlay. */
+		kvx_mcast_sync(kvx, NULL);
 	}
 	return 0;
 }
@@ -388,7 +513,7 @@ static void kvx_dellink(struct net_device *dev, struct list_head *head)
 static size_t kvx_get_size(const struct net_device *dev)
 {
 	return nla_total_size(sizeof(u32)) +	/* VNI */
-	       nla_total_size(sizeof(struct in6_addr)) * 2 + /* LOCAL, REMOTE */
+	       nla_total_size(sizeof(struct in6_addr)) * 2 + /* LOCAL, REMOTE|GROUP */
 	       nla_total_size(sizeof(u32)) +	/* LINK */
 	       nla_total_size(sizeof(u16)) +	/* PORT */
 	       nla_total_size(sizeof(struct kvxlan_port_range)) +
@@ -396,28 +521,21 @@ static size_t kvx_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u32)) * 2;	/* AGEING, MAX_LEARNED */
 }
 
-static int kvx_put_addr(struct sk_buff *skb, int type,
-			const union kvx_addr *a)
-{
-	if (a->sa.sa_family == AF_INET)
-		return nla_put_in_addr(skb, type, a->sin.sin_addr.s_addr);
-	if (a->sa.sa_family == AF_INET6)
-		return nla_put_in6_addr(skb, type, &a->sin6.sin6_addr);
-	return 0;
-}
-
 static int kvx_fill_info(struct sk_buff *skb, const struct net_device *dev)
 {
-	const struct kvx_dev *kvx = netdev_priv(dev);
+	struct kvx_dev *kvx = netdev_priv(dev);
 	const struct kvx_cfg *cfg = rtnl_dereference(kvx->cfg);
 	struct kvxlan_port_range range = {
 		.low = cfg->port_min,
 		.high = cfg->port_max,
 	};
+	struct kvx_ip remote;
 
+	kvx_flood_first(kvx, &remote);
 	if (nla_put_u32(skb, IFLA_KVXLAN_VNI, cfg->vni) ||
-	    kvx_put_addr(skb, IFLA_KVXLAN_LOCAL, &cfg->local) ||
-	    kvx_put_addr(skb, IFLA_KVXLAN_REMOTE, &cfg->remote) ||
+	    kvx_ip_put(skb, IFLA_KVXLAN_LOCAL, &cfg->local) ||
+	    kvx_ip_put(skb, kvx_ip_multicast(&remote) ? IFLA_KVXLAN_GROUP :
+			    IFLA_KVXLAN_REMOTE, &remote) ||
 	    (cfg->link && nla_put_u32(skb, IFLA_KVXLAN_LINK, cfg->link)) ||
 	    nla_put_u16(skb, IFLA_KVXLAN_PORT, ntohs(cfg->port)) ||
 	    nla_put(skb, IFLA_KVXLAN_PORT_RANGE, sizeof(range), &range) ||
@@ -434,17 +552,8 @@ static int kvx_fill_info(struct sk_buff *skb, const struct net_device *dev)
 static int kvx_init(struct net_device *dev)
 {
 	struct kvx_dev *kvx = netdev_priv(dev);
-	int err;
 
-	kvx->cnt = kvx_cnt_alloc(__KVX_DEV_CNT_MAX);
-	if (!kvx->cnt)
-		return -ENOMEM;
-	err = gro_cells_init(&kvx->gro_cells, dev);
-	if (err) {
-		free_percpu(kvx->cnt);
-		return err;
-	}
-	return 0;
+	return gro_cells_init(&kvx->gro_cells, dev);
 }
 
 static void kvx_uninit(struct net_device *dev)
@@ -452,15 +561,6 @@ static void kvx_uninit(struct net_device *dev)
 	struct kvx_dev *kvx = netdev_priv(dev);
 
 	gro_cells_destroy(&kvx->gro_cells);
-	free_percpu(kvx->cnt);
-}
-
-/* Runs after the last reference is gone (register succeeded). */
-static void kvx_destructor(struct net_device *dev)
-{
-	struct kvx_dev *kvx = netdev_priv(dev);
-
-	kvx_cfg_free(rcu_dereference_protected(kvx->cfg, true));
 }
 
 static int kvx_open(struct net_device *dev)
@@ -483,6 +583,9 @@ static const struct net_device_ops kvx_netdev_ops = {
 	.ndo_get_stats64	= kvx_get_stats64,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_fdb_add		= kvx_ndo_fdb_add,
+	.ndo_fdb_del		= kvx_ndo_fdb_del,
+	.ndo_fdb_dump		= kvx_ndo_fdb_dump,
 };
 
 static const struct device_type kvx_device_type = {
@@ -534,6 +637,12 @@ void kvx_net_destroy_devs(struct kvx_net *kn)
 static unsigned int kvx_get_num_queues(void)
 {
 	return 1;
+}
+
+/* The kvxlan device behind @dev, or NULL if @dev is something else. */
+struct kvx_dev *kvx_from_dev(struct net_device *dev)
+{
+	return dev->rtnl_link_ops == &kvx_link_ops ? netdev_priv(dev) : NULL;
 }
 
 struct rtnl_link_ops kvx_link_ops __read_mostly = {

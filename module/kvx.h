@@ -16,6 +16,10 @@
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/rhashtable.h>
+#include <linux/workqueue.h>
+#include <linux/if_ether.h>
+#include <net/ipv6.h>
 #include <net/dst_cache.h>
 #include <net/gro_cells.h>
 #include <net/netns/generic.h>
@@ -33,16 +37,31 @@
 
 #define KVX_VNI_HASH_BITS	8
 
-union kvx_addr {
-	struct sockaddr sa;
-	struct sockaddr_in sin;
-	struct sockaddr_in6 sin6;
+/*
+ * An IP address of either family. Hashed and compared as bytes, so every
+ * instance starts zeroed (kvx_ip_from_nla() and friends do it).
+ */
+struct kvx_ip {
+	union {
+		__be32 v4;
+		struct in6_addr v6;
+	};
+	u16 family;			/* AF_UNSPEC: none */
+	u16 pad;
 };
 
-static inline bool kvx_addr_set(const union kvx_addr *a)
+static inline bool kvx_ip_set(const struct kvx_ip *ip)
 {
-	return a->sa.sa_family != AF_UNSPEC;
+	return ip->family != AF_UNSPEC;
 }
+
+static inline bool kvx_ip_eq(const struct kvx_ip *a, const struct kvx_ip *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+/* "use the device's VNI" in FDB and flood entries */
+#define KVX_VNI_DEV	U32_MAX
 
 /*
  * A device's configuration. Published through kvx_dev.cfg and never
@@ -50,8 +69,7 @@ static inline bool kvx_addr_set(const union kvx_addr *a)
  * old one after an RCU grace period.
  */
 struct kvx_cfg {
-	union kvx_addr local;		/* AF_UNSPEC: chosen by routing */
-	union kvx_addr remote;		/* AF_UNSPEC: no remote */
+	struct kvx_ip local;		/* AF_UNSPEC: chosen by routing */
 	sa_family_t family;		/* underlay family */
 	u32 vni;
 	int link;			/* underlay ifindex, 0 for none */
@@ -64,8 +82,77 @@ struct kvx_cfg {
 	bool learning;
 	u32 ageing;
 	u32 max_learned;
-	struct dst_cache dst_cache;	/* route to remote, per CPU */
 	struct rcu_head rcu;
+};
+
+/* Per remote VTEP counters (KVXLAN_REMOTE_A_*). */
+struct kvx_remote_pcpu {
+	struct u64_stats_sync syncp;
+	u64_stats_t tx_packets;
+	u64_stats_t tx_bytes;
+	u64_stats_t rx_packets;
+	u64_stats_t rx_bytes;
+	u64_stats_t flood_copies;
+};
+
+/*
+ * A remote VTEP known to a device, shared by the FDB entries and flood
+ * entries that name it. Lives in kvx_dev.remotes while refs > 0.
+ */
+struct kvx_remote {
+	struct rhash_head node;		/* in kvx_dev.remotes */
+	struct kvx_ip ip;		/* the key */
+	u32 refs;			/* FDB + flood entries; fdb_lock */
+	u32 fdb_refs;			/* FDB entries alone; fdb_lock */
+	struct dst_cache dst_cache;	/* the route to ip, per CPU */
+	struct kvx_remote_pcpu __percpu *stats;
+	struct rcu_head rcu;
+};
+
+/* An FDB entry: MAC -> remote VTEP. */
+struct kvx_fdb {
+	struct rhash_head node;		/* in kvx_dev.fdb */
+	u8 mac[ETH_ALEN];		/* the key */
+	u8 kind;			/* enum kvxlan_fdb_kind; fdb_lock */
+	struct kvx_remote __rcu *remote; /* fdb_lock / RCU */
+	__be16 port;			/* 0: the device's */
+	u32 vni;			/* KVX_VNI_DEV: the device's */
+	unsigned long created;		/* jiffies */
+	unsigned long updated;		/* jiffies, written locklessly */
+	unsigned long used;		/* jiffies, written locklessly */
+	atomic64_t hits;
+	u64 moves;			/* fdb_lock */
+	unsigned long window_start;	/* MAC-move dampening; fdb_lock */
+	u32 window_moves;		/* fdb_lock */
+	unsigned long hold_until;	/* no relearning before; fdb_lock */
+	struct rcu_head rcu;
+};
+
+/*
+ * Stamps a time written locklessly by the data path; the store is skipped
+ * when nothing changed so that busy entries do not bounce cache lines.
+ */
+static inline void kvx_touch(unsigned long *stamp)
+{
+	unsigned long now = jiffies;
+
+	if (READ_ONCE(*stamp) != now)
+		WRITE_ONCE(*stamp, now);
+}
+
+/* One flood remote; a multicast address makes it a group. */
+struct kvx_flood_ent {
+	struct kvx_remote *remote;	/* holds a ref */
+	__be16 port;			/* 0: the device's */
+	u32 vni;			/* KVX_VNI_DEV: the device's */
+	int ifindex;			/* a group's underlay; 0: the link */
+};
+
+/* The flood list, replaced whole on every change (copy on write). */
+struct kvx_flood {
+	unsigned int n;
+	struct rcu_head rcu;
+	struct kvx_flood_ent ent[];
 };
 
 /* Per-CPU counters, indexed by one of the enums below. */
@@ -74,19 +161,30 @@ struct kvx_pcpu_cnt {
 	u64_stats_t v[];
 };
 
-/* Drops counted on a device (shown by ethtool -S). */
+/*
+ * Device counters (ethtool -S), in the order of KVXLAN_STATS_A_* from
+ * KVXLAN_STATS_A_RX_DROP_SHORT_INNER on: rx drops, tx drops, learning.
+ */
 enum kvx_dev_cnt {
 	KVX_RX_DROP_SHORT_INNER,	/* no whole inner Ethernet/IP header */
 	KVX_RX_DROP_ECN,		/* CE on a not-ECT inner packet */
+	KVX_RX_DROP_BAD_SRC_MAC,	/* learning on, source multicast/zero */
+	KVX_RX_DROP_OWN_MAC,		/* learning on, source is our MAC */
 	KVX_TX_DROP_SHORT,		/* frame shorter than an Ethernet header */
 	KVX_TX_DROP_NO_REMOTE,		/* nowhere to send */
 	KVX_TX_DROP_NO_ROUTE,		/* no route to the remote */
 	KVX_TX_DROP_LOOP,		/* route to the remote via this device */
-	KVX_TX_DROP_NOMEM,		/* headroom or offload setup failed */
+	KVX_TX_DROP_NOMEM,		/* headroom, clone or offload failed */
 	KVX_TX_DROP_DOWN,		/* raced with the device going down */
+	KVX_FDB_LEARNED,		/* entries learned */
+	KVX_FDB_MOVED,			/* learned entries moved */
+	KVX_FDB_AGED,			/* learned entries aged out */
+	KVX_FDB_LEARN_LIMIT,		/* not learned: max-learned reached */
+	KVX_FDB_LEARN_DAMPENED,		/* not relearned: moving too often */
 	__KVX_DEV_CNT_MAX
 };
 #define KVX_DEV_CNT_FIRST_TX	KVX_TX_DROP_SHORT
+#define KVX_DEV_CNT_FIRST_FDB	KVX_FDB_LEARNED
 
 /* Drops counted per network namespace, before a device is known. */
 enum kvx_net_cnt {
@@ -100,8 +198,8 @@ enum kvx_net_cnt {
 /* The larger of the two enums above. */
 #define KVX_CNT_MAX	__KVX_DEV_CNT_MAX
 
-extern const char * const kvx_dev_cnt_names[__KVX_DEV_CNT_MAX];
-extern const char * const kvx_net_cnt_names[__KVX_NET_CNT_MAX];
+extern const char * const kvx_dev_cnt_names[];
+extern const char * const kvx_net_cnt_names[];
 
 struct kvx_pcpu_cnt __percpu *kvx_cnt_alloc(unsigned int n);
 void kvx_cnt_sum(struct kvx_pcpu_cnt __percpu *pcnt, unsigned int n, u64 *out);
@@ -128,8 +226,21 @@ struct kvx_sock {
 	unsigned int users;		/* devices attached, RTNL */
 	__be16 port;
 	sa_family_t family;
+	struct list_head mcs;		/* struct kvx_mc, RTNL */
 	struct hlist_head vni_hash[1 << KVX_VNI_HASH_BITS]; /* RTNL / RCU */
 	struct rcu_head rcu;
+};
+
+/*
+ * A multicast membership of a shared socket: (group, underlay device),
+ * joined once however many devices use it.
+ */
+struct kvx_mc {
+	struct list_head list;		/* in kvx_sock.mcs, RTNL */
+	struct kvx_ip group;
+	int ifindex;
+	struct kvx_sock *vs;		/* whose membership it is */
+	unsigned int refs;		/* devices holding it, RTNL */
 };
 
 /* Per network namespace state. */
@@ -151,6 +262,22 @@ struct kvx_dev {
 	u32 vni_key;			/* VNI it is hashed under, RTNL */
 	struct gro_cells gro_cells;
 	struct kvx_pcpu_cnt __percpu *cnt;	/* enum kvx_dev_cnt */
+
+	/*
+	 * fdb_lock (BH) serialises every change to the FDB, the remotes and
+	 * the flood list; the data path reads all three under RCU.
+	 */
+	spinlock_t fdb_lock;
+	struct rhashtable fdb;		/* struct kvx_fdb by MAC */
+	struct rhashtable remotes;	/* struct kvx_remote by address */
+	struct kvx_flood __rcu *flood;	/* NULL when empty; RTNL writers */
+	struct kvx_mc **joined;		/* memberships held, RTNL */
+	unsigned int n_joined;		/* RTNL */
+	u32 n_static;			/* fdb_lock */
+	u32 n_learned;			/* fdb_lock, read locklessly */
+	u32 fdb_gen;			/* bumped on each change; fdb_lock */
+	struct delayed_work age_work;	/* the ageing sweep */
+	struct rhashtable_iter age_iter; /* where the sweep resumes */
 };
 
 extern unsigned int kvx_net_id;
@@ -169,11 +296,108 @@ int kvx_sock_attach(struct kvx_dev *kvx);
 void kvx_sock_detach(struct kvx_dev *kvx);
 struct kvx_dev *kvx_sock_lookup_vni(struct kvx_sock *vs, u32 vni);
 
+/* fdb.c */
+int kvx_fdb_init(struct kvx_dev *kvx);
+void kvx_fdb_uninit(struct kvx_dev *kvx);
+void kvx_fdb_start_ageing(struct kvx_dev *kvx);
+struct kvx_fdb *kvx_fdb_lookup(struct kvx_dev *kvx, const u8 *mac);
+struct kvx_remote *kvx_remote_lookup(struct kvx_dev *kvx,
+				     const struct kvx_ip *ip);
+void kvx_fdb_learn(struct kvx_dev *kvx, const u8 *mac,
+		   const struct kvx_ip *src, u32 max_learned,
+		   unsigned int len);
+void kvx_fdb_count_rx(struct kvx_dev *kvx, const struct kvx_ip *src,
+		      unsigned int len);
+struct kvx_remote *kvx_remote_get(struct kvx_dev *kvx,
+				  const struct kvx_ip *ip);
+void kvx_remote_put(struct kvx_dev *kvx, struct kvx_remote *r);
+struct kvx_remote *kvx_remote_alloc(const struct kvx_ip *ip, gfp_t gfp);
+void kvx_remote_free(struct kvx_remote *r);
+struct kvx_remote *kvx_remote_get_spare(struct kvx_dev *kvx,
+					const struct kvx_ip *ip,
+					struct kvx_remote **spare);
+int kvx_fdb_cache_init(void);
+void kvx_fdb_cache_exit(void);
+int kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
+		__be16 port, u32 vni, bool replace,
+		struct netlink_ext_ack *extack);
+int kvx_fdb_del(struct kvx_dev *kvx, const u8 *mac);
+
+struct kvx_fdb_filter {
+	struct kvx_ip ip;		/* AF_UNSPEC: any */
+	u8 kind;			/* 0: any */
+	u32 vni;			/* KVX_VNI_DEV: any */
+	u32 dev_vni;			/* what an entry without a VNI uses */
+};
+
+bool kvx_fdb_match(const struct kvx_fdb *f, const struct kvx_fdb_filter *flt);
+unsigned int kvx_fdb_flush(struct kvx_dev *kvx,
+			   const struct kvx_fdb_filter *flt);
+void kvx_remote_count_tx(struct kvx_remote *r, unsigned int len, bool flood);
+
+/* flood.c */
+struct kvx_flood_req {
+	struct kvx_ip ip;
+	__be16 port;
+	u32 vni;
+	int ifindex;
+};
+
+int kvx_flood_add(struct kvx_dev *kvx, const struct kvx_flood_req *req,
+		  struct netlink_ext_ack *extack);
+int kvx_flood_del(struct kvx_dev *kvx, const struct kvx_ip *ip);
+int kvx_flood_replace(struct kvx_dev *kvx, const struct kvx_flood_req *reqs,
+		      unsigned int n, struct netlink_ext_ack *extack);
+int kvx_flood_set_first(struct kvx_dev *kvx, const struct kvx_ip *ip,
+			struct netlink_ext_ack *extack);
+int kvx_flood_del_all(struct kvx_dev *kvx);
+void kvx_flood_clear(struct kvx_dev *kvx);
+void kvx_flood_first(struct kvx_dev *kvx, struct kvx_ip *ip);
+
+/* mcast.c */
+static inline bool kvx_ip_multicast(const struct kvx_ip *ip)
+{
+	return ip->family == AF_INET ? ipv4_is_multicast(ip->v4) :
+	       ip->family == AF_INET6 && ipv6_addr_is_multicast(&ip->v6);
+}
+
+int kvx_mcast_sync(struct kvx_dev *kvx, struct netlink_ext_ack *extack);
+void kvx_mcast_leave_all(struct kvx_dev *kvx);
+
+/* netlink.c */
+int kvx_genl_init(void);
+void kvx_genl_exit(void);
+void kvx_nl_fdb_notify(struct kvx_dev *kvx, const struct kvx_fdb *f,
+		       enum kvxlan_event event);
+
+/* bridge.c */
+int kvx_ndo_fdb_add(struct ndmsg *ndm, struct nlattr *tb[],
+		    struct net_device *dev, const unsigned char *addr,
+		    u16 vid, u16 flags, struct netlink_ext_ack *extack);
+int kvx_ndo_fdb_del(struct ndmsg *ndm, struct nlattr *tb[],
+		    struct net_device *dev, const unsigned char *addr,
+		    u16 vid, struct netlink_ext_ack *extack);
+int kvx_ndo_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		     struct net_device *dev, struct net_device *filter_dev,
+		     int *idx);
+
 /* xmit.c */
 netdev_tx_t kvx_xmit(struct sk_buff *skb, struct net_device *dev);
 
 /* rcv.c */
 int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb);
+
+/* common helpers (device.c) */
+int kvx_ip_from_nla(const struct nlattr *nla, struct kvx_ip *ip,
+		    struct netlink_ext_ack *extack);
+int kvx_ip_put(struct sk_buff *skb, int type, const struct kvx_ip *ip);
+/* What kind of address kvx_check_remote() accepts. */
+enum kvx_addr_kind { KVX_ADDR_UNICAST, KVX_ADDR_GROUP, KVX_ADDR_ANY };
+
+int kvx_check_remote(const struct kvx_dev *kvx, const struct kvx_ip *ip,
+		     enum kvx_addr_kind kind, const struct nlattr *nla,
+		     struct netlink_ext_ack *extack);
+struct kvx_dev *kvx_from_dev(struct net_device *dev);
 
 /* stats.c */
 extern const struct ethtool_ops kvx_ethtool_ops;

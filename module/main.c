@@ -59,29 +59,41 @@ static int __init kvx_mod_init(void)
 {
 	int err;
 
+	err = kvx_fdb_cache_init();
+	if (err)
+		goto err_cache;
 	err = register_pernet_device(&kvx_net_ops);
 	if (err)
 		goto err_pernet;
 	err = rtnl_link_register(&kvx_link_ops);
 	if (err)
 		goto err_link;
+	err = kvx_genl_init();
+	if (err)
+		goto err_genl;
 
 	pr_info("VXLAN device driver %s loaded\n", KVX_VERSION);
 	return 0;
 
+err_genl:
+	rtnl_link_unregister(&kvx_link_ops);
 err_link:
 	unregister_pernet_device(&kvx_net_ops);
 err_pernet:
+	kvx_fdb_cache_exit();
+err_cache:
 	return err;
 }
 
 static void __exit kvx_mod_exit(void)
 {
+	kvx_genl_exit();
 	/* Deletes every kvxlan device in every namespace. */
 	rtnl_link_unregister(&kvx_link_ops);
 	unregister_pernet_device(&kvx_net_ops);
-	/* Configurations and sockets are freed by RCU callbacks. */
+	/* Entries, remotes, configurations, sockets: freed by RCU callbacks. */
 	rcu_barrier();
+	kvx_fdb_cache_exit();
 	pr_info("unloaded\n");
 }
 
@@ -93,3 +105,4 @@ MODULE_DESCRIPTION("VXLAN (RFC 7348) tunnel device with its own FDB and netlink 
 MODULE_AUTHOR("The kvxlan developers");
 MODULE_VERSION(KVX_VERSION);
 MODULE_ALIAS_RTNL_LINK(KBUILD_MODNAME);
+MODULE_ALIAS_GENL_FAMILY(KVXLAN_GENL_NAME);

@@ -32,6 +32,8 @@ static int kvx_rcv_drop_dev(struct kvx_dev *kvx, struct sk_buff *skb,
 int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct kvx_sock *vs = rcu_dereference_sk_user_data(sk);
+	struct kvx_ip src = { .family = AF_INET };
+	const struct kvx_cfg *cfg;
 	const struct vxlanhdr *vxh;
 	unsigned int outer_nh;
 	const struct iphdr *oiph;
@@ -45,6 +47,9 @@ int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 		return 0;
 	}
 	kn = vs->kn;
+
+	/* The UDP layer has the outer IP header in the linear area. */
+	src.v4 = ip_hdr(skb)->saddr;
 
 	/* skb->data is at the UDP header. */
 	if (!pskb_may_pull(skb, KVX_VXLAN_HLEN))
@@ -86,6 +91,20 @@ int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	oiph = (const struct iphdr *)(skb->head + outer_nh);
 	if (unlikely(IP_ECN_decapsulate(oiph, skb) > 1))
 		return kvx_rcv_drop_dev(kvx, skb, KVX_RX_DROP_ECN);
+
+	cfg = rcu_dereference(kvx->cfg);
+	if (cfg->learning) {
+		const u8 *mac = eth_hdr(skb)->h_source;
+
+		if (!is_valid_ether_addr(mac))
+			return kvx_rcv_drop_dev(kvx, skb,
+						KVX_RX_DROP_BAD_SRC_MAC);
+		if (ether_addr_equal(mac, kvx->dev->dev_addr))
+			return kvx_rcv_drop_dev(kvx, skb, KVX_RX_DROP_OWN_MAC);
+		kvx_fdb_learn(kvx, mac, &src, cfg->max_learned, skb->len);
+	} else {
+		kvx_fdb_count_rx(kvx, &src, skb->len);
+	}
 
 	dev_sw_netstats_rx_add(kvx->dev, skb->len);
 	gro_cells_receive(&kvx->gro_cells, skb);

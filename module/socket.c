@@ -48,6 +48,7 @@ static struct kvx_sock *kvx_sock_create(struct kvx_net *kn, __be16 port,
 		return ERR_PTR(-ENOMEM);
 	for (i = 0; i < ARRAY_SIZE(vs->vni_hash); i++)
 		INIT_HLIST_HEAD(&vs->vni_hash[i]);
+	INIT_LIST_HEAD(&vs->mcs);
 
 	ucfg.family = AF_INET;
 	ucfg.local_ip.s_addr = htonl(INADDR_ANY);
@@ -75,6 +76,7 @@ static struct kvx_sock *kvx_sock_create(struct kvx_net *kn, __be16 port,
 static void kvx_sock_release(struct kvx_sock *vs)
 {
 	ASSERT_RTNL();
+	WARN_ON_ONCE(!list_empty(&vs->mcs));
 	list_del(&vs->list);
 	/* Clears sk_user_data and waits for readers before closing. */
 	udp_tunnel_sock_release(vs->sock);
@@ -102,6 +104,8 @@ int kvx_sock_attach(struct kvx_dev *kvx)
 	WRITE_ONCE(kvx->vni_key, cfg->vni);
 	hlist_add_head_rcu(&kvx->vni_node, kvx_vni_head(vs, cfg->vni));
 	rcu_assign_pointer(kvx->sock, vs);
+	/* A group that cannot be joined now is reported, not fatal. */
+	kvx_mcast_sync(kvx, NULL);
 	return 0;
 }
 
@@ -112,6 +116,7 @@ void kvx_sock_detach(struct kvx_dev *kvx)
 	ASSERT_RTNL();
 	if (!vs)
 		return;
+	kvx_mcast_leave_all(kvx);
 	hlist_del_init_rcu(&kvx->vni_node);
 	RCU_INIT_POINTER(kvx->sock, NULL);
 	if (!--vs->users)

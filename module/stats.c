@@ -12,18 +12,25 @@
 
 #include "kvx.h"
 
-const char * const kvx_dev_cnt_names[__KVX_DEV_CNT_MAX] = {
+const char * const kvx_dev_cnt_names[] = {
 	[KVX_RX_DROP_SHORT_INNER]	= "rx_drop_short_inner",
 	[KVX_RX_DROP_ECN]		= "rx_drop_ecn",
+	[KVX_RX_DROP_BAD_SRC_MAC]	= "rx_drop_bad_src_mac",
+	[KVX_RX_DROP_OWN_MAC]		= "rx_drop_own_mac",
 	[KVX_TX_DROP_SHORT]		= "tx_drop_short",
 	[KVX_TX_DROP_NO_REMOTE]		= "tx_drop_no_remote",
 	[KVX_TX_DROP_NO_ROUTE]		= "tx_drop_no_route",
 	[KVX_TX_DROP_LOOP]		= "tx_drop_loop",
 	[KVX_TX_DROP_NOMEM]		= "tx_drop_nomem",
 	[KVX_TX_DROP_DOWN]		= "tx_drop_down",
+	[KVX_FDB_LEARNED]		= "fdb_learned",
+	[KVX_FDB_MOVED]			= "fdb_moved",
+	[KVX_FDB_AGED]			= "fdb_aged",
+	[KVX_FDB_LEARN_LIMIT]		= "fdb_learn_limit",
+	[KVX_FDB_LEARN_DAMPENED]	= "fdb_learn_dampened",
 };
 
-const char * const kvx_net_cnt_names[__KVX_NET_CNT_MAX] = {
+const char * const kvx_net_cnt_names[] = {
 	[KVX_NET_DROP_SHORT_HEADER]	= "rx_drop_short_header",
 	[KVX_NET_DROP_NO_VNI_FLAG]	= "rx_drop_no_vni_flag",
 	[KVX_NET_DROP_RESERVED_BITS]	= "rx_drop_reserved_bits",
@@ -77,7 +84,7 @@ void kvx_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
 	kvx_cnt_sum(kvx->cnt, __KVX_DEV_CNT_MAX, drops);
 	for (i = 0; i < KVX_DEV_CNT_FIRST_TX; i++)
 		s->rx_dropped += drops[i];
-	for (; i < __KVX_DEV_CNT_MAX; i++)
+	for (; i < KVX_DEV_CNT_FIRST_FDB; i++)
 		s->tx_dropped += drops[i];
 	/* What the IP tunnel core counts when the underlay refuses a packet. */
 	s->tx_dropped += DEV_STATS_READ(dev, tx_dropped);
@@ -85,6 +92,8 @@ void kvx_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
 	s->tx_aborted_errors = DEV_STATS_READ(dev, tx_aborted_errors);
 	s->rx_frame_errors = drops[KVX_RX_DROP_ECN];
 	s->rx_length_errors = drops[KVX_RX_DROP_SHORT_INNER];
+	s->rx_frame_errors += drops[KVX_RX_DROP_BAD_SRC_MAC] +
+			      drops[KVX_RX_DROP_OWN_MAC];
 	s->rx_errors = s->rx_frame_errors + s->rx_length_errors;
 }
 
@@ -94,6 +103,10 @@ static void kvx_get_drvinfo(struct net_device *dev,
 	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
 	strscpy(info->version, KVX_VERSION, sizeof(info->version));
 }
+
+/* Every counter has a name: the last one at least. */
+static_assert(ARRAY_SIZE(kvx_dev_cnt_names) == __KVX_DEV_CNT_MAX);
+static_assert(ARRAY_SIZE(kvx_net_cnt_names) == __KVX_NET_CNT_MAX);
 
 static int kvx_get_sset_count(struct net_device *dev, int sset)
 {

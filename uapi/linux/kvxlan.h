@@ -55,8 +55,16 @@
  * IFLA_KVXLAN_AGEING: NLA_U32, seconds, default 300. How long a learned
  *     FDB entry lives without traffic. 0 means learned entries never age.
  *
- * IFLA_KVXLAN_MAX_LEARNED: NLA_U32, default 0 (no limit). The largest
- *     number of learned FDB entries; static entries are not counted.
+ * IFLA_KVXLAN_MAX_LEARNED: NLA_U32, default KVXLAN_DEFAULT_MAX_LEARNED
+ *     (65536). The largest number of learned FDB entries, so that spoofed
+ *     source MACs from the underlay cannot exhaust memory; 0 means no
+ *     limit. Static entries are not counted.
+ *
+ * IFLA_KVXLAN_GROUP: binary, 4 or 16 bytes, a multicast address. The group
+ *     the device floods to and joins (IGMP/MLD) on its underlay device
+ *     while it is up. Like REMOTE it is the first flood entry, so a device
+ *     has one or the other; a zero-length attribute on changelink removes
+ *     it. Multicast packets leave with TTL 1 unless IFLA_KVXLAN_TTL is set.
  *
  * Generic netlink family "kvxlan", version 1
  * -------------------------------------------
@@ -109,6 +117,19 @@
  *     the whole list in one step (transmitters see the old or the new list,
  *     never a mix). At most KVXLAN_FLOOD_MAX entries.
  *
+ * KVXLAN_CMD_GROUP_ADD, KVXLAN_CMD_GROUP_DEL (do)
+ *     In: IFINDEX, REMOTE { ADDR (multicast), [IFINDEX], [PORT], [VNI] }.
+ *     A group is a flood entry whose address is multicast: the device
+ *     floods to it and, while up, joins it on the underlay device IFINDEX
+ *     (default: the device's IFLA_KVXLAN_LINK, else the route to the
+ *     group). FLOOD_ADD and FLOOD_DEL accept groups too. Memberships are
+ *     reference-counted per (socket, group, underlay device): devices that
+ *     share a group share one membership.
+ *
+ * KVXLAN_CMD_GROUP_GET (do)
+ *     In: IFINDEX. Out: IFINDEX and one REMOTE { ADDR, [IFINDEX], [PORT],
+ *     [VNI] } per group of the flood list.
+ *
  * KVXLAN_CMD_REMOTE_GET (dump)
  *     In: IFINDEX. Out, per remote VTEP known to the device (named by an
  *     FDB entry or the flood list): IFINDEX, REMOTE { ADDR, TX_PACKETS,
@@ -138,9 +159,11 @@
  *         learned entry moved to another remote.
  *
  * Remote VTEP (enum kvxlan_remote_a)
- *     ADDR, PORT, VNI: as in an FDB entry. TX_PACKETS, TX_BYTES,
+ *     ADDR, PORT, VNI: as in an FDB entry; ADDR may be multicast in the
+ *     flood list. IFINDEX: u32, the underlay device of a group. TX_PACKETS, TX_BYTES,
  *     RX_PACKETS, RX_BYTES: u64, encapsulated frames sent to / received
- *     from that address (inner frame sizes). FLOOD_COPIES: u64, frames of
+ *     from that address; bytes count the inner frame from its network
+ *     header on, as the device counters of "ip -s link" do. FLOOD_COPIES: u64, frames of
  *     TX_PACKETS that were flood copies. FDB_REFS: u32, FDB entries that
  *     point at the remote.
  *
@@ -163,6 +186,7 @@
 #define KVXLAN_VNI_MAX		0xffffff
 #define KVXLAN_TOS_INHERIT	1
 #define KVXLAN_DEFAULT_AGEING	300
+#define KVXLAN_DEFAULT_MAX_LEARNED 65536
 
 enum {
 	IFLA_KVXLAN_UNSPEC,
@@ -178,6 +202,7 @@ enum {
 	IFLA_KVXLAN_LEARNING,
 	IFLA_KVXLAN_AGEING,
 	IFLA_KVXLAN_MAX_LEARNED,
+	IFLA_KVXLAN_GROUP,
 	__IFLA_KVXLAN_MAX
 };
 #define IFLA_KVXLAN_MAX (__IFLA_KVXLAN_MAX - 1)
@@ -221,6 +246,9 @@ enum kvxlan_cmd {
 	KVXLAN_CMD_FLOOD_REPLACE,
 	KVXLAN_CMD_REMOTE_GET,
 	KVXLAN_CMD_FDB_NTF,
+	KVXLAN_CMD_GROUP_ADD,
+	KVXLAN_CMD_GROUP_DEL,
+	KVXLAN_CMD_GROUP_GET,
 	__KVXLAN_CMD_MAX
 };
 #define KVXLAN_CMD_MAX (__KVXLAN_CMD_MAX - 1)
@@ -281,6 +309,7 @@ enum kvxlan_remote_a {
 	KVXLAN_REMOTE_A_RX_BYTES,
 	KVXLAN_REMOTE_A_FLOOD_COPIES,
 	KVXLAN_REMOTE_A_FDB_REFS,
+	KVXLAN_REMOTE_A_IFINDEX,
 	__KVXLAN_REMOTE_A_MAX
 };
 #define KVXLAN_REMOTE_A_MAX (__KVXLAN_REMOTE_A_MAX - 1)

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvxlan: "bridge fdb" compatibility. The same FDB and flood list as the
+ * kvxlan family, through the neighbour messages the in-tree vxlan driver
+ * understands: NDA_DST, NDA_PORT, NDA_VNI; the all-zeros MAC stands for
+ * the flood list.
+ */
+#include <linux/etherdevice.h>
+#include <linux/neighbour.h>
+#include <net/neighbour.h>
+#include <net/rtnetlink.h>
+
+#include "kvx.h"
+
+struct kvx_br_req {
+	struct kvx_ip ip;
+	bool has_ip;
+	__be16 port;
+	u32 vni;
+};
+
+static int kvx_br_parse(struct kvx_dev *kvx, struct nlattr *tb[],
+			const unsigned char *addr, u16 vid,
+			struct kvx_br_req *req, struct netlink_ext_ack *extack)
+{
+	int err;
+
+	memset(req, 0, sizeof(*req));
+	req->vni = KVX_VNI_DEV;
+	if (vid) {
+		NL_SET_ERR_MSG_MOD(extack, "VLANs are not supported");
+		return -EINVAL;
+	}
+	if (tb[NDA_IFINDEX] || tb[NDA_SRC_VNI] || tb[NDA_NH_ID]) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "NDA_IFINDEX, NDA_SRC_VNI and NDA_NH_ID are not supported");
+		return -EOPNOTSUPP;
+	}
+	if (tb[NDA_DST]) {
+		err = kvx_ip_from_nla(tb[NDA_DST], &req->ip, extack);
+		if (err)
+			return err;
+		err = kvx_check_remote(kvx, &req->ip,
+				       is_zero_ether_addr(addr) ?
+				       KVX_ADDR_ANY : KVX_ADDR_UNICAST,
+				       tb[NDA_DST], extack);
+		if (err)
+			return err;
+		req->has_ip = true;
+	}
+	if (tb[NDA_PORT]) {
+		if (nla_len(tb[NDA_PORT]) != sizeof(__be16) ||
+		    !nla_get_be16(tb[NDA_PORT])) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NDA_PORT],
+					    "Invalid port");
+			return -EINVAL;
+		}
+		req->port = nla_get_be16(tb[NDA_PORT]);
+	}
+	if (tb[NDA_VNI]) {
+		if (nla_len(tb[NDA_VNI]) != sizeof(u32) ||
+		    nla_get_u32(tb[NDA_VNI]) > KVXLAN_VNI_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NDA_VNI], "Invalid VNI");
+			return -EINVAL;
+		}
+		req->vni = nla_get_u32(tb[NDA_VNI]);
+	}
+	return 0;
+}
+
+int kvx_ndo_fdb_add(struct ndmsg *ndm, struct nlattr *tb[],
+		    struct net_device *dev, const unsigned char *addr,
+		    u16 vid, u16 flags, struct netlink_ext_ack *extack)
+{
+	struct kvx_dev *kvx = netdev_priv(dev);
+	struct kvx_flood_req freq;
+	struct kvx_br_req req;
+	int err;
+
+	if (!(ndm->ndm_state & (NUD_PERMANENT | NUD_REACHABLE))) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "FDB entry state must be permanent or reachable");
+		return -EINVAL;
+	}
+	err = kvx_br_parse(kvx, tb, addr, vid, &req, extack);
+	if (err)
+		return err;
+	if (!req.has_ip) {
+		NL_SET_ERR_MSG_MOD(extack, "A destination (dst) is required");
+		return -EINVAL;
+	}
+
+	if (is_zero_ether_addr(addr)) {
+		if (flags & NLM_F_REPLACE)
+			return kvx_flood_set_first(kvx, &req.ip, extack);
+		freq.ip = req.ip;
+		freq.port = req.port;
+		freq.vni = req.vni;
+		freq.ifindex = 0;
+		return kvx_flood_add(kvx, &freq, extack);
+	}
+	if (!is_valid_ether_addr(addr)) {
+		NL_SET_ERR_MSG_MOD(extack, "MAC must be unicast");
+		return -EINVAL;
+	}
+	if (flags & NLM_F_APPEND) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "A kvxlan FDB entry has one remote; use replace");
+		return -EOPNOTSUPP;
+	}
+	return kvx_fdb_set(kvx, addr, &req.ip, req.port, req.vni,
+			   flags & NLM_F_REPLACE, extack);
+}
+
+int kvx_ndo_fdb_del(struct ndmsg *ndm, struct nlattr *tb[],
+		    struct net_device *dev, const unsigned char *addr,
+		    u16 vid, struct netlink_ext_ack *extack)
+{
+	struct kvx_dev *kvx = netdev_priv(dev);
+	struct kvx_br_req req;
+	struct kvx_fdb *f;
+	int err;
+
+	err = kvx_br_parse(kvx, tb, addr, vid, &req, extack);
+	if (err)
+		return err;
+
+	if (is_zero_ether_addr(addr)) {
+		if (req.has_ip)
+			return kvx_flood_del(kvx, &req.ip);
+		return kvx_flood_del_all(kvx);
+	}
+	if (req.has_ip) {
+		/* Only the entry pointing at that remote. */
+		rcu_read_lock();
+		f = kvx_fdb_lookup(kvx, addr);
+		err = f && kvx_ip_eq(&rcu_dereference(f->remote)->ip, &req.ip) ?
+		      0 : -ENOENT;
+		rcu_read_unlock();
+		if (err)
+			return err;
+	}
+	return kvx_fdb_del(kvx, addr);
+}
+
+static int kvx_br_fill(struct sk_buff *skb, struct netlink_callback *cb,
+		       struct kvx_dev *kvx, const u8 *mac,
+		       const struct kvx_ip *ip, __be16 port, u32 vni,
+		       u16 state, unsigned long updated, unsigned long used)
+{
+	unsigned long now = jiffies;
+	struct nda_cacheinfo ci;
+	struct nlmsghdr *nlh;
+	struct ndmsg *ndm;
+
+	nlh = nlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			RTM_NEWNEIGH, sizeof(*ndm), NLM_F_MULTI);
+	if (!nlh)
+		return -EMSGSIZE;
+	ndm = nlmsg_data(nlh);
+	memset(ndm, 0, sizeof(*ndm));
+	ndm->ndm_family = AF_BRIDGE;
+	ndm->ndm_state = state;
+	ndm->ndm_ifindex = kvx->dev->ifindex;
+	ndm->ndm_flags = NTF_SELF;
+	ndm->ndm_type = RTN_UNICAST;
+
+	ci.ndm_used = jiffies_to_clock_t(now - used);
+	ci.ndm_confirmed = 0;
+	ci.ndm_updated = jiffies_to_clock_t(now - updated);
+	ci.ndm_refcnt = 0;
+
+	if (nla_put(skb, NDA_LLADDR, ETH_ALEN, mac) ||
+	    kvx_ip_put(skb, NDA_DST, ip) ||
+	    (port && nla_put_be16(skb, NDA_PORT, port)) ||
+	    (vni != KVX_VNI_DEV && nla_put_u32(skb, NDA_VNI, vni)) ||
+	    nla_put(skb, NDA_CACHEINFO, sizeof(ci), &ci)) {
+		nlmsg_cancel(skb, nlh);
+		return -EMSGSIZE;
+	}
+	nlmsg_end(skb, nlh);
+	return 0;
+}
+
+/* Flood entries first (as 00:00:00:00:00:00), then the FDB. */
+int kvx_ndo_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		     struct net_device *dev, struct net_device *filter_dev,
+		     int *idx)
+{
+	static const u8 zero[ETH_ALEN];
+	struct kvx_dev *kvx = netdev_priv(dev);
+	const struct kvx_flood *fl;
+	struct rhashtable_iter iter;
+	struct kvx_fdb *f;
+	unsigned int i;
+	int err = 0;
+
+	rcu_read_lock();
+	fl = rcu_dereference(kvx->flood);
+	for (i = 0; fl && i < fl->n; i++, (*idx)++) {
+		if (*idx < cb->args[2])
+			continue;
+		err = kvx_br_fill(skb, cb, kvx, zero, &fl->ent[i].remote->ip,
+				  fl->ent[i].port, fl->ent[i].vni,
+				  NUD_PERMANENT | NUD_NOARP, jiffies, jiffies);
+		if (err)
+			break;
+	}
+	rcu_read_unlock();
+	if (err)
+		return err;
+
+	rhashtable_walk_enter(&kvx->fdb, &iter);
+	rhashtable_walk_start(&iter);
+	while ((f = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(f))
+			continue;
+		if (*idx < cb->args[2])
+			goto skip;
+		err = kvx_br_fill(skb, cb, kvx, f->mac,
+				  &rcu_dereference(f->remote)->ip,
+				  READ_ONCE(f->port), READ_ONCE(f->vni),
+				  READ_ONCE(f->kind) == KVXLAN_FDB_KIND_STATIC ?
+				  NUD_PERMANENT | NUD_NOARP : NUD_REACHABLE,
+				  READ_ONCE(f->updated), READ_ONCE(f->used));
+		if (err)
+			break;
+skip:
+		(*idx)++;
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	return err;
+}

@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvxlan: the forwarding table (MAC -> remote VTEP), the remote VTEPs it
+ * names, learning and ageing.
+ *
+ * Readers (xmit, rcv, dumps) walk both hash tables under RCU. Every change
+ * happens under kvx_dev.fdb_lock; entries and remotes are freed after an
+ * RCU grace period.
+ */
+#include <linux/etherdevice.h>
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+
+#include "kvx.h"
+
+/* The ageing sweep runs every second and looks at this many entries. */
+#define KVX_AGE_INTERVAL	HZ
+#define KVX_AGE_BUDGET		16384
+
+static struct kmem_cache *kvx_fdb_cache;
+
+static const struct rhashtable_params kvx_fdb_params = {
+	.head_offset		= offsetof(struct kvx_fdb, node),
+	.key_offset		= offsetof(struct kvx_fdb, mac),
+	.key_len		= ETH_ALEN,
+	.automatic_shrinking	= true,
+};
+
+static const struct rhashtable_params kvx_remote_params = {
+	.head_offset		= offsetof(struct kvx_remote, node),
+	.key_offset		= offsetof(struct kvx_remote, ip),
+	.key_len		= sizeof(struct kvx_ip),
+	.automatic_shrinking	= true,
+};
+
+int __init kvx_fdb_cache_init(void)
+{
+	kvx_fdb_cache = KMEM_CACHE(kvx_fdb, 0);
+	return kvx_fdb_cache ? 0 : -ENOMEM;
+}
+
+void kvx_fdb_cache_exit(void)
+{
+	kmem_cache_destroy(kvx_fdb_cache);
+}
+
+/* ----- remotes ----- */
+
+struct kvx_remote *kvx_remote_lookup(struct kvx_dev *kvx,
+				     const struct kvx_ip *ip)
+{
+	return rhashtable_lookup(&kvx->remotes, ip, kvx_remote_params);
+}
+
+void kvx_remote_free(struct kvx_remote *r);
+
+static void kvx_remote_free_rcu(struct rcu_head *head)
+{
+	kvx_remote_free(container_of(head, struct kvx_remote, rcu));
+}
+
+/* A new remote for @ip, not yet in the table. */
+struct kvx_remote *kvx_remote_alloc(const struct kvx_ip *ip, gfp_t gfp)
+{
+	struct kvx_remote *r;
+	int cpu;
+
+	r = kzalloc(sizeof(*r), gfp);
+	if (!r)
+		return NULL;
+	r->ip = *ip;
+	r->stats = alloc_percpu_gfp(struct kvx_remote_pcpu, gfp);
+	if (!r->stats)
+		goto err_free;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(r->stats, cpu)->syncp);
+	if (dst_cache_init(&r->dst_cache, gfp))
+		goto err_stats;
+	return r;
+
+err_stats:
+	free_percpu(r->stats);
+err_free:
+	kfree(r);
+	return NULL;
+}
+
+void kvx_remote_free(struct kvx_remote *r)
+{
+	if (!r)
+		return;
+	dst_cache_destroy(&r->dst_cache);
+	free_percpu(r->stats);
+	kfree(r);
+}
+
+/*
+ * Finds or creates the remote for @ip and takes a reference. A new one is
+ * @*spare if the caller allocated one beforehand (set to NULL when used),
+ * else allocated here, atomically.
+ */
+struct kvx_remote *kvx_remote_get_spare(struct kvx_dev *kvx,
+					const struct kvx_ip *ip,
+					struct kvx_remote **spare)
+{
+	struct kvx_remote *r;
+	int err;
+
+	lockdep_assert_held(&kvx->fdb_lock);
+	r = rhashtable_lookup_fast(&kvx->remotes, ip, kvx_remote_params);
+	if (r) {
+		r->refs++;
+		return r;
+	}
+
+	if (spare && *spare) {
+		r = *spare;
+		*spare = NULL;
+	} else {
+		r = kvx_remote_alloc(ip, GFP_ATOMIC);
+		if (!r)
+			return ERR_PTR(-ENOMEM);
+	}
+	r->refs = 1;
+	err = rhashtable_insert_fast(&kvx->remotes, &r->node,
+				     kvx_remote_params);
+	if (err) {
+		kvx_remote_free(r);
+		return ERR_PTR(err);
+	}
+	return r;
+}
+
+struct kvx_remote *kvx_remote_get(struct kvx_dev *kvx, const struct kvx_ip *ip)
+{
+	return kvx_remote_get_spare(kvx, ip, NULL);
+}
+
+void kvx_remote_put(struct kvx_dev *kvx, struct kvx_remote *r)
+{
+	lockdep_assert_held(&kvx->fdb_lock);
+	if (--r->refs)
+		return;
+	rhashtable_remove_fast(&kvx->remotes, &r->node, kvx_remote_params);
+	call_rcu(&r->rcu, kvx_remote_free_rcu);
+}
+
+void kvx_remote_count_tx(struct kvx_remote *r, unsigned int len, bool flood)
+{
+	struct kvx_remote_pcpu *s = get_cpu_ptr(r->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->tx_packets);
+	u64_stats_add(&s->tx_bytes, len);
+	if (flood)
+		u64_stats_inc(&s->flood_copies);
+	u64_stats_update_end(&s->syncp);
+	put_cpu_ptr(r->stats);
+}
+
+static void kvx_remote_count_rx(struct kvx_remote *r, unsigned int len)
+{
+	struct kvx_remote_pcpu *s = get_cpu_ptr(r->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->rx_packets);
+	u64_stats_add(&s->rx_bytes, len);
+	u64_stats_update_end(&s->syncp);
+	put_cpu_ptr(r->stats);
+}
+
+/* ----- FDB entries ----- */
+
+struct kvx_fdb *kvx_fdb_lookup(struct kvx_dev *kvx, const u8 *mac)
+{
+	return rhashtable_lookup(&kvx->fdb, mac, kvx_fdb_params);
+}
+
+static void kvx_fdb_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(kvx_fdb_cache, container_of(head, struct kvx_fdb, rcu));
+}
+
+static struct kvx_remote *kvx_fdb_remote(struct kvx_dev *kvx,
+					 const struct kvx_fdb *f)
+{
+	return rcu_dereference_protected(f->remote,
+					 lockdep_is_held(&kvx->fdb_lock));
+}
+
+/* Points @f at @r, whose reference it takes over. */
+static void kvx_fdb_set_remote(struct kvx_dev *kvx, struct kvx_fdb *f,
+			       struct kvx_remote *r)
+{
+	struct kvx_remote *old = kvx_fdb_remote(kvx, f);
+
+	lockdep_assert_held(&kvx->fdb_lock);
+	r->fdb_refs++;
+	rcu_assign_pointer(f->remote, r);
+	if (old) {
+		old->fdb_refs--;
+		kvx_remote_put(kvx, old);
+	}
+}
+
+static void kvx_fdb_account(struct kvx_dev *kvx, u8 kind, int delta)
+{
+	lockdep_assert_held(&kvx->fdb_lock);
+	if (kind == KVXLAN_FDB_KIND_STATIC)
+		kvx->n_static += delta;
+	else
+		WRITE_ONCE(kvx->n_learned, kvx->n_learned + delta);
+	kvx->fdb_gen++;
+}
+
+static struct kvx_fdb *kvx_fdb_create(struct kvx_dev *kvx, const u8 *mac,
+				      const struct kvx_ip *ip, __be16 port,
+				      u32 vni, u8 kind)
+{
+	struct kvx_remote *r;
+	struct kvx_fdb *f;
+	int err;
+
+	lockdep_assert_held(&kvx->fdb_lock);
+	f = kmem_cache_zalloc(kvx_fdb_cache, GFP_ATOMIC);
+	if (!f)
+		return ERR_PTR(-ENOMEM);
+	r = kvx_remote_get(kvx, ip);
+	if (IS_ERR(r)) {
+		kmem_cache_free(kvx_fdb_cache, f);
+		return ERR_CAST(r);
+	}
+	ether_addr_copy(f->mac, mac);
+	f->kind = kind;
+	f->port = port;
+	f->vni = vni;
+	f->created = jiffies;
+	f->updated = f->created;
+	f->used = f->created;
+	atomic64_set(&f->hits, 0);
+	kvx_fdb_set_remote(kvx, f, r);
+
+	err = rhashtable_insert_fast(&kvx->fdb, &f->node, kvx_fdb_params);
+	if (err) {
+		r->fdb_refs--;
+		kvx_remote_put(kvx, r);
+		kmem_cache_free(kvx_fdb_cache, f);
+		return ERR_PTR(err);
+	}
+	kvx_fdb_account(kvx, kind, 1);
+	return f;
+}
+
+static void kvx_fdb_destroy(struct kvx_dev *kvx, struct kvx_fdb *f,
+			    enum kvxlan_event event)
+{
+	struct kvx_remote *r = kvx_fdb_remote(kvx, f);
+
+	lockdep_assert_held(&kvx->fdb_lock);
+	if (event)
+		kvx_nl_fdb_notify(kvx, f, event);
+	rhashtable_remove_fast(&kvx->fdb, &f->node, kvx_fdb_params);
+	kvx_fdb_account(kvx, f->kind, -1);
+	r->fdb_refs--;
+	kvx_remote_put(kvx, r);
+	call_rcu(&f->rcu, kvx_fdb_free_rcu);
+}
+
+/* Adds (or, with @replace, overwrites) a static entry. */
+int kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
+		__be16 port, u32 vni, bool replace,
+		struct netlink_ext_ack *extack)
+{
+	struct kvx_remote *r;
+	struct kvx_fdb *f;
+	int err = 0;
+
+	spin_lock_bh(&kvx->fdb_lock);
+	f = rhashtable_lookup_fast(&kvx->fdb, mac, kvx_fdb_params);
+	if (f && !replace) {
+		NL_SET_ERR_MSG_MOD(extack, "An FDB entry for this MAC exists");
+		err = -EEXIST;
+		goto out;
+	}
+	if (!f) {
+		f = kvx_fdb_create(kvx, mac, ip, port, vni,
+				   KVXLAN_FDB_KIND_STATIC);
+		if (IS_ERR(f)) {
+			err = PTR_ERR(f);
+			NL_SET_ERR_MSG_MOD(extack, "Cannot add the FDB entry");
+			goto out;
+		}
+		kvx_nl_fdb_notify(kvx, f, KVXLAN_EVENT_ADDED);
+		goto out;
+	}
+
+	r = kvx_remote_get(kvx, ip);
+	if (IS_ERR(r)) {
+		err = PTR_ERR(r);
+		goto out;
+	}
+	kvx_fdb_set_remote(kvx, f, r);
+	if (f->kind != KVXLAN_FDB_KIND_STATIC) {
+		kvx_fdb_account(kvx, f->kind, -1);
+		WRITE_ONCE(f->kind, KVXLAN_FDB_KIND_STATIC);
+		kvx_fdb_account(kvx, f->kind, 1);
+	}
+	WRITE_ONCE(f->port, port);
+	WRITE_ONCE(f->vni, vni);
+	WRITE_ONCE(f->updated, jiffies);
+	kvx->fdb_gen++;
+	kvx_nl_fdb_notify(kvx, f, KVXLAN_EVENT_REPLACED);
+out:
+	spin_unlock_bh(&kvx->fdb_lock);
+	return err;
+}
+
+int kvx_fdb_del(struct kvx_dev *kvx, const u8 *mac)
+{
+	struct kvx_fdb *f;
+	int err = -ENOENT;
+
+	spin_lock_bh(&kvx->fdb_lock);
+	f = rhashtable_lookup_fast(&kvx->fdb, mac, kvx_fdb_params);
+	if (f) {
+		kvx_fdb_destroy(kvx, f, KVXLAN_EVENT_DELETED);
+		err = 0;
+	}
+	spin_unlock_bh(&kvx->fdb_lock);
+	return err;
+}
+
+bool kvx_fdb_match(const struct kvx_fdb *f, const struct kvx_fdb_filter *flt)
+{
+	const struct kvx_remote *r = rcu_dereference_check(f->remote, true);
+
+	if (flt->kind && f->kind != flt->kind)
+		return false;
+	if (flt->vni != KVX_VNI_DEV &&
+	    (f->vni == KVX_VNI_DEV ? flt->dev_vni : f->vni) != flt->vni)
+		return false;
+	if (kvx_ip_set(&flt->ip) && !kvx_ip_eq(&r->ip, &flt->ip))
+		return false;
+	return true;
+}
+
+/*
+ * One pass over the table deleting what matches @flt. The lock is dropped
+ * between batches so that a flush of a million entries does not stall the
+ * data path; the walk may then miss entries next to deleted ones, which
+ * the caller's next pass finds.
+ */
+static unsigned int kvx_fdb_flush_pass(struct kvx_dev *kvx,
+				       const struct kvx_fdb_filter *flt,
+				       enum kvxlan_event event)
+{
+	struct rhashtable_iter iter;
+	unsigned int n = 0, batch;
+	struct kvx_fdb *f;
+	bool done = false;
+
+	rhashtable_walk_enter(&kvx->fdb, &iter);
+	while (!done) {
+		batch = 0;
+		rhashtable_walk_start(&iter);
+		spin_lock_bh(&kvx->fdb_lock);
+		while (batch < 1024) {
+			f = rhashtable_walk_next(&iter);
+			if (IS_ERR(f))
+				continue;	/* -EAGAIN: table resized */
+			if (!f) {
+				done = true;
+				break;
+			}
+			batch++;
+			/* Skip entries already unlinked by someone else. */
+			if (!kvx_fdb_match(f, flt) ||
+			    rhashtable_lookup_fast(&kvx->fdb, f->mac,
+						   kvx_fdb_params) != f)
+				continue;
+			kvx_fdb_destroy(kvx, f, event);
+			n++;
+		}
+		spin_unlock_bh(&kvx->fdb_lock);
+		rhashtable_walk_stop(&iter);
+		cond_resched();
+	}
+	rhashtable_walk_exit(&iter);
+	return n;
+}
+
+static unsigned int kvx_fdb_flush_ev(struct kvx_dev *kvx,
+				     const struct kvx_fdb_filter *flt,
+				     enum kvxlan_event event)
+{
+	unsigned int n, total = 0;
+
+	do {
+		n = kvx_fdb_flush_pass(kvx, flt, event);
+		total += n;
+	} while (n);
+	return total;
+}
+
+/* Deletes the entries that match @flt (all without filters); how many. */
+unsigned int kvx_fdb_flush(struct kvx_dev *kvx,
+			   const struct kvx_fdb_filter *flt)
+{
+	return kvx_fdb_flush_ev(kvx, flt, KVXLAN_EVENT_DELETED);
+}
+
+/* ----- learning ----- */
+
+/* A learned MAC shows up behind another remote. */
+static void kvx_fdb_move(struct kvx_dev *kvx, struct kvx_fdb *f,
+			 const struct kvx_ip *src)
+{
+	unsigned long now = jiffies;
+	struct kvx_remote *r;
+
+	lockdep_assert_held(&kvx->fdb_lock);
+	if (time_before(now, f->hold_until)) {
+		kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARN_DAMPENED);
+		return;
+	}
+	if (time_after(now, f->window_start + KVXLAN_DAMPEN_WINDOW * HZ)) {
+		f->window_start = now;
+		f->window_moves = 0;
+	}
+	if (++f->window_moves > KVXLAN_DAMPEN_MOVES) {
+		WRITE_ONCE(f->hold_until, now + KVXLAN_DAMPEN_HOLD * HZ);
+		kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARN_DAMPENED);
+		return;
+	}
+
+	r = kvx_remote_get(kvx, src);
+	if (IS_ERR(r))
+		return;
+	kvx_fdb_set_remote(kvx, f, r);
+	f->moves++;
+	WRITE_ONCE(f->updated, now);
+	kvx->fdb_gen++;
+	kvx_cnt_inc(kvx->cnt, KVX_FDB_MOVED);
+	kvx_nl_fdb_notify(kvx, f, KVXLAN_EVENT_MOVED);
+}
+
+static void kvx_fdb_learn_slow(struct kvx_dev *kvx, const u8 *mac,
+			       const struct kvx_ip *src, u32 max_learned)
+{
+	struct kvx_fdb *f;
+
+	spin_lock(&kvx->fdb_lock);
+	f = rhashtable_lookup_fast(&kvx->fdb, mac, kvx_fdb_params);
+	if (f) {
+		if (f->kind == KVXLAN_FDB_KIND_LEARNED &&
+		    !kvx_ip_eq(&kvx_fdb_remote(kvx, f)->ip, src))
+			kvx_fdb_move(kvx, f, src);
+	} else if (max_learned && kvx->n_learned >= max_learned) {
+		kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARN_LIMIT);
+	} else {
+		f = kvx_fdb_create(kvx, mac, src, 0, KVX_VNI_DEV,
+				   KVXLAN_FDB_KIND_LEARNED);
+		if (!IS_ERR(f)) {
+			kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARNED);
+			kvx_nl_fdb_notify(kvx, f, KVXLAN_EVENT_LEARNED);
+		}
+	}
+	spin_unlock(&kvx->fdb_lock);
+}
+
+/* Counts a received packet for its sender, if the sender is a remote. */
+void kvx_fdb_count_rx(struct kvx_dev *kvx, const struct kvx_ip *src,
+		      unsigned int len)
+{
+	struct kvx_remote *r = kvx_remote_lookup(kvx, src);
+
+	if (r)
+		kvx_remote_count_rx(r, len);
+}
+
+/*
+ * Receive path, under RCU with BHs off: @mac (a valid unicast source MAC)
+ * was seen behind the VTEP @src. Counts the packet for that remote too.
+ */
+void kvx_fdb_learn(struct kvx_dev *kvx, const u8 *mac,
+		   const struct kvx_ip *src, u32 max_learned,
+		   unsigned int len)
+{
+	struct kvx_remote *r;
+	struct kvx_fdb *f;
+
+	f = kvx_fdb_lookup(kvx, mac);
+	if (f) {
+		r = rcu_dereference(f->remote);
+		if (kvx_ip_eq(&r->ip, src)) {
+			kvx_remote_count_rx(r, len);
+			if (READ_ONCE(f->kind) == KVXLAN_FDB_KIND_LEARNED)
+				kvx_touch(&f->updated);
+			return;
+		}
+		if (READ_ONCE(f->kind) == KVXLAN_FDB_KIND_STATIC)
+			goto count;
+		if (time_before(jiffies, READ_ONCE(f->hold_until))) {
+			kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARN_DAMPENED);
+			goto count;
+		}
+	} else if (max_learned && READ_ONCE(kvx->n_learned) >= max_learned) {
+		kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARN_LIMIT);
+		goto count;
+	}
+	kvx_fdb_learn_slow(kvx, mac, src, max_learned);
+count:
+	kvx_fdb_count_rx(kvx, src, len);
+}
+
+/* ----- ageing ----- */
+
+static void kvx_fdb_age(struct work_struct *work)
+{
+	struct kvx_dev *kvx = container_of(to_delayed_work(work),
+					   struct kvx_dev, age_work);
+	const struct kvx_cfg *cfg;
+	unsigned long timeout, now = jiffies;
+	unsigned int budget = KVX_AGE_BUDGET;
+	struct kvx_fdb *f;
+
+	rcu_read_lock();
+	cfg = rcu_dereference(kvx->cfg);
+	timeout = (unsigned long)cfg->ageing * HZ;
+	rcu_read_unlock();
+
+	if (timeout && READ_ONCE(kvx->n_learned)) {
+		rhashtable_walk_start(&kvx->age_iter);
+		while (budget--) {
+			f = rhashtable_walk_next(&kvx->age_iter);
+			if (IS_ERR(f))
+				continue;
+			if (!f) {
+				/* End of the table: the next run starts over. */
+				rhashtable_walk_stop(&kvx->age_iter);
+				rhashtable_walk_exit(&kvx->age_iter);
+				rhashtable_walk_enter(&kvx->fdb, &kvx->age_iter);
+				goto resched;
+			}
+			if (READ_ONCE(f->kind) != KVXLAN_FDB_KIND_LEARNED ||
+			    time_before(now, READ_ONCE(f->updated) + timeout))
+				continue;
+			spin_lock_bh(&kvx->fdb_lock);
+			/* Recheck: it may have been refreshed or deleted. */
+			if (f->kind == KVXLAN_FDB_KIND_LEARNED &&
+			    time_after_eq(now, READ_ONCE(f->updated) + timeout) &&
+			    rhashtable_lookup_fast(&kvx->fdb, f->mac,
+						   kvx_fdb_params) == f) {
+				kvx_fdb_destroy(kvx, f, KVXLAN_EVENT_AGED);
+				kvx_cnt_inc(kvx->cnt, KVX_FDB_AGED);
+			}
+			spin_unlock_bh(&kvx->fdb_lock);
+		}
+		rhashtable_walk_stop(&kvx->age_iter);
+	}
+resched:
+	queue_delayed_work(system_power_efficient_wq, &kvx->age_work,
+			   KVX_AGE_INTERVAL);
+}
+
+void kvx_fdb_start_ageing(struct kvx_dev *kvx)
+{
+	queue_delayed_work(system_power_efficient_wq, &kvx->age_work,
+			   KVX_AGE_INTERVAL);
+}
+
+/* ----- setup and teardown ----- */
+
+int kvx_fdb_init(struct kvx_dev *kvx)
+{
+	int err;
+
+	spin_lock_init(&kvx->fdb_lock);
+	err = rhashtable_init(&kvx->remotes, &kvx_remote_params);
+	if (err)
+		return err;
+	err = rhashtable_init(&kvx->fdb, &kvx_fdb_params);
+	if (err) {
+		rhashtable_destroy(&kvx->remotes);
+		return err;
+	}
+	rhashtable_walk_enter(&kvx->fdb, &kvx->age_iter);
+	INIT_DELAYED_WORK(&kvx->age_work, kvx_fdb_age);
+	return 0;
+}
+
+/*
+ * The device is unregistered: nothing transmits or receives on it any
+ * more. Stops the sweep and frees every entry, flood entry and remote.
+ */
+void kvx_fdb_uninit(struct kvx_dev *kvx)
+{
+	struct kvx_fdb_filter all = { .vni = KVX_VNI_DEV };
+
+	cancel_delayed_work_sync(&kvx->age_work);
+	rhashtable_walk_exit(&kvx->age_iter);
+	kvx_fdb_flush_ev(kvx, &all, KVXLAN_EVENT_UNSPEC);
+	kvx_flood_clear(kvx);
+	WARN_ON_ONCE(atomic_read(&kvx->remotes.nelems));
+	rhashtable_destroy(&kvx->fdb);
+	rhashtable_destroy(&kvx->remotes);
+}

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvxlan: multicast groups. A group is a flood entry whose address is
+ * multicast; while a device is up it holds a membership of each of its
+ * groups on the shared UDP socket. Memberships are counted per (socket,
+ * group, underlay device), so devices sharing a group share one IGMP
+ * membership and it is left only when the last of them lets go.
+ *
+ * Everything here runs under RTNL.
+ */
+#include <linux/igmp.h>
+#include <linux/rtnetlink.h>
+#include <net/route.h>
+#include <net/sock.h>
+
+#include "kvx.h"
+
+static int kvx_mc_join(struct kvx_sock *vs, const struct kvx_mc *mc)
+{
+	struct ip_mreqn mreq = {
+		.imr_multiaddr.s_addr	= mc->group.v4,
+		.imr_ifindex		= mc->ifindex,
+	};
+	struct sock *sk = vs->sock->sk;
+	int err;
+
+	lock_sock(sk);
+	err = ip_mc_join_group(sk, &mreq);
+	release_sock(sk);
+	return err;
+}
+
+static void kvx_mc_leave(struct kvx_sock *vs, const struct kvx_mc *mc)
+{
+	struct ip_mreqn mreq = {
+		.imr_multiaddr.s_addr	= mc->group.v4,
+		.imr_ifindex		= mc->ifindex,
+	};
+	struct sock *sk = vs->sock->sk;
+
+	lock_sock(sk);
+	ip_mc_leave_group(sk, &mreq);
+	release_sock(sk);
+}
+
+/* Takes a reference on the membership (@group, @ifindex), joining it first. */
+static struct kvx_mc *kvx_mc_get(struct kvx_sock *vs,
+				 const struct kvx_ip *group, int ifindex,
+				 int *err)
+{
+	struct kvx_mc *mc;
+
+	ASSERT_RTNL();
+	list_for_each_entry(mc, &vs->mcs, list) {
+		if (mc->ifindex == ifindex && kvx_ip_eq(&mc->group, group)) {
+			mc->refs++;
+			return mc;
+		}
+	}
+	mc = kzalloc(sizeof(*mc), GFP_KERNEL);
+	if (!mc) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	mc->group = *group;
+	mc->ifindex = ifindex;
+	mc->vs = vs;
+	*err = kvx_mc_join(vs, mc);
+	if (*err) {
+		kfree(mc);
+		return NULL;
+	}
+	mc->refs = 1;
+	list_add(&mc->list, &vs->mcs);
+	return mc;
+}
+
+static void kvx_mc_put(struct kvx_mc *mc)
+{
+	ASSERT_RTNL();
+	if (--mc->refs)
+		return;
+	kvx_mc_leave(mc->vs, mc);
+	list_del(&mc->list);
+	kfree(mc);
+}
+
+/*
+ * The underlay device of a group: the entry's own, else the device's
+ * link, else the one the route to the group leaves through. Resolving it
+ * here keeps one key per real membership.
+ */
+static int kvx_mc_ifindex(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
+			  const struct kvx_flood_ent *e)
+{
+	struct flowi4 fl4 = {
+		.daddr = e->remote->ip.v4,
+		.saddr = cfg->local.v4,
+	};
+	struct rtable *rt;
+	int ifindex;
+
+	if (e->ifindex)
+		return e->ifindex;
+	if (cfg->link)
+		return cfg->link;
+	rt = ip_route_output_key(dev_net(kvx->dev), &fl4);
+	if (IS_ERR(rt))
+		return 0;
+	ifindex = rt->dst.dev->ifindex;
+	ip_rt_put(rt);
+	return ifindex;
+}
+
+static void kvx_mcast_put_all(struct kvx_mc **mcs, unsigned int n)
+{
+	while (n--)
+		kvx_mc_put(mcs[n]);
+	kfree(mcs);
+}
+
+/*
+ * Makes the device's memberships match its flood list: every group while
+ * the device is up (attached to a socket), none while it is down. New
+ * memberships are taken before old ones are dropped, so a group that stays
+ * is never left in between. A group that cannot be joined is reported and
+ * skipped; the rest still are joined.
+ */
+int kvx_mcast_sync(struct kvx_dev *kvx, struct netlink_ext_ack *extack)
+{
+	struct kvx_sock *vs = rtnl_dereference(kvx->sock);
+	const struct kvx_flood *fl = rtnl_dereference(kvx->flood);
+	const struct kvx_cfg *cfg = rtnl_dereference(kvx->cfg);
+	struct kvx_mc **old = kvx->joined, **new = NULL, *mc;
+	unsigned int i, n = 0, old_n = kvx->n_joined;
+	int err, ret = 0;
+
+	ASSERT_RTNL();
+	if (vs && fl) {
+		new = kcalloc(fl->n, sizeof(*new), GFP_KERNEL);
+		if (!new)
+			return -ENOMEM;
+		for (i = 0; i < fl->n; i++) {
+			const struct kvx_flood_ent *e = &fl->ent[i];
+
+			if (!kvx_ip_multicast(&e->remote->ip))
+				continue;
+			mc = kvx_mc_get(vs, &e->remote->ip,
+					kvx_mc_ifindex(kvx, cfg, e), &err);
+			if (!mc) {
+				netdev_warn(kvx->dev, "cannot join %pI4: %d\n",
+					    &e->remote->ip.v4, err);
+				if (!ret) {
+					NL_SET_ERR_MSG_MOD(extack,
+							   "Cannot join the multicast group");
+					ret = err;
+				}
+				continue;
+			}
+			new[n++] = mc;
+		}
+	}
+	kvx->joined = new;
+	kvx->n_joined = n;
+	kvx_mcast_put_all(old, old_n);
+	return ret;
+}
+
+void kvx_mcast_leave_all(struct kvx_dev *kvx)
+{
+	ASSERT_RTNL();
+	kvx_mcast_put_all(kvx->joined, kvx->n_joined);
+	kvx->joined = NULL;
+	kvx->n_joined = 0;
+}
