@@ -3,6 +3,7 @@
  * kvxlan - configure kvxlan devices.
  *
  *   kvxlan [ OPTIONS ] OBJECT { COMMAND | help }
+ *   kvxlan [ OPTIONS ] -batch FILE
  *
  * Each OBJECT lives in its own file and is listed in kvx_objects[] below.
  */
@@ -12,6 +13,7 @@
 
 #include "kvxlan.h"
 #include "json.h"
+#include "nl.h"
 #include "utils.h"
 
 #ifndef KVX_VERSION
@@ -22,10 +24,12 @@ struct kvx_opts kvx_opts;
 
 static const struct kvx_object kvx_objects[] = {
 	{ "link", link_run, link_usage },	/* rtnetlink: link.c */
-	/*
-	 * Objects of the "kvxlan" generic netlink family go here, one file
-	 * each: fdb, flood, group, stats, monitor.
-	 */
+	/* The "kvxlan" generic netlink family, one file each. */
+	{ "fdb", fdb_run, fdb_usage },
+	{ "flood", flood_run, flood_usage },
+	{ "group", group_run, group_usage },
+	{ "stats", stats_run, stats_usage },
+	{ "monitor", monitor_run, monitor_usage },
 };
 
 #define KVX_NR_OBJECTS	ARRAY_SIZE(kvx_objects)
@@ -36,6 +40,7 @@ static void usage(FILE *out)
 
 	fprintf(out,
 		"Usage: kvxlan [ OPTIONS ] OBJECT { COMMAND | help }\n"
+		"       kvxlan [ OPTIONS ] -b[atch] FILE\n"
 		"       kvxlan [ -V | --version ]\n"
 		"       kvxlan help\n"
 		"where  OBJECT := {");
@@ -44,27 +49,50 @@ static void usage(FILE *out)
 	fprintf(out,
 		" }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -h[elp] }\n"
+		"       FILE := a file of commands (OBJECT COMMAND ...), one per line;\n"
+		"               \"-\" reads them from standard input\n"
 		"\n");
 	for (i = 0; i < KVX_NR_OBJECTS; i++)
 		kvx_objects[i].usage(out);
 }
 
+int kvx_run(int argc, char **argv)
+{
+	const char *name = argv[0];
+	size_t i;
+
+	if (!strcmp(name, "help")) {
+		usage(stdout);
+		return KVX_EXIT_OK;
+	}
+
+	json_init(stdout, kvx_opts.pretty);
+
+	for (i = 0; i < KVX_NR_OBJECTS; i++)
+		if (!strcmp(name, kvx_objects[i].name))
+			return kvx_objects[i].run(argc - 1, argv + 1);
+
+	return kvx_err("Unknown object \"%s\". Try \"kvxlan help\"", name);
+}
+
 int main(int argc, char **argv)
 {
+	/* getopt_long_only(): "-batch" is a long option, "-jp" two short ones. */
 	static const struct option long_opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "batch", required_argument, NULL, 'b' },
 		{}
 	};
-	const char *name;
-	size_t i;
-	int opt;
+	const char *batch = NULL;
+	int opt, ret;
 
 	/* "+": options end at the object, as in "kvxlan -j link show". */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+jpVh", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long_only(argc, argv, "+:jpVhb:", long_opts,
+				       NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			kvx_opts.json = true;
@@ -79,33 +107,32 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return KVX_EXIT_OK;
+		case 'b':
+			batch = optarg;
+			break;
+		case ':':
+			return kvx_err("Option \"%s\" needs a FILE. Try \"kvxlan help\"",
+				       argv[optind - 1]);
 		default:
-			if (!strncmp(argv[optind - 1], "--", 2))
-				return kvx_err("Invalid option \"%s\". Try \"kvxlan help\"",
-					       argv[optind - 1]);
-			return kvx_err("Invalid option \"-%c\". Try \"kvxlan help\"",
-				       optopt);
+			if (optopt)
+				return kvx_err("Invalid option \"-%c\". Try \"kvxlan help\"",
+					       optopt);
+			return kvx_err("Invalid option \"%s\". Try \"kvxlan help\"",
+				       argv[optind - 1]);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 
-	if (argc < 1) {
+	if (batch && argc > 0)
+		return kvx_err("Nothing may follow \"-batch FILE\" (\"%s\"). Try \"kvxlan help\"",
+			       argv[0]);
+	if (!batch && argc < 1) {
 		usage(stderr);
 		return KVX_EXIT_USAGE;
 	}
 
-	name = argv[0];
-	if (!strcmp(name, "help")) {
-		usage(stdout);
-		return KVX_EXIT_OK;
-	}
-
-	json_init(stdout, kvx_opts.pretty);
-
-	for (i = 0; i < KVX_NR_OBJECTS; i++)
-		if (!strcmp(name, kvx_objects[i].name))
-			return kvx_objects[i].run(argc - 1, argv + 1);
-
-	return kvx_err("Unknown object \"%s\". Try \"kvxlan help\"", name);
+	ret = batch ? kvx_batch(batch) : kvx_run(argc, argv);
+	nl_shared_close();
+	return ret;
 }

@@ -6,6 +6,7 @@
 #define KVXLAN_TOOL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Exit status of the tool. */
@@ -33,8 +34,57 @@ struct kvx_object {
 	void (*usage)(FILE *out);
 };
 
+/* kvxlan.c: run one command line (OBJECT COMMAND ...); an exit status. */
+int kvx_run(int argc, char **argv);
+
+/* batch.c: "-batch FILE" */
+int kvx_batch(const char *name);
+
 /* link.c */
 int link_run(int argc, char **argv);
 void link_usage(FILE *out);
+
+/* fdb.c */
+int fdb_run(int argc, char **argv);
+void fdb_usage(FILE *out);
+
+struct nlmsghdr;
+
+/* An FDB entry as KVXLAN_CMD_FDB_GET and KVXLAN_CMD_FDB_NTF carry it. */
+struct fdb_entry {
+	unsigned int ifindex;
+	uint8_t event;			/* enum kvxlan_event, 0: none */
+	uint8_t kind;			/* enum kvxlan_fdb_kind */
+	uint8_t mac[6];
+	uint8_t addr[16];
+	uint8_t addr_len;		/* 4 or 16 */
+	bool has_port;
+	bool has_vni;
+	uint16_t port;
+	uint32_t vni;
+	uint64_t created_ms;
+	uint64_t updated_ms;
+	uint64_t used_ms;
+	uint64_t hits;
+	uint64_t moves;
+};
+
+/* Take an FDB message apart; -1 if it has no complete entry. */
+int fdb_entry_parse(const struct nlmsghdr *nlh, struct fdb_entry *e);
+const char *fdb_kind_name(uint8_t kind);
+
+/* flood.c */
+int flood_run(int argc, char **argv);
+void flood_usage(FILE *out);
+int group_run(int argc, char **argv);
+void group_usage(FILE *out);
+
+/* stats.c */
+int stats_run(int argc, char **argv);
+void stats_usage(FILE *out);
+
+/* monitor.c */
+int monitor_run(int argc, char **argv);
+void monitor_usage(FILE *out);
 
 #endif /* KVXLAN_TOOL_H */

@@ -46,6 +46,7 @@ struct link_req {
 	uint32_t vni;
 	struct kvx_addr local;
 	struct kvx_addr remote;		/* family 0: "remote none" */
+	struct kvx_addr group;		/* family 0: "group none" */
 	uint32_t link;			/* 0: "dev none" */
 	uint16_t port;
 	struct kvxlan_port_range range;
@@ -100,6 +101,7 @@ void link_usage(FILE *out)
 		"       kvxlan link show [ [ dev ] NAME ]\n"
 		"       kvxlan link help\n"
 		"where  OPTIONS := [ local ADDR ] [ remote { ADDR | none } ]\n"
+		"                  [ group { ADDR | none } ]\n"
 		"                  [ dev { IFNAME | none } ] [ port PORT ]\n"
 		"                  [ srcport LOW HIGH ] [ ttl { TTL | auto } ]\n"
 		"                  [ tos { TOS | inherit } ]\n"
@@ -162,7 +164,8 @@ static int link_parse_kw(int argc, char **argv, int *i, struct link_req *req)
 	}
 
 	if (!strcmp(kw, "vni") || !strcmp(kw, "local") ||
-	    !strcmp(kw, "remote") || !strcmp(kw, "dev") ||
+	    !strcmp(kw, "remote") || !strcmp(kw, "group") ||
+	    !strcmp(kw, "dev") ||
 	    !strcmp(kw, "port") || !strcmp(kw, "srcport") ||
 	    !strcmp(kw, "ttl") || !strcmp(kw, "tos") || !strcmp(kw, "df") ||
 	    !strcmp(kw, "learning") || !strcmp(kw, "ageing") ||
@@ -190,6 +193,13 @@ static int link_parse_kw(int argc, char **argv, int *i, struct link_req *req)
 		else if (parse_addr(arg, &req->remote))
 			return link_bad_value(kw, arg,
 					      "an IPv4 or IPv6 address or \"none\"");
+	} else if (!strcmp(kw, "group")) {
+		bit = IFLA_KVXLAN_GROUP;
+		if (!strcmp(arg, "none"))
+			memset(&req->group, 0, sizeof(req->group));
+		else if (parse_addr(arg, &req->group))
+			return link_bad_value(kw, arg,
+					      "a multicast address or \"none\"");
 	} else if (!strcmp(kw, "dev")) {
 		bit = IFLA_KVXLAN_LINK;
 		if (link_parse_dev(arg, &req->link))
@@ -334,6 +344,13 @@ static void link_put_info(struct nlmsghdr *nlh, const struct link_req *req,
 		else if (!create)
 			mnl_attr_put(nlh, IFLA_KVXLAN_REMOTE, 0, NULL);
 	}
+	if (link_has(req, IFLA_KVXLAN_GROUP)) {
+		if (req->group.family)
+			mnl_attr_put(nlh, IFLA_KVXLAN_GROUP,
+				     addr_len(&req->group), &req->group.v6);
+		else if (!create)
+			mnl_attr_put(nlh, IFLA_KVXLAN_GROUP, 0, NULL);
+	}
 	if (link_has(req, IFLA_KVXLAN_LINK))
 		mnl_attr_put_u32(nlh, IFLA_KVXLAN_LINK, req->link);
 	if (link_has(req, IFLA_KVXLAN_PORT))
@@ -376,6 +393,7 @@ static const enum mnl_attr_data_type link_data_types[IFLA_KVXLAN_MAX + 1] = {
 	[IFLA_KVXLAN_LEARNING] = MNL_TYPE_U8,
 	[IFLA_KVXLAN_AGEING] = MNL_TYPE_U32,
 	[IFLA_KVXLAN_MAX_LEARNED] = MNL_TYPE_U32,
+	[IFLA_KVXLAN_GROUP] = MNL_TYPE_BINARY,
 };
 
 static int link_data_attr_cb(const struct nlattr *attr, void *data)
@@ -390,6 +408,7 @@ static int link_data_attr_cb(const struct nlattr *attr, void *data)
 	switch (type) {
 	case IFLA_KVXLAN_LOCAL:
 	case IFLA_KVXLAN_REMOTE:
+	case IFLA_KVXLAN_GROUP:
 		/* Empty or all zeroes: no address. */
 		if ((len != 4 && len != 16) ||
 		    mem_is_zero(mnl_attr_get_payload(attr), len))
@@ -536,6 +555,11 @@ static void link_print_text(const struct link_msg *m, const char *ifname)
 		       format_addr(mnl_attr_get_payload(d[IFLA_KVXLAN_REMOTE]),
 				   mnl_attr_get_payload_len(d[IFLA_KVXLAN_REMOTE]),
 				   buf, sizeof(buf)));
+	if (d[IFLA_KVXLAN_GROUP])
+		printf(" group %s",
+		       format_addr(mnl_attr_get_payload(d[IFLA_KVXLAN_GROUP]),
+				   mnl_attr_get_payload_len(d[IFLA_KVXLAN_GROUP]),
+				   buf, sizeof(buf)));
 	if (d[IFLA_KVXLAN_LINK] && mnl_attr_get_u32(d[IFLA_KVXLAN_LINK]))
 		printf(" dev %s",
 		       link_ifname(mnl_attr_get_u32(d[IFLA_KVXLAN_LINK]), buf));
@@ -604,6 +628,11 @@ static void link_print_json(const struct link_msg *m, const char *ifname)
 		json_string("remote",
 			    format_addr(mnl_attr_get_payload(d[IFLA_KVXLAN_REMOTE]),
 					mnl_attr_get_payload_len(d[IFLA_KVXLAN_REMOTE]),
+					buf, sizeof(buf)));
+	if (d[IFLA_KVXLAN_GROUP])
+		json_string("group",
+			    format_addr(mnl_attr_get_payload(d[IFLA_KVXLAN_GROUP]),
+					mnl_attr_get_payload_len(d[IFLA_KVXLAN_GROUP]),
 					buf, sizeof(buf)));
 	if (d[IFLA_KVXLAN_LINK] && mnl_attr_get_u32(d[IFLA_KVXLAN_LINK]))
 		json_string("link",
@@ -718,7 +747,7 @@ static int link_add(int argc, char **argv)
 	if (ret)
 		return ret < 0 ? KVX_EXIT_OK : ret;
 
-	nl = nl_open(NETLINK_ROUTE);
+	nl = nl_shared(NETLINK_ROUTE);
 	if (!nl)
 		return KVX_EXIT_KERNEL;
 
@@ -740,7 +769,6 @@ static int link_add(int argc, char **argv)
 			ret = KVX_EXIT_KERNEL;
 	}
 
-	nl_close(nl);
 	return ret;
 }
 
@@ -759,7 +787,7 @@ static int link_set(int argc, char **argv)
 	if (!req.seen)
 		return link_try_help("Nothing to change on \"%s\"", req.name);
 
-	nl = nl_open(NETLINK_ROUTE);
+	nl = nl_shared(NETLINK_ROUTE);
 	if (!nl)
 		return KVX_EXIT_KERNEL;
 
@@ -778,7 +806,6 @@ static int link_set(int argc, char **argv)
 	link_put_info(nlh, &req, false);
 	ret = nl_talk(nl, nlh, NULL, NULL) ? KVX_EXIT_KERNEL : KVX_EXIT_OK;
 out:
-	nl_close(nl);
 	return ret;
 }
 
@@ -818,7 +845,7 @@ static int link_del(int argc, char **argv)
 	if (!name)
 		return link_try_help("Missing device NAME");
 
-	nl = nl_open(NETLINK_ROUTE);
+	nl = nl_shared(NETLINK_ROUTE);
 	if (!nl)
 		return KVX_EXIT_KERNEL;
 
@@ -830,7 +857,6 @@ static int link_del(int argc, char **argv)
 	link_put_ifinfomsg(nlh, ifindex);
 	ret = nl_talk(nl, nlh, NULL, NULL) ? KVX_EXIT_KERNEL : KVX_EXIT_OK;
 out:
-	nl_close(nl);
 	return ret;
 }
 
@@ -852,7 +878,7 @@ static int link_show(int argc, char **argv)
 			return kvx_err("Cannot find device \"%s\"", s.name);
 	}
 
-	nl = nl_open(NETLINK_ROUTE);
+	nl = nl_shared(NETLINK_ROUTE);
 	if (!nl)
 		return KVX_EXIT_KERNEL;
 
@@ -876,13 +902,15 @@ static int link_show(int argc, char **argv)
 		json_close_array();
 	}
 
-	nl_close(nl);
 	return ret;
 }
 
 int link_run(int argc, char **argv)
 {
 	const char *cmd;
+
+	/* Any link command may change which name has which index. */
+	kvx_ifindex_forget();
 
 	if (argc < 1)
 		return link_show(0, NULL);

@@ -9,15 +9,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/socket.h>
 
 #include "kvxlan.h"
 #include "utils.h"
 
+bool (*kvx_report_gate)(void);
+
 void kvx_report(const char *level, const char *msg)
 {
 	size_t len = strlen(msg);
 
+	if (kvx_report_gate && !kvx_report_gate())
+		return;
+	fflush(stdout);
 	fprintf(stderr, "%s: %s%s\n", level, msg,
 		len && msg[len - 1] == '.' ? "" : ".");
 }
@@ -90,6 +96,80 @@ int parse_u8(const char *arg, uint8_t *val)
 		return -1;
 	*val = v;
 	return 0;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int parse_mac(const char *arg, uint8_t mac[KVX_MAC_LEN])
+{
+	int i, d, v, n;
+
+	for (i = 0; i < KVX_MAC_LEN; i++) {
+		if (i && *arg++ != ':')
+			return -1;
+		v = 0;
+		for (n = 0; n < 2 && (d = hex_digit(*arg)) >= 0; n++, arg++)
+			v = v * 16 + d;
+		if (!n)
+			return -1;
+		mac[i] = v;
+	}
+	return *arg ? -1 : 0;
+}
+
+const char *format_mac(const uint8_t *mac, char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+	int i;
+
+	for (i = 0; i < KVX_MAC_LEN; i++) {
+		buf[3 * i] = hex[mac[i] >> 4];
+		buf[3 * i + 1] = hex[mac[i] & 0xf];
+		buf[3 * i + 2] = i < KVX_MAC_LEN - 1 ? ':' : '\0';
+	}
+	return buf;
+}
+
+static struct {
+	char name[IF_NAMESIZE];
+	unsigned int ifindex;
+} kvx_ifcache;
+
+int kvx_ifindex(const char *name, unsigned int *ifindex)
+{
+	if (kvx_ifcache.ifindex && !strcmp(name, kvx_ifcache.name)) {
+		*ifindex = kvx_ifcache.ifindex;
+		return KVX_EXIT_OK;
+	}
+	*ifindex = if_nametoindex(name);
+	if (!*ifindex)
+		return kvx_err("Cannot find device \"%s\"", name);
+	if (strlen(name) < sizeof(kvx_ifcache.name)) {
+		snprintf(kvx_ifcache.name, sizeof(kvx_ifcache.name), "%s", name);
+		kvx_ifcache.ifindex = *ifindex;
+	}
+	return KVX_EXIT_OK;
+}
+
+void kvx_ifindex_forget(void)
+{
+	kvx_ifcache.ifindex = 0;
+}
+
+const char *kvx_ifname(unsigned int ifindex, char *buf)
+{
+	if (!if_indextoname(ifindex, buf))
+		snprintf(buf, IF_NAMESIZE, "if%u", ifindex);
+	return buf;
 }
 
 int parse_on_off(const char *arg, bool *val)

@@ -27,9 +27,13 @@ struct kvx_addr {
 
 /*
  * Print "<level>: <msg>" on stderr the way iproute2 prints extack messages:
- * a full stop is added when msg does not end with one.
+ * a full stop is added when msg does not end with one. Standard output is
+ * flushed first, so that messages and output come in order. When
+ * kvx_report_gate is set, it runs first and the message is dropped if it
+ * returns false (batch mode: see nl_report_gate()).
  */
 void kvx_report(const char *level, const char *msg);
+extern bool (*kvx_report_gate)(void);
 
 /* kvx_report("Error", ...) with a format; returns KVX_EXIT_USAGE. */
 int kvx_err(const char *fmt, ...) __printf(1, 2);
@@ -44,6 +48,24 @@ int parse_uint(const char *arg, int base, unsigned long long max,
 int parse_u32(const char *arg, uint32_t *val);
 int parse_u16(const char *arg, uint16_t *val);
 int parse_u8(const char *arg, uint8_t *val);
+
+/* A MAC address: six groups of one or two hex digits separated by ':'. */
+#define KVX_MAC_LEN	6
+#define KVX_MACSTRLEN	18
+int parse_mac(const char *arg, uint8_t mac[KVX_MAC_LEN]);
+const char *format_mac(const uint8_t *mac, char *buf);
+
+/*
+ * The index of interface name; prints 'Cannot find device "name"' and
+ * returns KVX_EXIT_USAGE when there is none. The last answer is kept
+ * until kvx_ifindex_forget() (which "link" commands call), so that a batch
+ * does not look the same name up once per line.
+ */
+int kvx_ifindex(const char *name, unsigned int *ifindex);
+void kvx_ifindex_forget(void);
+
+/* The name of ifindex, or "if<N>" when it has none here. */
+const char *kvx_ifname(unsigned int ifindex, char *buf);
 
 /* "on" or "off". */
 int parse_on_off(const char *arg, bool *val);

@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvxlan - "kvxlan flood": the flood list of a kvxlan device, the remote
+ * VTEPs that get a copy of every broadcast, unknown-unicast and multicast
+ * frame (KVXLAN_CMD_FLOOD_ADD, _DEL, _REPLACE, _GET). A remote may be a
+ * multicast group, joined on the underlay device given with "via".
+ *
+ * "kvxlan group" is the same list seen through its groups alone
+ * (KVXLAN_CMD_GROUP_ADD, _DEL, _GET): "group add ADDR dev DEV" is
+ * "flood add dev DEV dst ADDR" for a multicast ADDR.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <linux/genetlink.h>
+#include <linux/kvxlan.h>
+
+#include "kvxlan.h"
+#include "genl.h"
+#include "json.h"
+#include "nl.h"
+#include "utils.h"
+
+/* Keywords, one bit each in flood_req.seen and flood_remote.seen. */
+enum {
+	FLOOD_KW_DEV,
+	FLOOD_KW_DST,
+	FLOOD_KW_PORT,
+	FLOOD_KW_VNI,
+	FLOOD_KW_VIA,
+};
+
+#define FLOOD_BIT(kw)	(1u << FLOOD_KW_##kw)
+#define FLOOD_REMOTE	(FLOOD_BIT(DST) | FLOOD_BIT(PORT) | FLOOD_BIT(VNI) | \
+			 FLOOD_BIT(VIA))
+
+struct flood_remote {
+	unsigned int seen;
+	struct kvx_addr dst;
+	uint16_t port;
+	uint32_t vni;
+	unsigned int via;	/* ifindex of a group's underlay device */
+};
+
+/* A parsed command line. */
+struct flood_req {
+	unsigned int seen;
+	unsigned int ifindex;
+	struct flood_remote *r;
+	size_t n;
+	size_t size;
+};
+
+struct flood_cmd {
+	const char *name;
+	uint8_t cmd;
+	unsigned int need;
+	unsigned int allow;
+	bool many;		/* any number of remotes */
+};
+
+static const struct flood_cmd flood_cmds[] = {
+	{ "add", KVXLAN_CMD_FLOOD_ADD, FLOOD_BIT(DEV) | FLOOD_BIT(DST),
+	  FLOOD_BIT(DEV) | FLOOD_REMOTE, false },
+	{ "del", KVXLAN_CMD_FLOOD_DEL, FLOOD_BIT(DEV) | FLOOD_BIT(DST),
+	  FLOOD_BIT(DEV) | FLOOD_BIT(DST), false },
+	{ "replace", KVXLAN_CMD_FLOOD_REPLACE, FLOOD_BIT(DEV),
+	  FLOOD_BIT(DEV) | FLOOD_REMOTE, true },
+	{ "show", KVXLAN_CMD_FLOOD_GET, FLOOD_BIT(DEV), FLOOD_BIT(DEV),
+	  false },
+};
+
+static const struct flood_cmd group_cmds[] = {
+	{ "add", KVXLAN_CMD_GROUP_ADD, FLOOD_BIT(DEV) | FLOOD_BIT(DST),
+	  FLOOD_BIT(DEV) | FLOOD_REMOTE, false },
+	{ "del", KVXLAN_CMD_GROUP_DEL, FLOOD_BIT(DEV) | FLOOD_BIT(DST),
+	  FLOOD_BIT(DEV) | FLOOD_BIT(DST), false },
+	{ "show", KVXLAN_CMD_GROUP_GET, FLOOD_BIT(DEV), FLOOD_BIT(DEV),
+	  false },
+};
+
+/* The remotes of a FLOOD_GET answer, in list order. */
+struct flood_list {
+	unsigned int ifindex;
+	struct flood_remote *r;
+	size_t n;
+	size_t size;
+	bool answered;
+};
+
+void group_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: kvxlan group add ADDR dev DEV [ via IFNAME ] [ port PORT ] [ vni VNI ]\n"
+		"       kvxlan group del ADDR dev DEV\n"
+		"       kvxlan group show dev DEV\n"
+		"       kvxlan group help\n");
+}
+
+void flood_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: kvxlan flood add dev DEV REMOTE\n"
+		"       kvxlan flood del dev DEV dst ADDR\n"
+		"       kvxlan flood replace dev DEV [ REMOTE ]...\n"
+		"       kvxlan flood show dev DEV\n"
+		"       kvxlan flood help\n"
+		"where  REMOTE := dst ADDR [ port PORT ] [ vni VNI ] [ via IFNAME ]\n");
+}
+
+static int __printf(1, 2)
+flood_try_help(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return kvx_err("%s. Try \"kvxlan flood help\"", msg);
+}
+
+/* Room for one more remote; NULL when out of memory. */
+static struct flood_remote *flood_new_remote(struct flood_remote **r,
+					     size_t *n, size_t *size)
+{
+	struct flood_remote *p;
+	size_t want;
+
+	if (*n == *size) {
+		want = *size ? 2 * *size : 8;
+		p = realloc(*r, want * sizeof(*p));
+		if (!p)
+			return NULL;
+		*r = p;
+		*size = want;
+	}
+	p = &(*r)[(*n)++];
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+/* The keyword at argv[*i] and its argument; returns an exit status. */
+static int flood_parse_kw(const struct flood_cmd *c, int argc, char **argv,
+			  int *i, struct flood_req *req)
+{
+	const char *kw = argv[*i];
+	struct flood_remote *r;
+	unsigned int *seen;
+	const char *arg;
+	int bit;
+
+	if (!strcmp(kw, "dev"))
+		bit = FLOOD_KW_DEV;
+	else if (!strcmp(kw, "dst"))
+		bit = FLOOD_KW_DST;
+	else if (!strcmp(kw, "port"))
+		bit = FLOOD_KW_PORT;
+	else if (!strcmp(kw, "vni"))
+		bit = FLOOD_KW_VNI;
+	else if (!strcmp(kw, "via"))
+		bit = FLOOD_KW_VIA;
+	else
+		return flood_try_help("Unknown keyword \"%s\"", kw);
+	if (!(c->allow & (1u << bit)))
+		return flood_try_help("\"%s\" does not go with \"flood %s\"",
+				      kw, c->name);
+	if (*i + 1 >= argc)
+		return flood_try_help("Missing argument for \"%s\"", kw);
+	arg = argv[++*i];
+
+	if (bit == FLOOD_KW_DEV) {
+		if (req->seen & FLOOD_BIT(DEV))
+			return kvx_err("\"%s\" is given twice", kw);
+		req->seen |= FLOOD_BIT(DEV);
+		return kvx_ifindex(arg, &req->ifindex);
+	}
+
+	/* "dst" starts a remote; the others belong to the last one. */
+	if (bit == FLOOD_KW_DST) {
+		if (req->n && !c->many)
+			return kvx_err("\"%s\" is given twice", kw);
+		r = flood_new_remote(&req->r, &req->n, &req->size);
+		if (!r)
+			return kvx_err("%s", strerror(ENOMEM));
+		req->seen |= FLOOD_BIT(DST);
+	} else {
+		if (!req->n)
+			return flood_try_help("\"%s\" must follow \"dst ADDR\"",
+					      kw);
+		r = &req->r[req->n - 1];
+	}
+	seen = &r->seen;
+	if (*seen & (1u << bit))
+		return kvx_err("\"%s\" is given twice for one remote", kw);
+	*seen |= 1u << bit;
+
+	switch (bit) {
+	case FLOOD_KW_DST:
+		if (parse_addr(arg, &r->dst))
+			return kvx_err("Invalid dst \"%s\": expected an IPv4 or IPv6 address",
+				       arg);
+		break;
+	case FLOOD_KW_PORT:
+		if (parse_u16(arg, &r->port))
+			return kvx_err("Invalid port \"%s\": expected 0..65535",
+				       arg);
+		break;
+	case FLOOD_KW_VNI:
+		if (parse_u32(arg, &r->vni))
+			return kvx_err("Invalid vni \"%s\": expected a decimal number",
+				       arg);
+		break;
+	case FLOOD_KW_VIA:
+		return kvx_ifindex(arg, &r->via);
+	}
+	return KVX_EXIT_OK;
+}
+
+/* Returns an exit status, or -1 when help was printed. */
+static int flood_parse(const struct flood_cmd *c, int argc, char **argv,
+		       struct flood_req *req)
+{
+	int i, ret;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "help")) {
+			flood_usage(stdout);
+			return -1;
+		}
+		ret = flood_parse_kw(c, argc, argv, &i, req);
+		if (ret)
+			return ret;
+	}
+	if (c->need & ~req->seen & FLOOD_BIT(DEV))
+		return flood_try_help("Missing \"dev\"");
+	if (c->need & ~req->seen & FLOOD_BIT(DST))
+		return flood_try_help("Missing \"dst\"");
+	return KVX_EXIT_OK;
+}
+
+/* REMOTE { ADDR, [PORT], [VNI], [IFINDEX] }; -1 when it does not fit. */
+static int flood_put_remote(struct nlmsghdr *nlh,
+			    const struct flood_remote *r)
+{
+	struct nlattr *nest;
+
+	nest = mnl_attr_nest_start_check(nlh, NL_REQ_SIZE, KVXLAN_A_REMOTE);
+	if (!nest ||
+	    !mnl_attr_put_check(nlh, NL_REQ_SIZE, KVXLAN_REMOTE_A_ADDR,
+				addr_len(&r->dst), &r->dst.v6) ||
+	    (r->seen & FLOOD_BIT(PORT) &&
+	     !mnl_attr_put_u16_check(nlh, NL_REQ_SIZE, KVXLAN_REMOTE_A_PORT,
+				     r->port)) ||
+	    (r->seen & FLOOD_BIT(VNI) &&
+	     !mnl_attr_put_u32_check(nlh, NL_REQ_SIZE, KVXLAN_REMOTE_A_VNI,
+				     r->vni)) ||
+	    (r->seen & FLOOD_BIT(VIA) &&
+	     !mnl_attr_put_u32_check(nlh, NL_REQ_SIZE,
+				     KVXLAN_REMOTE_A_IFINDEX, r->via)))
+		return -1;
+	mnl_attr_nest_end(nlh, nest);
+	return 0;
+}
+
+static int flood_change(const struct flood_cmd *c,
+			const struct flood_req *req)
+{
+	const struct kvx_genl *g = kvx_genl();
+	struct nlmsghdr *nlh;
+	size_t i;
+
+	if (!g)
+		return KVX_EXIT_KERNEL;
+	nlh = kvx_genl_msg(g, c->cmd, 0);
+	mnl_attr_put_u32(nlh, KVXLAN_A_IFINDEX, req->ifindex);
+	for (i = 0; i < req->n; i++)
+		if (flood_put_remote(nlh, &req->r[i]))
+			return kvx_err("Too many remotes for one request (%zu fit)",
+				       i);
+	return nl_do(g->nl, nlh) ? KVX_EXIT_KERNEL : KVX_EXIT_OK;
+}
+
+static int flood_show_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *rb[KVXLAN_REMOTE_A_MAX + 1];
+	const struct nlattr *tb[KVXLAN_A_MAX + 1];
+	struct flood_list *l = data;
+	const struct nlattr *attr;
+	struct flood_remote *r;
+	size_t len;
+
+	if (genl_cmd(nlh) != KVXLAN_CMD_FLOOD_GET &&
+	    genl_cmd(nlh) != KVXLAN_CMD_GROUP_GET)
+		return MNL_CB_OK;
+	genl_parse(nlh, tb, KVXLAN_A_MAX, kvx_a_types);
+	if (!tb[KVXLAN_A_IFINDEX] ||
+	    mnl_attr_get_u32(tb[KVXLAN_A_IFINDEX]) != l->ifindex)
+		return MNL_CB_OK;
+	l->answered = true;
+
+	/* REMOTE repeats: walk every attribute. */
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) != KVXLAN_A_REMOTE ||
+		    mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+			continue;
+		genl_parse_nested(attr, rb, KVXLAN_REMOTE_A_MAX,
+				  kvx_remote_a_types);
+		if (!rb[KVXLAN_REMOTE_A_ADDR])
+			continue;
+		len = mnl_attr_get_payload_len(rb[KVXLAN_REMOTE_A_ADDR]);
+		if (len != 4 && len != 16)
+			continue;
+		r = flood_new_remote(&l->r, &l->n, &l->size);
+		if (!r) {
+			errno = ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		r->dst.family = len == 4 ? AF_INET : AF_INET6;
+		memcpy(&r->dst.v6, mnl_attr_get_payload(rb[KVXLAN_REMOTE_A_ADDR]),
+		       len);
+		r->seen = FLOOD_BIT(DST);
+		if (rb[KVXLAN_REMOTE_A_PORT]) {
+			r->seen |= FLOOD_BIT(PORT);
+			r->port = mnl_attr_get_u16(rb[KVXLAN_REMOTE_A_PORT]);
+		}
+		if (rb[KVXLAN_REMOTE_A_VNI]) {
+			r->seen |= FLOOD_BIT(VNI);
+			r->vni = mnl_attr_get_u32(rb[KVXLAN_REMOTE_A_VNI]);
+		}
+		if (rb[KVXLAN_REMOTE_A_IFINDEX]) {
+			r->seen |= FLOOD_BIT(VIA);
+			r->via = mnl_attr_get_u32(rb[KVXLAN_REMOTE_A_IFINDEX]);
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static int flood_show(const struct flood_cmd *c, const struct flood_req *req)
+{
+	const struct kvx_genl *g = kvx_genl();
+	struct flood_list l = { .ifindex = req->ifindex };
+	char buf[KVX_ADDRSTRLEN], via[IF_NAMESIZE];
+	const struct flood_remote *r;
+	struct nlmsghdr *nlh;
+	int ret = KVX_EXIT_OK;
+	size_t i;
+
+	if (!g)
+		return KVX_EXIT_KERNEL;
+	nlh = kvx_genl_msg(g, c->cmd, 0);
+	mnl_attr_put_u32(nlh, KVXLAN_A_IFINDEX, req->ifindex);
+	if (nl_talk(g->nl, nlh, flood_show_cb, &l)) {
+		ret = KVX_EXIT_KERNEL;
+		goto out;
+	}
+	if (!l.answered) {
+		kvx_report("Error", "The kernel's answer has no flood list in it");
+		ret = KVX_EXIT_KERNEL;
+		goto out;
+	}
+
+	if (kvx_opts.json)
+		json_open_array(NULL);
+	for (i = 0; i < l.n; i++) {
+		r = &l.r[i];
+		inet_ntop(r->dst.family, &r->dst.v6, buf, sizeof(buf));
+		if (kvx_opts.json) {
+			json_open_object(NULL);
+			json_string("dst", buf);
+			if (r->seen & FLOOD_BIT(PORT))
+				json_uint("port", r->port);
+			if (r->seen & FLOOD_BIT(VNI))
+				json_uint("vni", r->vni);
+			if (r->seen & FLOOD_BIT(VIA))
+				json_string("via", kvx_ifname(r->via, via));
+			json_close_object();
+			continue;
+		}
+		printf("dst %s", buf);
+		if (r->seen & FLOOD_BIT(PORT))
+			printf(" port %u", r->port);
+		if (r->seen & FLOOD_BIT(VNI))
+			printf(" vni %u", r->vni);
+		if (r->seen & FLOOD_BIT(VIA))
+			printf(" via %s", kvx_ifname(r->via, via));
+		printf("\n");
+	}
+	if (kvx_opts.json)
+		json_close_array();
+	fflush(stdout);
+out:
+	free(l.r);
+	return ret;
+}
+
+static int flood_main(const struct flood_cmd *cmds, size_t ncmds,
+		      void (*usage)(FILE *out), int argc, char **argv)
+{
+	const struct flood_cmd *c = NULL;
+	struct flood_req req = {};
+	const char *cmd;
+	size_t i;
+	int ret;
+
+	/* "kvxlan flood" alone is "kvxlan flood show", which needs a device. */
+	cmd = argc > 0 ? argv[0] : "show";
+	if (!strcmp(cmd, "help")) {
+		usage(stdout);
+		return KVX_EXIT_OK;
+	}
+	for (i = 0; i < ncmds; i++)
+		if (!strcmp(cmd, cmds[i].name))
+			c = &cmds[i];
+	if (!c)
+		return flood_try_help("Unknown command \"%s\"", cmd);
+	if (argc > 0) {
+		argc--;
+		argv++;
+	}
+
+	ret = flood_parse(c, argc, argv, &req);
+	if (ret)
+		ret = ret < 0 ? KVX_EXIT_OK : ret;
+	else if (c->cmd == KVXLAN_CMD_FLOOD_GET ||
+		 c->cmd == KVXLAN_CMD_GROUP_GET)
+		ret = flood_show(c, &req);
+	else
+		ret = flood_change(c, &req);
+	free(req.r);
+	return ret;
+}
+
+int flood_run(int argc, char **argv)
+{
+	return flood_main(flood_cmds, ARRAY_SIZE(flood_cmds), flood_usage,
+			  argc, argv);
+}
+
+/* "group add ADDR ..." is "add dst ADDR ...": name the bare address. */
+int group_run(int argc, char **argv)
+{
+	static const char * const with_arg[] = {
+		"dev", "dst", "port", "vni", "via",
+	};
+	char **args;
+	bool named = false;
+	int i, n = 0, ret;
+	size_t k;
+
+	args = calloc(argc + 2, sizeof(*args));
+	if (!args)
+		return kvx_err("Out of memory");
+	for (i = 0; i < argc; i++) {
+		for (k = 0; k < ARRAY_SIZE(with_arg); k++)
+			if (!strcmp(argv[i], with_arg[k]))
+				break;
+		if (k < ARRAY_SIZE(with_arg)) {
+			args[n++] = argv[i];
+			if (i + 1 < argc)
+				args[n++] = argv[++i];
+			continue;
+		}
+		if (i > 0 && !named && strcmp(argv[i], "help")) {
+			args[n++] = "dst";
+			named = true;
+		}
+		args[n++] = argv[i];
+	}
+	ret = flood_main(group_cmds, ARRAY_SIZE(group_cmds), group_usage,
+			 n, args);
+	free(args);
+	return ret;
+}
