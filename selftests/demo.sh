@@ -89,6 +89,14 @@ grep -q "VXLAN Network Identifier (VNI): 5000" <<<"$decode" ||
 grep -q "Echo (ping) request" <<<"$decode" || fail "tshark shows no inner ICMP"
 grep -q "Dst Port: 4789" <<<"$decode" || fail "tshark shows no UDP 4789"
 
+step "the forwarding table each VTEP learned: far VM's MAC -> far VTEP"
+on h1 "$KVXLAN" fdb show dev vx0
+on h2 "$KVXLAN" fdb show dev vx0
+[ "$(ip netns exec h1 "$KVXLAN" -j fdb show dev vx0 learned | jq length)" -ge 1 ] || {
+	echo "demo: h1 learned nothing" >&2
+	exit 1
+}
+
 step "counters"
 on h1 ip -s link show vx0
 on h2 ip -s link show vx0

@@ -357,6 +357,14 @@ kvx_sock_users()
 		END { if (!found) print 0 }'
 }
 
+# uapi_define NAME: the value of "#define NAME VALUE" in the uapi header,
+# the contract defaults come from (KVXLAN_DEFAULT_AGEING, ...)
+uapi_define()
+{
+	awk -v n="$1" '$1 == "#define" && $2 == n { print $3; found = 1 }
+		       END { exit !found }' "$KVX_TOP/uapi/linux/kvxlan.h"
+}
+
 # ---------------------------------------------------------------- topology
 
 # link_mac NS DEV
@@ -489,12 +497,13 @@ capture_start()
 		fail "tcpdump on $dev did not start: $(cat "$file.log")"
 }
 
-# capture_count FILE [FILTER...]: packets in FILE so far
+# capture_count FILE [FILTER...]: packets in FILE so far (tcpdump --count:
+# counting lines would count VXLAN packets twice, outer and inner line)
 capture_count()
 {
 	local file=$1
 	shift
-	tcpdump -n -r "$file" "$@" 2>/dev/null | wc -l
+	tcpdump -n --count -r "$file" "$@" 2>/dev/null | awk '{ print $1 + 0 }'
 }
 
 # capture_stop: stop tcpdump and wait for it to flush
@@ -520,4 +529,41 @@ tshark_vxlan()
 taint_bad()
 {
 	echo $(($(cat /proc/sys/kernel/tainted) & (32 | 128 | 512 | 16384)))
+}
+
+# ---------------------------------------------------------------- switch
+
+# switch_add NS BR [OPTIONS...]: a Linux bridge BR in NS, up, as the
+# underlay switch of several hosts; OPTIONS go to `ip link add ... type
+# bridge` (mcast_snooping 1, ...).
+switch_add()
+{
+	local ns=$1 br=$2
+	shift 2
+	ip -n "$ns" link add "$br" type bridge "$@" ||
+		fail "bridge $br in $ns"
+	ip -n "$ns" link set "$br" up
+}
+
+# switch_port SW_NS BR PORT NS DEV ADDR/PLEN: connect host NS to the switch:
+# a veth pair with DEV (addressed, up) in NS and PORT (a port of BR) in SW_NS
+switch_port()
+{
+	local sw=$1 br=$2 port=$3 ns=$4 dev=$5 addr=$6
+	ip link add "$dev" netns "$ns" type veth peer name "$port" \
+		netns "$sw" || fail "veth $ns/$dev - $sw/$port"
+	ip -n "$sw" link set "$port" master "$br"
+	ip -n "$sw" link set "$port" up
+	ip -n "$ns" addr add "$addr" dev "$dev"
+	ip -n "$ns" link set "$dev" up
+}
+
+# capture_packets FILE [FILTER...]: packets in FILE so far.  Unlike
+# capture_count (lines of tcpdump's output), right for tunnel packets,
+# which tcpdump prints on two lines (outer, then inner).
+capture_packets()
+{
+	local file=$1
+	shift
+	tcpdump -n --count -r "$file" "$@" 2>/dev/null | awk '{ print $1 + 0 }'
 }

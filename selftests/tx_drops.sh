@@ -5,7 +5,8 @@
 #
 #  +------------------------------------------------+        +--------------+
 #  | h1                                             |        | h2           |
-#  |  vx0 vni 5000 192.168.100.1  (no remote)       |        |  vx0 vni 5000|
+#  |  vx0 vni 5000 192.168.100.1  (no remote,      |        |  vx0 vni 5000|
+#  |      learning off)                             |        |              |
 #  |  vx1 vni 5001 192.168.101.1  remote 10.9.9.9   |        |  .100.2      |
 #  |      (no dev, and no route to 10.9.9.9)        |        |              |
 #  |  vx2 vni 5002 192.168.102.1  remote .102.2     |        |              |
@@ -28,7 +29,9 @@ N=3
 log_step "setup"
 setup_ns h1 h2
 veth_pair "$h1" veth0 10.0.0.1/24 "$h2" veth1 10.0.0.2/24
-kvx_add "$h1" vx0 vni 5000 local 10.0.0.1 dev veth0
+# learning off: a learned FDB entry would (rightly) still reach h2 after
+# `remote none`; this test is about the default remote alone.
+kvx_add "$h1" vx0 vni 5000 local 10.0.0.1 dev veth0 learning off
 # Not bound to veth0: a lookup bound to an interface treats any address
 # as on-link, so only an unbound device can lack a route.
 kvx_add "$h1" vx1 vni 5001 local 10.0.0.1 remote 10.9.9.9

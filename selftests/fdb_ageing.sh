@@ -1,0 +1,163 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Ageing of learned FDB entries, and the "events" multicast group.
+#
+#  +-----------------------------+        +-------------------------------+
+#  | h1                          |        | h2                            |
+#  |  vx0 192.168.100.1/24       |        |  vx0 192.168.100.2/24 (MAC2)  |
+#  |  kvxlan vni 5000, learning  |        |  kvxlan vni 5000              |
+#  |  on, flood 10.0.0.2,        |        |  local 10.0.0.2 (then .3)     |
+#  |  ageing 300 (then 3)        |        |  remote 10.0.0.1              |
+#  |  `kvxlan -j monitor` > file |        |                               |
+#  |  veth0 10.0.0.1/24 ---------+--------+- veth1 10.0.0.2/24, .3/24     |
+#  +-----------------------------+        +-------------------------------+
+#
+# With `kvxlan -j monitor dev vx0` running in the background (one JSON
+# object per line), a scripted sequence must produce exactly these events,
+# in this order:
+#
+#   added     02:00:00:00:0a:01 -> 10.0.0.9  static   kvxlan fdb add
+#   learned   MAC2 -> 10.0.0.2               learned  h2 pings h1
+#   moved     MAC2 -> 10.0.0.3               learned  h2's vx0 recreated on .3
+#   replaced  02:00:00:00:0a:01 -> 10.0.0.8  static   kvxlan fdb replace
+#   deleted   02:00:00:00:0a:01 -> 10.0.0.8  static   kvxlan fdb del
+#   aged      MAC2 -> 10.0.0.3               learned  ageing 3, h2 silent
+#
+# Ageing becomes 3 s while h2 pings h1 (MAC2 stays fresh); once h2 stops,
+# the learned entry must disappear between 3 s and 10 s later, while a
+# static entry older than that stays; counters learned, moved and aged are
+# 1 each.
+
+source "$(dirname "$0")/lib.sh"
+set -e
+
+require_cmd ip jq ping ethtool
+require_kvxlan
+
+AGEING=3
+STATIC=02:00:00:00:0a:01
+KEEP=02:00:00:00:0a:02
+SENTINEL=02:00:00:00:ff:ff
+TMP=$(mktemp -d)
+defer rm -rf "$TMP"
+MON=$TMP/monitor.json
+
+log_step "setup"
+setup_ns h1 h2
+veth_pair "$h1" veth0 10.0.0.1/24 "$h2" veth1 10.0.0.2/24
+ip -n "$h2" addr add 10.0.0.3/24 dev veth1
+kvx_add "$h1" vx0 vni 5000 local 10.0.0.1 remote 10.0.0.2 dev veth0
+kvx_add "$h2" vx0 vni 5000 local 10.0.0.2 remote 10.0.0.1 dev veth1
+overlay_up "$h1" vx0 192.168.100.1/24
+overlay_up "$h2" vx0 192.168.100.2/24
+MAC2=$(link_mac "$h2" vx0)
+static_neigh "$h1" vx0 192.168.100.2 "$MAC2"
+static_neigh "$h2" vx0 192.168.100.1 "$(link_mac "$h1" vx0)"
+wait_underlay "$h1" 10.0.0.2
+wait_underlay "$h1" 10.0.0.3
+
+log_step "kvxlan -j monitor in the background"
+ip netns exec "$h1" "$KVXLAN" -j monitor dev vx0 >"$MON" 2>&1 &
+MON_PID=$!
+defer kill "$MON_PID"
+# Subscribed once an event shows up: replace a sentinel until one does.
+sentinel_seen()
+{
+	kvx "$h1" fdb replace "$SENTINEL" dev vx0 dst 10.0.0.250 >/dev/null &&
+		grep -q "$SENTINEL" "$MON"
+}
+slowwait 20 sentinel_seen || fail "kvxlan monitor printed nothing: $(cat "$MON")"
+kvx "$h1" fdb del "$SENTINEL" dev vx0 || fail "kvxlan fdb del $SENTINEL"
+log_ok "the monitor is subscribed"
+check_ok "static entry that must not age" \
+	kvx "$h1" fdb add "$KEEP" dev vx0 dst 10.0.0.7
+
+log_step "the scripted sequence"
+check_ok "kvxlan fdb add $STATIC dst 10.0.0.9" \
+	kvx "$h1" fdb add "$STATIC" dev vx0 dst 10.0.0.9
+check_ok "h2 pings h1: h1 learns MAC2 -> 10.0.0.2" \
+	ip netns exec "$h2" ping -c 1 -W 5 -q 192.168.100.1
+check_eq "h1 fdb entry for MAC2" \
+	"$(kvx "$h1" -j fdb get "$MAC2" dev vx0 | jq -r '"\(.dst) \(.kind)"')" \
+	"10.0.0.2 learned"
+log "    MAC2 moves behind another VTEP address: vx0 recreated on h2 with local 10.0.0.3"
+kvx "$h2" link del vx0 || fail "kvxlan link del vx0 (h2)"
+kvx_add "$h2" vx0 vni 5000 local 10.0.0.3 remote 10.0.0.1 dev veth1
+ip -n "$h2" link set vx0 address "$MAC2"
+overlay_up "$h2" vx0 192.168.100.2/24
+static_neigh "$h2" vx0 192.168.100.1 "$(link_mac "$h1" vx0)"
+check_ok "h2 pings h1 from 10.0.0.3: MAC2 moves" \
+	ip netns exec "$h2" ping -c 1 -W 5 -q 192.168.100.1
+check_eq "h1 fdb entry for MAC2" \
+	"$(kvx "$h1" -j fdb get "$MAC2" dev vx0 | jq -r '"\(.dst) \(.kind) \(.moves)"')" \
+	"10.0.0.3 learned 1"
+check_ok "kvxlan fdb replace $STATIC dst 10.0.0.8" \
+	kvx "$h1" fdb replace "$STATIC" dev vx0 dst 10.0.0.8
+check_ok "kvxlan fdb del $STATIC" kvx "$h1" fdb del "$STATIC" dev vx0
+# Only now the short ageing time (the steps above may take seconds in an
+# emulated VM), under traffic that keeps MAC2 fresh: from when it stops,
+# MAC2 must age in time.  The sweep uses the time configured when it runs.
+ip netns exec "$h2" ping -i 0.2 -q 192.168.100.1 >/dev/null 2>&1 &
+PING_PID=$!
+defer kill "$PING_PID"
+mac2_fresh()
+{
+	kvx "$h1" -j fdb get "$MAC2" dev vx0 | jq -e '.updated_ms < 1000' >/dev/null
+}
+slowwait 20 mac2_fresh || fail "h2's pings do not refresh MAC2"
+check_ok "kvxlan link set vx0 ageing $AGEING" \
+	kvx "$h1" link set vx0 ageing "$AGEING"
+check_eq "h1 ageing" "$(kvx "$h1" -j link show vx0 | jq '.[0].ageing')" "$AGEING"
+kvx "$h1" fdb get "$MAC2" dev vx0 >/dev/null ||
+	fail "MAC2 aged out while h2 was pinging"
+kill "$PING_PID"
+wait "$PING_PID" 2>/dev/null || true
+t0=$(date +%s%3N)
+
+log_step "MAC2 ages out within ${AGEING}..10 s"
+mac2_gone() { ! kvx "$h1" fdb get "$MAC2" dev vx0 >/dev/null 2>&1; }
+slowwait 12 mac2_gone || fail "MAC2 still in h1's FDB $(($(date +%s%3N) - t0)) ms after its last frame"
+aged_ms=$(($(date +%s%3N) - t0))
+check_range "ms from MAC2's last frame until it was gone" "$aged_ms" \
+	$((AGEING * 1000 - 300)) 10000
+log "# figure: fdb_aged_after_ms $aged_ms"
+keep=$(kvx "$h1" -j fdb get "$KEEP" dev vx0) ||
+	fail "the static entry $KEEP aged out"
+check_eq "static entry still there" "$(jq -r .kind <<<"$keep")" static
+check_ge "  and older than the ageing time (created_ms)" \
+	"$(jq .created_ms <<<"$keep")" $((AGEING * 1000))
+for k in learned:1 moved:1 aged:1; do
+	check_eq "counter ${k%:*}" \
+		"$(kvx "$h1" -j stats dev vx0 | jq ".counters.${k%:*}")" "${k#*:}"
+done
+check_eq "ethtool -S fdb_aged" "$(ethtool_stat "$h1" vx0 fdb_aged)" 1
+check_eq "fdb_learned (entries)" "$(kvx "$h1" -j stats dev vx0 | jq .fdb_learned)" 0
+
+log_step "the events, in order"
+aged_event() { grep -q '"aged"' "$MON"; }
+slowwait 10 aged_event || fail "no aged event: $(cat "$MON")"
+kill "$MON_PID"
+wait "$MON_PID" 2>/dev/null || true
+sed 's/^/    /' "$MON"
+jq -e . "$MON" >/dev/null || fail "monitor output is not JSON lines"
+got=$(jq -r --arg s "$SENTINEL" --arg k "$KEEP" \
+	'select(.mac != $s and .mac != $k) |
+	 "\(.event) \(.ifname) \(.mac) \(.dst) \(.kind)"' "$MON")
+want=$(printf '%s\n' \
+	"added vx0 $STATIC 10.0.0.9 static" \
+	"learned vx0 $MAC2 10.0.0.2 learned" \
+	"moved vx0 $MAC2 10.0.0.3 learned" \
+	"replaced vx0 $STATIC 10.0.0.8 static" \
+	"deleted vx0 $STATIC 10.0.0.8 static" \
+	"aged vx0 $MAC2 10.0.0.3 learned")
+if [ "$got" != "$want" ]; then
+	diff <(echo "$want") <(echo "$got") | sed 's/^/    /'
+	fail "events differ from the sequence (- expected, + got)"
+fi
+log_ok "added, learned, moved, replaced, deleted, aged: in order, once each"
+check_eq "sentinel events: replaced/added then deleted" \
+	"$(jq -r --arg s "$SENTINEL" 'select(.mac == $s) | .event' "$MON" |
+		tail -n 1)" deleted
+
+exit "$ksft_pass"

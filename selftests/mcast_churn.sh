@@ -1,0 +1,314 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Multicast membership accounting under churn.
+#
+#  +-------------------------------------------------------+
+#  | h                                                     |
+#  |  vx0 vni 100 port 4789 -+                             |
+#  |  vx1 vni 101 port 4789 -+- groups from 239.1.1.1-3,   |
+#  |  vx2 vni 102 port 4790 -+  on e0 or e1                |
+#  |  e0 10.0.0.1/24 (veth, peer e0p)                      |
+#  |  e1 10.0.1.1/24 (veth, peer e1p)                      |
+#  +-------------------------------------------------------+
+#  +-------------------------------------------------------+
+#  | n2 (deleted and recreated every 50 cycles)            |
+#  |  vx0 vni 100 port 4789: 239.1.1.1, 239.1.1.2 on e0    |
+#  |  vx1 vni 101 port 4790: 239.1.1.2 on e0               |
+#  +-------------------------------------------------------+
+#
+# 200 cycles, each one operation on a random device of h (seeded, see
+# MCAST_CHURN_SEED): up or down; a new set of groups (`kvxlan flood
+# replace`, sometimes with a unicast remote); a new first group (`kvxlan
+# link set DEV group G`, the link attribute); one group added or deleted
+# (`kvxlan group add/del`); the underlay switched between e0 and e1
+# (`kvxlan link set DEV dev E`); the device deleted and created again.
+# Every 50th cycle n2 is deleted with its devices up and created again.  The
+# operations go through `kvxlan -b` (no traffic, few processes: this runs
+# under emulation).  The test keeps a model of what is configured; after
+# every 25 cycles and at the end, /proc/net/igmp and `ip maddr` of both
+# namespaces must list exactly the model's memberships: one per (underlay,
+# group) that an up device uses, with one "user" per UDP socket (port)
+# sharing it.  Deleting every device leaves none.
+
+source "$(dirname "$0")/lib.sh"
+set -e
+
+require_cmd ip
+require_kvxlan
+
+CYCLES=200
+SEGMENT=25		# operations per batch, then the memberships are checked
+NS_EVERY=50		# cycles between two deletions of n2
+POOL=(239.1.1.1 239.1.1.2 239.1.1.3)
+UNICAST=10.0.0.9
+SEED=${MCAST_CHURN_SEED:-22}
+RANDOM=$SEED
+TMP=$(mktemp -d)
+defer rm -rf "$TMP"
+
+# the model: per device
+DEVS=(vx0 vx1 vx2)
+declare -A VNI=([vx0]=100 [vx1]=101 [vx2]=102)
+declare -A PORT=([vx0]=4789 [vx1]=4789 [vx2]=4790)
+declare -A UP=([vx0]=1 [vx1]=1 [vx2]=1)
+declare -A UNDER=([vx0]=e0 [vx1]=e1 [vx2]=e0)
+declare -A FLOOD=([vx0]="239.1.1.1 239.1.1.2" [vx1]="239.1.1.2"
+	[vx2]="239.1.1.1 239.1.1.3")
+
+# expected: "DEV GROUP USERS" lines, sorted, for the model
+expected()
+{
+	local d g
+	for d in "${DEVS[@]}"; do
+		[ "${UP[$d]}" = 1 ] || continue
+		for g in ${FLOOD[$d]}; do
+			[ "$g" = "$UNICAST" ] && continue
+			echo "${UNDER[$d]} $g ${PORT[$d]}"
+		done
+	done | sort -u | awk '{ n[$1 " " $2]++ } END { for (k in n) print k, n[k] }' |
+		sort
+}
+
+# igmp NS: "DEV GROUP USERS" from /proc/net/igmp, all-hosts left out
+igmp()
+{
+	ip netns exec "$1" cat /proc/net/igmp | awk '
+		function hex(s,   i, v) {
+			v = 0
+			for (i = 1; i <= length(s); i++)
+				v = v * 16 + index("0123456789ABCDEF", substr(s, i, 1)) - 1
+			return v
+		}
+		/^[0-9]/ { dev = $2; next }
+		dev != "" && $1 ~ /^[0-9A-F]+$/ && $1 != "010000E0" {
+			# the address is printed as a host-order (little endian) u32
+			printf "%s %d.%d.%d.%d %s\n", dev, hex(substr($1, 7, 2)),
+				hex(substr($1, 5, 2)), hex(substr($1, 3, 2)),
+				hex(substr($1, 1, 2)), $2
+		}' | sort
+}
+
+# maddr NS: "DEV GROUP" from `ip maddr`, all-hosts left out
+maddr()
+{
+	local dev
+	for dev in e0 e1; do
+		ip -n "$1" maddr show dev "$dev" 2>/dev/null |
+			awk -v d="$dev" '$1 == "inet" && $2 != "224.0.0.1" { print d, $2 }'
+	done | sort
+}
+
+# check_memberships NS WANT WHEN
+check_memberships()
+{
+	local got
+	got=$(igmp "$1")
+	if [ "$got" != "$2" ]; then
+		log "    /proc/net/igmp:"
+		ip netns exec "$1" cat /proc/net/igmp | sed 's/^/        /'
+		diff <(echo "$2") <(echo "$got") | sed 's/^/    /'
+		fail "$3: /proc/net/igmp differs from the configuration (- expected, + got)"
+	fi
+	got=$(maddr "$1")
+	if [ "$got" != "$(cut -d' ' -f1,2 <<<"$2" | sed '/^$/d')" ]; then
+		diff <(cut -d' ' -f1,2 <<<"$2" | sed '/^$/d') <(echo "$got") |
+			sed 's/^/    /'
+		fail "$3: ip maddr differs from the configuration (- expected, + got)"
+	fi
+	log_ok "$3: $(grep -c . <<<"$2" || true) memberships, as configured" \
+		"($(awk 'NF { printf "%s%s %s x%s", sep, $1, $2, $3; sep = ", " }' <<<"$2"))"
+}
+
+# RANDOM is only read here, never in a subshell (a subshell would get its
+# own seed), so that a seed gives one sequence of operations.
+
+# pick ITEMS...: REPLY = one of ITEMS
+pick() { local a=("$@"); REPLY=${a[$((RANDOM % $#))]}; }
+
+# random_flood: REPLY = a random flood list: up to three groups of the
+# pool, sometimes with the unicast remote too
+random_flood()
+{
+	local n=$((RANDOM % 4)) out=()
+	while [ ${#out[@]} -lt "$n" ]; do
+		pick "${POOL[@]}"
+		[[ " ${out[*]} " == *" $REPLY "* ]] || out+=("$REPLY")
+	done
+	[ $((RANDOM % 4)) = 0 ] && out+=("$UNICAST")
+	REPLY="${out[*]}"
+}
+
+flood_line()
+{
+	local g line="flood replace dev $1"
+	for g in $2; do
+		line+=" dst $g"
+	done
+	echo "$line"
+}
+
+# one_op: print one random operation for the batch, and apply it to the
+# model
+one_op()
+{
+	local d g new
+	pick "${DEVS[@]}"
+	d=$REPLY
+	case $((RANDOM % 6)) in
+	0)
+		if [ "${UP[$d]}" = 1 ]; then
+			echo "link set $d down"
+			UP[$d]=0
+		else
+			echo "link set $d up"
+			UP[$d]=1
+		fi
+		;;
+	1)
+		random_flood
+		FLOOD[$d]=$REPLY
+		flood_line "$d" "${FLOOD[$d]}"
+		;;
+	2)
+		# the link attribute: the group replaces the first flood entry
+		pick "${POOL[@]}"
+		g=$REPLY
+		echo "link set $d group $g"
+		# shellcheck disable=SC2086
+		set -- ${FLOOD[$d]}
+		if [ "${1:-}" != "$g" ]; then
+			[ $# -gt 0 ] && shift
+			FLOOD[$d]=$(printf '%s\n' "$g" "$@" | awk -v g="$g" \
+				'NR == 1 || $0 != g' | paste -sd' ')
+		fi
+		;;
+	3)
+		[ "${UNDER[$d]}" = e0 ] && new=e1 || new=e0
+		echo "link set $d dev $new"
+		UNDER[$d]=$new
+		;;
+	4)
+		pick e0 e1
+		UNDER[$d]=$REPLY
+		UP[$d]=$((RANDOM % 4 != 0))
+		random_flood
+		FLOOD[$d]=$REPLY
+		echo "link del $d"
+		if [ "${UP[$d]}" = 1 ]; then
+			echo "link add $d vni ${VNI[$d]} dev ${UNDER[$d]} port ${PORT[$d]} up"
+		else
+			echo "link add $d vni ${VNI[$d]} dev ${UNDER[$d]} port ${PORT[$d]}"
+		fi
+		flood_line "$d" "${FLOOD[$d]}"
+		;;
+	5)
+		pick "${POOL[@]}"
+		g=$REPLY
+		if [[ " ${FLOOD[$d]} " == *" $g "* ]]; then
+			echo "group del $g dev $d"
+			FLOOD[$d]=$(tr ' ' '\n' <<<"${FLOOD[$d]}" | grep -vx "$g" | paste -sd' ')
+		else
+			echo "group add $g dev $d"
+			FLOOD[$d]="${FLOOD[$d]:+${FLOOD[$d]} }$g"
+		fi
+		;;
+	esac
+}
+
+# forget_ns NS: NS is gone; the cleanup on exit need not delete it again
+forget_ns()
+{
+	local keep=() ns
+	for ns in "${NS_LIST[@]}"; do
+		[ "$ns" = "$1" ] || keep+=("$ns")
+	done
+	NS_LIST=("${keep[@]}")
+}
+
+N2_WANT=$(printf '%s\n' "e0 239.1.1.1 1" "e0 239.1.1.2 2")
+
+# n2_create: the second namespace and its two devices, up
+n2_create()
+{
+	setup_ns n2
+	ip -n "$n2" -b - <<-EOF || fail "n2 underlay"
+		link add e0 type veth peer name e0p
+		addr add 10.0.0.1/24 dev e0
+		link set e0 up
+		link set e0p up
+	EOF
+	kvx "$n2" -b - <<-EOF || fail "n2 devices"
+		link add vx0 vni 100 group 239.1.1.1 dev e0 port 4789 up
+		group add 239.1.1.2 dev vx0
+		link add vx1 vni 101 group 239.1.1.2 dev e0 port 4790 up
+	EOF
+}
+
+log_step "setup (seed $SEED)"
+setup_ns h
+ip -n "$h" -b - <<EOF || fail "h underlay"
+link add e0 type veth peer name e0p
+link add e1 type veth peer name e1p
+addr add 10.0.0.1/24 dev e0
+addr add 10.0.1.1/24 dev e1
+link set e0 up
+link set e0p up
+link set e1 up
+link set e1p up
+EOF
+{
+	for d in "${DEVS[@]}"; do
+		echo "link add $d vni ${VNI[$d]} dev ${UNDER[$d]} port ${PORT[$d]} up"
+		flood_line "$d" "${FLOOD[$d]}"
+	done
+} >"$TMP/setup"
+kvx "$h" -b "$TMP/setup" || fail "kvxlan -b: the initial devices"
+n2_create
+check_memberships "$h" "$(expected)" "initial, h"
+check_memberships "$n2" "$N2_WANT" "initial, n2"
+
+log_step "$CYCLES cycles"
+start=$(date +%s)
+cycle=0
+while [ "$cycle" -lt "$CYCLES" ]; do
+	: >"$TMP/batch"
+	for ((i = 0; i < SEGMENT && cycle < CYCLES; i++, cycle++)); do
+		one_op >>"$TMP/batch"
+	done
+	if ! kvx "$h" -b "$TMP/batch" >"$TMP/batch.out" 2>&1; then
+		sed 's/^/    batch: /' "$TMP/batch"
+		sed 's/^/    /' "$TMP/batch.out"
+		fail "kvxlan -b failed in the cycles before $cycle"
+	fi
+	check_memberships "$h" "$(expected)" "after $cycle cycles, h"
+	[ $((cycle % NS_EVERY)) = 0 ] || continue
+	# namespace churn: delete n2 with its memberships held, create again
+	cleanup_ns "$n2"
+	forget_ns "$n2"
+	n2_create
+	check_memberships "$n2" "$N2_WANT" "after $cycle cycles, new n2"
+done
+secs=$(($(date +%s) - start))
+log "    the last operations:"
+tail -n 8 "$TMP/batch" | sed 's/^/        /'
+
+log_step "what remains"
+want=$(expected)
+log "$want" | sed 's/^/    /'
+check_memberships "$h" "$want" "after $CYCLES cycles, h"
+left=$(grep -c . <<<"$want" || true)
+log "# figure: mcast_churn_cycles $CYCLES"
+log "# figure: mcast_churn_seconds $secs"
+log "# figure: mcast_memberships_left $left"
+
+log_step "deleting every device leaves no membership"
+printf 'link del %s\n' "${DEVS[@]}" | kvx "$h" -b - || fail "kvxlan link del"
+kvx "$n2" link del vx0 || fail "kvxlan link del vx0 (n2)"
+kvx "$n2" link del vx1 || fail "kvxlan link del vx1 (n2)"
+check_memberships "$h" "" "no device, h"
+check_memberships "$n2" "" "no device, n2"
+check_eq "h: kvxlan sockets on 4789" "$(kvx_sock_users "$h" 4789)" 0
+check_eq "h: kvxlan sockets on 4790" "$(kvx_sock_users "$h" 4790)" 0
+
+exit "$ksft_pass"

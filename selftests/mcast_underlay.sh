@@ -1,0 +1,236 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Multicast underlay, the seed's section 2.1: VTEPs join the VNI's group
+# with IGMP, an IGMP-snooping switch delivers the group's packets to the
+# members only, and the VTEPs learn each other's unicast address from them.
+#
+#        +--------------------------------------------------------+
+#        | sw: br0 10.0.0.254/24, mcast_snooping 1, mcast_querier 1 |
+#        |     mcast_query_use_ifaddr 1                           |
+#        |    p1            p2            p3            p4        |
+#        +----+-------------+-------------+-------------+---------+
+#             |             |             |             |
+#  +----------+-----+ +-----+------+ +-----+------+ +---+------------+
+#  | h1 e0 10.0.0.1 | | h2 e0 .2   | | h3 e0 .3   | | h4 e0 10.0.0.4 |
+#  |  vx0 vni 5001  | |  (no VTEP  | |  (no VTEP  | |  vx0 vni 5001  |
+#  |  group         | |  in 5001)  | |  in 5001)  | |  group         |
+#  |  239.1.1.100   | |            | |            | |  239.1.1.100   |
+#  |  MAC1          | |            | |            | |  MAC4          |
+#  |  192.168.1.1   | |            | |            | |  192.168.1.4   |
+#  +----------------+ +------------+ +------------+ +----------------+
+#
+# Once the switch's MDB lists p1 and p4 as the group's members and its own
+# querier has been up longer than its maximum response delay (until then a
+# Linux bridge floods all multicast), h1 pings h4: the ARP request, a
+# broadcast, goes to 239.1.1.100 and reaches h4, while the underlay ports of
+# h2 and h3 see no packet for the group.  h4 learns MAC1 -> 10.0.0.1 and h1
+# learns MAC4 -> 10.0.0.4 (unicast addresses, though the request came through
+# the group), and the ARP reply and every echo go unicast.  Then vx1 (VNI
+# 5002) joins the same group on h1 and h4: one shared membership; deleting
+# h4's vx1 keeps h4's vx0 a member and receiving, and `kvxlan group del` on
+# h4's vx0 makes h4 leave.  The group is configured four ways: `kvxlan
+# link add ... group` (h1 vx0), `kvxlan group add` (h4 vx0), `kvxlan group
+# add ... via e0` (h1 vx1) and `bridge fdb append 00:00:00:00:00:00`
+# (h4 vx1).
+
+source "$(dirname "$0")/lib.sh"
+set -e
+
+require_cmd ip jq ping bridge tcpdump
+require_kvxlan
+
+GROUP=239.1.1.100
+N=3
+RESP_CS=100		# the querier's maximum response delay, 1/100 s
+TMP=$(mktemp -d)
+defer rm -rf "$TMP"
+
+# vtep NS I VNI DEV NET HOW: a kvxlan device in group $GROUP on e0, MAC
+# 00:00:00:00:00:0I, address NET.I/24.  HOW the group is configured:
+#   link     kvxlan link add ... group G dev e0 (the link attribute)
+#   group    kvxlan group add G dev DEV
+#   via      kvxlan group add G dev DEV via e0
+#   bridge   bridge fdb append 00:00:00:00:00:00 dev DEV dst G (in-tree style)
+vtep()
+{
+	local ns=$1 i=$2 vni=$3 dev=$4 net=$5 how=$6
+	if [ "$how" = link ]; then
+		kvx_add "$ns" "$dev" vni "$vni" local "10.0.0.$i" group "$GROUP" dev e0
+	else
+		kvx_add "$ns" "$dev" vni "$vni" local "10.0.0.$i" dev e0
+	fi
+	case $how in
+	group) kvx "$ns" group add "$GROUP" dev "$dev" ;;
+	via) kvx "$ns" group add "$GROUP" dev "$dev" via e0 ;;
+	bridge) bridge -n "$ns" fdb append 00:00:00:00:00:00 dev "$dev" \
+			dst "$GROUP" ;;
+	esac || fail "$how: group $GROUP on $dev (in $ns)"
+	ip -n "$ns" link set "$dev" address "00:00:00:00:00:0$i"
+	overlay_up "$ns" "$dev" "$net.$i/24"
+}
+
+# groups_of NS DEV: `kvxlan -j group show`, as "DST[@VIA]" words
+groups_of()
+{
+	kvx "$1" -j group show dev "$2" |
+		jq -r 'map(.dst + (if .via then "@" + .via else "" end)) | join(" ")'
+}
+
+# members: the switch ports the MDB lists for $GROUP, sorted
+members()
+{
+	bridge -n "$sw" -j mdb show dev br0 |
+		jq -r --arg g "$GROUP" \
+			'[.[].mdb[]? | select(.grp == $g) | .port] | unique | join(",")'
+}
+members_are() { [ "$(members)" = "$1" ]; }
+
+# joined NS: does NS's e0 hold a membership of $GROUP?
+joined()
+{
+	ip -n "$1" maddr show dev e0 |
+		awk -v g="$GROUP" '$1 == "inet" && $2 == g { f = 1 } END { exit !f }'
+}
+
+# igmp_users NS: "Users" of $GROUP on e0 in /proc/net/igmp (empty: none)
+igmp_users()
+{
+	local a b c d hex
+	# printed as a host-order (little endian) u32
+	IFS=. read -r a b c d <<<"$GROUP"
+	hex=$(printf '%02X%02X%02X%02X' "$d" "$c" "$b" "$a")
+	ip netns exec "$1" cat /proc/net/igmp | awk -v g="$hex" '
+		/^[0-9]/ { dev = $2 }
+		dev == "e0" && $1 == g { print $2 }'
+}
+
+fdb_of()
+{
+	kvx "$1" -j fdb show dev vx0 |
+		jq -r 'map("\(.mac)>\(.dst)/\(.kind)") | sort | join(" ")'
+}
+
+past() { [ "$(date +%s%3N)" -ge "$1" ]; }
+
+log_step "setup: an IGMP-snooping switch with a querier, four hosts"
+setup_ns sw h1 h2 h3 h4
+switch_add "$sw" br0 mcast_snooping 1 mcast_query_use_ifaddr 1 \
+	mcast_query_response_interval "$RESP_CS"
+ip -n "$sw" addr add 10.0.0.254/24 dev br0
+hosts=("$h1" "$h2" "$h3" "$h4")
+for i in 1 2 3 4; do
+	switch_port "$sw" br0 "p$i" "${hosts[$((i - 1))]}" e0 "10.0.0.$i/24"
+done
+ip -n "$sw" link set br0 type bridge mcast_querier 1
+querier_ready=$(($(date +%s%3N) + RESP_CS * 10 + 500))
+vtep "$h1" 1 5001 vx0 192.168.1 link
+vtep "$h4" 4 5001 vx0 192.168.1 group
+wait_underlay "$h1" 10.0.0.4
+wait_underlay "$h2" 10.0.0.1
+wait_underlay "$h3" 10.0.0.1
+
+check_eq "h1 vx0 group (link add ... group)" \
+	"$(kvx "$h1" -j link show vx0 | jq -r '.[0].group')" "$GROUP"
+check_eq "h1 group show" "$(groups_of "$h1" vx0)" "$GROUP"
+check_eq "h4 group show" "$(groups_of "$h4" vx0)" "$GROUP"
+
+log_step "IGMP: h1 and h4 joined, the switch knows"
+for i in 1 2 3 4; do
+	ns=${hosts[$((i - 1))]}
+	if [ "$i" = 1 ] || [ "$i" = 4 ]; then
+		joined "$ns" || fail "h$i e0 is not a member of $GROUP"
+		check_eq "h$i /proc/net/igmp: users of $GROUP on e0" "$(igmp_users "$ns")" 1
+	else
+		joined "$ns" && fail "h$i e0 is a member of $GROUP"
+		check_eq "h$i /proc/net/igmp: $GROUP on e0" "$(igmp_users "$ns")" ""
+	fi
+done
+slowwait 30 members_are p1,p4 || fail "MDB members of $GROUP: '$(members)', expected p1,p4"
+bridge -n "$sw" mdb show dev br0 | sed 's/^/    /'
+check_eq "MDB members of $GROUP" "$(members)" p1,p4
+slowwait 30 past "$querier_ready"
+log_ok "the switch's querier is past its maximum response delay"
+
+log_step "h1 pings h4: the ARP broadcast goes through the group"
+capture_start "$h2" e0 "$TMP/h2.pcap" dst host "$GROUP"
+cap2=$CAPTURE_PID
+capture_start "$h3" e0 "$TMP/h3.pcap" dst host "$GROUP"
+cap3=$CAPTURE_PID
+capture_start "$h4" e0 "$TMP/h4.pcap" udp port 4789
+check_ok "ping -c $N 192.168.1.4 from h1" \
+	ip netns exec "$h1" ping -c "$N" -i 0.2 -W 5 -q 192.168.1.4
+# h4 resolved h1 from the ARP request; pinned at once, so that no
+# reachability probe (5 s after first use) adds a frame to the counts
+static_neigh "$h4" vx0 192.168.1.1 00:00:00:00:00:01
+rx4=$(dev_stat "$h4" vx0 rx_packets)
+capture_stop
+tcpdump -n -r "$TMP/h4.pcap" 2>/dev/null | sed 's/^/    h4 e0: /'
+check_eq "h4 e0: packets to $GROUP (the ARP request)" \
+	"$(capture_packets "$TMP/h4.pcap" dst host "$GROUP")" 1
+check_eq "h4 vx0 rx_packets (ARP request + echo requests)" "$rx4" $((1 + N))
+check_eq "h4 learned MAC1 -> h1's unicast address" "$(fdb_of "$h4")" \
+	"00:00:00:00:00:01>10.0.0.1/learned"
+check_eq "h1 learned MAC4 -> h4's unicast address" "$(fdb_of "$h1")" \
+	"00:00:00:00:00:04>10.0.0.4/learned"
+# inner frame in the UDP payload: VXLAN at udp[8], Ethernet at udp[16]
+# (EtherType udp[28:2]), IPv4 at udp[30] (protocol udp[39], ICMP type
+# udp[50]), ARP at udp[30] (operation udp[36:2])
+check_eq "h4 e0: ARP reply, unicast to 10.0.0.1" \
+	"$(capture_packets "$TMP/h4.pcap" dst host 10.0.0.1 and 'udp[28:2] = 0x0806 and udp[36:2] = 2')" 1
+check_eq "h4 e0: echo requests, unicast to 10.0.0.4" \
+	"$(capture_packets "$TMP/h4.pcap" dst host 10.0.0.4 and 'udp[39] = 1 and udp[50] = 8')" "$N"
+check_eq "h4 e0: echo replies, unicast to 10.0.0.1" \
+	"$(capture_packets "$TMP/h4.pcap" dst host 10.0.0.1 and 'udp[39] = 1 and udp[50] = 0')" "$N"
+check_eq "h4 e0: no echo went to the group" \
+	"$(capture_packets "$TMP/h4.pcap" dst host "$GROUP" and 'udp[39] = 1')" 0
+
+log_step "two VNIs share the group: one membership"
+vtep "$h1" 1 5002 vx1 192.168.2 via
+vtep "$h4" 4 5002 vx1 192.168.2 bridge
+check_eq "h1 vx1 group show" "$(groups_of "$h1" vx1)" "$GROUP@e0"
+check_eq "h4 vx1 group show (added with bridge fdb append)" \
+	"$(groups_of "$h4" vx1)" "$GROUP"
+check_eq "h4 /proc/net/igmp: users of $GROUP on e0" "$(igmp_users "$h4")" 1
+check_ok "ping over vx1 (VNI 5002)" \
+	ip netns exec "$h1" ping -c 1 -W 5 -q 192.168.2.4
+
+log_step "deleting h4's vx1 keeps vx0 receiving the group"
+kvx "$h4" link del vx1 || fail "kvxlan link del vx1 (h4)"
+joined "$h4" || fail "h4 left $GROUP when one of its two devices was deleted"
+check_eq "h4 /proc/net/igmp: users of $GROUP on e0" "$(igmp_users "$h4")" 1
+ip -n "$h1" neigh flush dev vx0
+rx4=$(dev_stat "$h4" vx0 rx_packets)
+check_ok "ping over vx0 again, ARP through the group" \
+	ip netns exec "$h1" ping -c 1 -W 5 -q 192.168.1.4
+check_eq "h4 vx0 rx_packets (ARP request + echo request)" \
+	"$(dev_stat "$h4" vx0 rx_packets)" $((rx4 + 2))
+unknown=$(kvx_proc_stat "$h4" rx_drop_unknown_vni)
+ip -n "$h1" neigh flush dev vx1
+ip netns exec "$h1" ping -c 1 -W 1 -q 192.168.2.4 >/dev/null 2>&1 &&
+	fail "ping over vx1 answered after h4's vx1 was deleted"
+v=$(wait_counter 10 $((unknown + 1)) kvx_proc_stat "$h4" rx_drop_unknown_vni) ||
+	fail "h4 rx_drop_unknown_vni $v: h1's VNI 5002 ARP did not reach h4"
+log_ok "h1's VNI 5002 broadcast still reaches h4 (rx_drop_unknown_vni $v)"
+
+log_step "non-members saw nothing"
+kill -INT "$cap2" "$cap3" 2>/dev/null
+wait "$cap2" "$cap3" 2>/dev/null || true
+seen=$(($(capture_packets "$TMP/h2.pcap") + $(capture_packets "$TMP/h3.pcap")))
+log "# figure: mcast_nonmember_packets $seen"
+check_eq "h2 e0: packets to $GROUP" "$(capture_packets "$TMP/h2.pcap")" 0
+check_eq "h3 e0: packets to $GROUP" "$(capture_packets "$TMP/h3.pcap")" 0
+check_eq "MDB members of $GROUP" "$(members)" p1,p4
+
+log_step "kvxlan group del on h4's vx0: h4 leaves"
+check_ok "kvxlan group del $GROUP dev vx0" kvx "$h4" group del "$GROUP" dev vx0
+check_eq "h4 group show" "$(groups_of "$h4" vx0)" ""
+joined "$h4" && fail "h4 is still a member of $GROUP with no device using it"
+check_eq "h4 /proc/net/igmp: $GROUP on e0" "$(igmp_users "$h4")" ""
+slowwait 20 members_are p1 || fail "MDB members of $GROUP: '$(members)', expected p1"
+log_ok "MDB members of $GROUP: p1"
+joined "$h1" || fail "h1 left $GROUP"
+check_eq "h1 /proc/net/igmp: users of $GROUP on e0 (vx0 and vx1)" \
+	"$(igmp_users "$h1")" 1
+
+exit "$ksft_pass"
