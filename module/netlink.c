@@ -389,6 +389,7 @@ struct kvx_dump_ctx {
 	u32 bucket;
 	u32 skip;
 	bool intr;
+	bool recheck;
 	u8 kind;
 	u32 vni;
 	struct kvx_ip ip;
@@ -401,7 +402,8 @@ static struct kvx_dump_ctx *kvx_dump_ctx(struct netlink_callback *cb)
 	return (struct kvx_dump_ctx *)cb->ctx;
 }
 
-static int kvx_nl_dump_start(struct netlink_callback *cb)
+static int kvx_nl_dump_parse(struct netlink_callback *cb,
+			     struct netlink_ext_ack *extack)
 {
 	struct nlattr **attrs = kvx_compat_dump_attrs(cb);
 	struct kvx_dump_ctx *ctx = kvx_dump_ctx(cb);
@@ -411,7 +413,7 @@ static int kvx_nl_dump_start(struct netlink_callback *cb)
 
 	memset(ctx, 0, sizeof(*ctx));
 	if (!attrs[KVXLAN_A_IFINDEX]) {
-		NL_SET_ERR_MSG_MOD(cb->extack, "Missing attribute: IFINDEX");
+		NL_SET_ERR_MSG_MOD(extack, "Missing attribute: IFINDEX");
 		return -EINVAL;
 	}
 	ctx->ifindex = nla_get_u32(attrs[KVXLAN_A_IFINDEX]);
@@ -420,22 +422,47 @@ static int kvx_nl_dump_start(struct netlink_callback *cb)
 	err = !dev ? -ENODEV : kvx_from_dev(dev) ? 0 : -EINVAL;
 	rcu_read_unlock();
 	if (err == -ENODEV) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[KVXLAN_A_IFINDEX],
+		NL_SET_ERR_MSG_ATTR(extack, attrs[KVXLAN_A_IFINDEX],
 				    "No such device");
 		return err;
 	}
 	if (err) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[KVXLAN_A_IFINDEX],
+		NL_SET_ERR_MSG_ATTR(extack, attrs[KVXLAN_A_IFINDEX],
 				    "Device is not a kvxlan device");
 		return err;
 	}
-	err = kvx_nl_fdb_filter(attrs[KVXLAN_A_FDB], &flt, cb->extack);
+	err = kvx_nl_fdb_filter(attrs[KVXLAN_A_FDB], &flt, extack);
 	if (err)
 		return err;
 	ctx->ip = flt.ip;
 	ctx->kind = flt.kind;
 	ctx->vni = flt.vni;
 	return 0;
+}
+
+/*
+ * Older kernels (6.1) give a dump's start callback no extack: a request
+ * that fails there would get a bare errno.  So on those kernels a
+ * failed check is made again by the first part of the dump, whose error
+ * reaches the caller in NLMSG_DONE with its message.
+ */
+static int kvx_nl_dump_start(struct netlink_callback *cb)
+{
+	int err = kvx_nl_dump_parse(cb, cb->extack);
+
+	if (err && !cb->extack) {
+		kvx_dump_ctx(cb)->recheck = true;
+		return 0;
+	}
+	return err;
+}
+
+/* The first part of a dump reports what kvx_nl_dump_start() deferred. */
+static int kvx_nl_dump_recheck(struct netlink_callback *cb)
+{
+	if (!kvx_dump_ctx(cb)->recheck)
+		return 0;
+	return kvx_nl_dump_parse(cb, cb->extack);
 }
 
 /*
@@ -474,6 +501,10 @@ static int kvx_nl_fdb_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	struct kvx_fdb *f;
 	u32 idx;
 	int err = 0;
+
+	err = kvx_nl_dump_recheck(cb);
+	if (err)
+		return err;
 
 	flt.ip = ctx->ip;
 	flt.kind = ctx->kind;
@@ -804,6 +835,10 @@ static int kvx_nl_remote_dumpit(struct sk_buff *skb,
 	struct kvx_dev *kvx;
 	u32 idx;
 	int err = 0;
+
+	err = kvx_nl_dump_recheck(cb);
+	if (err)
+		return err;
 
 	rcu_read_lock();
 	kvx = kvx_nl_dump_dev(cb, ctx);

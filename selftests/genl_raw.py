@@ -17,9 +17,10 @@ per request:
     error errno=EINVAL(22) msg="..." offs=N miss_type=N miss_nest=N want_offs=N
 
 msg, offs, miss_type and miss_nest appear only when the kernel sent them
-(NLMSGERR_ATTR_MSG, _OFFS, _MISS_TYPE, _MISS_NEST); want_offs is the offset
-in the request of the attribute marked with "!" (see below), for checking
-that the kernel pointed at the right one.  For a dump, N counts the
+(NLMSGERR_ATTR_MSG, _OFFS, _MISS_TYPE, _MISS_NEST); done=1 when the error
+came in a dump's NLMSG_DONE, which carries a message but no offset;
+want_offs is the offset in the request of the attribute marked with "!"
+(see below), for checking that the kernel pointed at the right one.  For a dump, N counts the
 NLM_F_MULTI messages, and an error may come in NLMSG_DONE.  --join adds the
 socket to a multicast group of the family and prints "ok" or the error.
 With "-", one process sends every line's request in turn (a python start
@@ -62,6 +63,7 @@ NETLINK_EXT_ACK = 11
 
 NLMSG_ERROR = 2
 NLMSG_DONE = 3
+DONE = -1          # in the TLVs of talk(): the answer was an NLMSG_DONE
 NLM_F_REQUEST = 0x1
 NLM_F_MULTI = 0x2
 NLM_F_ACK = 0x4
@@ -251,6 +253,7 @@ class Genl:
                     err = -struct.unpack_from("=i", msg)[0] if msg else 0
                     tlvs = attrs_of(msg[4:]) if mflags & NLM_F_ACK_TLVS \
                         else {}
+                    tlvs[DONE] = b""
                     return err, tlvs, replies
                 replies.append(msg[4:])     # past the genl header
 
@@ -280,6 +283,8 @@ def fmt_error(err, tlvs):
                       (NLMSGERR_ATTR_MISS_NEST, "miss_nest")):
         if key in tlvs:
             out += " %s=%d" % (name, struct.unpack("=I", tlvs[key][:4])[0])
+    if DONE in tlvs:
+        out += " done=1"
     return out
 
 

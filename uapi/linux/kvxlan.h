@@ -74,8 +74,12 @@
  * namespace). Commands that change state, and joining the "events"
  * multicast group, need CAP_NET_ADMIN in the device's network namespace.
  * Policies are strict: unknown attributes, wrong types and wrong lengths
- * are rejected with EINVAL and an extack message. Addresses are binary,
- * 4 bytes (IPv4) or 16 bytes (IPv6).
+ * are rejected with EINVAL and an extack message (the kernel's policy code
+ * answers ERANGE for a value out of range and, on 6.1, for a binary
+ * attribute of the wrong length). Addresses are binary, 4 bytes (IPv4) or
+ * 16 bytes (IPv6). The error of a dump request comes in the ACK of the
+ * request or, on kernels whose dump start has no extack (6.1), in the
+ * NLMSG_DONE that ends the dump, with its message but no attribute offset.
  *
  * KVXLAN_CMD_DEV_GET (do, dump)
  *     In: IFINDEX (do). Out, per device: IFINDEX, VNI, PORT, LEARNING,
