@@ -32,12 +32,12 @@ static int kvx_rcv_drop_dev(struct kvx_dev *kvx, struct sk_buff *skb,
 int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct kvx_sock *vs = rcu_dereference_sk_user_data(sk);
-	struct kvx_ip src = { .family = AF_INET };
+	struct kvx_ip src = {};
 	const struct kvx_cfg *cfg;
 	const struct vxlanhdr *vxh;
 	unsigned int outer_nh;
-	const struct iphdr *oiph;
 	struct kvx_dev *kvx;
+	int ecn;
 	struct kvx_net *kn;
 	u32 vni;
 
@@ -49,7 +49,11 @@ int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	kn = vs->kn;
 
 	/* The UDP layer has the outer IP header in the linear area. */
-	src.v4 = ip_hdr(skb)->saddr;
+	src.family = vs->family;
+	if (vs->family == AF_INET)
+		src.v4 = ip_hdr(skb)->saddr;
+	else
+		src.v6 = ipv6_hdr(skb)->saddr;
 
 	/* skb->data is at the UDP header. */
 	if (!pskb_may_pull(skb, KVX_VXLAN_HLEN))
@@ -65,6 +69,15 @@ int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	kvx = kvx_sock_lookup_vni(vs, vni);
 	if (!kvx)
 		return kvx_rcv_drop_net(kn, skb, KVX_NET_DROP_UNKNOWN_VNI);
+	cfg = rcu_dereference(kvx->cfg);
+
+	/*
+	 * The IPv6 socket lets zero checksums through (RFC 6935/6936 allow
+	 * them for tunnels); only a device configured for them takes them.
+	 */
+	if (vs->family == AF_INET6 && !udp_hdr(skb)->check &&
+	    !cfg->udp6_zero_rx)
+		return kvx_rcv_drop_dev(kvx, skb, KVX_RX_DROP_UDP6_ZERO_CSUM);
 
 	/*
 	 * Pulls UDP + VXLAN, makes sure a whole inner Ethernet header is
@@ -88,11 +101,15 @@ int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	if (!pskb_inet_may_pull(skb))
 		return kvx_rcv_drop_dev(kvx, skb, KVX_RX_DROP_SHORT_INNER);
 
-	oiph = (const struct iphdr *)(skb->head + outer_nh);
-	if (unlikely(IP_ECN_decapsulate(oiph, skb) > 1))
+	if (vs->family == AF_INET)
+		ecn = IP_ECN_decapsulate((const struct iphdr *)
+					 (skb->head + outer_nh), skb);
+	else
+		ecn = IP6_ECN_decapsulate((const struct ipv6hdr *)
+					  (skb->head + outer_nh), skb);
+	if (unlikely(ecn > 1))
 		return kvx_rcv_drop_dev(kvx, skb, KVX_RX_DROP_ECN);
 
-	cfg = rcu_dereference(kvx->cfg);
 	if (cfg->learning) {
 		const u8 *mac = eth_hdr(skb)->h_source;
 
