@@ -414,7 +414,9 @@ int kvx_ndo_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
 netdev_tx_t kvx_xmit(struct sk_buff *skb, struct net_device *dev);
 
 /* rcv.c */
+struct udp_tunnel_sock_cfg;
 int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb);
+void kvx_sock_set_gro(struct udp_tunnel_sock_cfg *tcfg);
 
 /* common helpers (device.c) */
 int kvx_ip_from_nla(const struct nlattr *nla, struct kvx_ip *ip,

@@ -6,9 +6,11 @@
  * every packet that is not delivered is counted under its reason.
  */
 #include <linux/etherdevice.h>
+#include <net/gro.h>
 #include <net/inet_ecn.h>
 #include <net/ip_tunnels.h>
 #include <net/udp.h>
+#include <net/udp_tunnel.h>
 #include <net/vxlan.h>
 
 #include "kvx.h"
@@ -126,4 +128,53 @@ int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	dev_sw_netstats_rx_add(kvx->dev, skb->len);
 	gro_cells_receive(&kvx->gro_cells, skb);
 	return 0;
+}
+
+/*
+ * GRO: merges the inner flows of consecutive packets that carry the same
+ * VXLAN header (flags and VNI), so that the stack above sees one large
+ * frame per flow. A header that rcv would drop is never merged: it is
+ * flushed to kvx_udp_encap_rcv(), which counts it.
+ */
+static struct sk_buff *kvx_gro_receive(struct sock *sk,
+				       struct list_head *head,
+				       struct sk_buff *skb)
+{
+	unsigned int off = skb_gro_offset(skb);
+	const struct vxlanhdr *vh, *vh2;
+	struct sk_buff *pp = NULL, *p;
+	int flush = 1;
+
+	vh = skb_gro_header(skb, off + sizeof(*vh), off);
+	if (unlikely(!vh))
+		goto out;
+	if (vh->vx_flags != VXLAN_HF_VNI || (vh->vx_vni & ~VXLAN_VNI_MASK))
+		goto out;
+
+	skb_gro_postpull_rcsum(skb, vh, sizeof(*vh));
+	skb_gro_pull(skb, sizeof(*vh));
+	list_for_each_entry(p, head, list) {
+		if (!NAPI_GRO_CB(p)->same_flow)
+			continue;
+		vh2 = (const struct vxlanhdr *)(p->data + off);
+		if (vh->vx_vni != vh2->vx_vni)
+			NAPI_GRO_CB(p)->same_flow = 0;
+	}
+	pp = call_gro_receive(eth_gro_receive, head, skb);
+	flush = 0;
+out:
+	skb_gro_flush_final(skb, pp, flush);
+	return pp;
+}
+
+static int kvx_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff)
+{
+	/* skb->encapsulation is set: this also sets the inner MAC header. */
+	return eth_gro_complete(skb, nhoff + sizeof(struct vxlanhdr));
+}
+
+void kvx_sock_set_gro(struct udp_tunnel_sock_cfg *tcfg)
+{
+	tcfg->gro_receive = kvx_gro_receive;
+	tcfg->gro_complete = kvx_gro_complete;
 }

@@ -76,6 +76,7 @@ static struct kvx_sock *kvx_sock_create(struct kvx_net *kn, __be16 port,
 	tcfg.sk_user_data = vs;
 	tcfg.encap_type = 1;	/* UDP_ENCAP_VXLAN's value; any non-zero works */
 	tcfg.encap_rcv = kvx_udp_encap_rcv;
+	kvx_sock_set_gro(&tcfg);
 	setup_udp_tunnel_sock(kn->net, sock, &tcfg);
 
 	list_add(&vs->list, &kn->socks);
