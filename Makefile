@@ -16,6 +16,10 @@
 #                        DESTDIR= stages (no depmod)
 #   make uninstall       remove exactly those files (uninstall-module,
 #                        uninstall-tools)
+#   make dkms-install    the sources to /usr/src/kvxlan-VERSION, dkms add,
+#                        dkms install for KERNELS= (default: every
+#                        installed kernel that dkms.conf accepts)
+#   make dkms-uninstall  dkms remove, and /usr/src/kvxlan-VERSION
 
 KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
@@ -53,8 +57,8 @@ style:
 	scripts/checkpatch
 
 # install = install-module + install-tools (the CLI, its man page, the
-# uapi header).  The module must have been built for the kernel it is
-# installed for.
+# uapi header: what a DKMS install also needs).  The module must have been
+# built for the kernel it is installed for.
 install: install-module install-tools
 
 install-module: module
@@ -90,10 +94,17 @@ uninstall-tools:
 	rm -f $(DESTDIR)$(INCLUDEDIR)/linux/kvxlan.h
 	@$(call rmdir_empty,$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(INCLUDEDIR)/linux)
 
+dkms-install:
+	scripts/dkms install
+
+dkms-uninstall:
+	scripts/dkms uninstall
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || rm -rf module/*.o module/.*.cmd *.ko *.mod* modules.order Module.symvers .*.cmd
 	$(MAKE) -C tools clean
 	rm -rf build
 
 .PHONY: all module sparse tools deps check demo style clean install \
-	install-module install-tools uninstall uninstall-module uninstall-tools
+	install-module install-tools uninstall uninstall-module uninstall-tools \
+	dkms-install dkms-uninstall
