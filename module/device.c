@@ -29,6 +29,10 @@ static const struct nla_policy kvx_policy[IFLA_KVXLAN_MAX + 1] = {
 	[IFLA_KVXLAN_MAX_LEARNED]	= { .type = NLA_U32 },
 	[IFLA_KVXLAN_GROUP]		= { .type = NLA_BINARY,
 					    .len = sizeof(struct in6_addr) },
+	[IFLA_KVXLAN_UDP_CSUM]		= NLA_POLICY_MAX(NLA_U8, 1),
+	[IFLA_KVXLAN_UDP6_ZERO_CSUM_TX]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[IFLA_KVXLAN_UDP6_ZERO_CSUM_RX]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[IFLA_KVXLAN_FLOWLABEL]		= { .type = NLA_U32 },
 };
 
 static void kvx_cfg_free(struct kvx_cfg *cfg)
@@ -43,7 +47,7 @@ static void kvx_cfg_defaults(struct net *net, struct kvx_cfg *cfg)
 
 	memset(cfg, 0, sizeof(*cfg));
 	inet_get_local_port_range(net, &low, &high);
-	cfg->family = AF_INET;
+	cfg->family = AF_UNSPEC;
 	cfg->port = htons(KVXLAN_DEFAULT_PORT);
 	cfg->port_min = low;
 	cfg->port_max = high;
@@ -92,28 +96,32 @@ static int kvx_check_remote_family(sa_family_t family, const struct kvx_ip *ip,
 				   const struct nlattr *nla,
 				   struct netlink_ext_ack *extack)
 {
-	if (ip->family == AF_INET6) {
+	bool mcast = kvx_ip_multicast(ip);
+
+	if (family != AF_UNSPEC && ip->family != family) {
 		NL_SET_ERR_MSG_ATTR(extack, nla,
-				    "IPv6 underlay is not supported yet");
+				    "Address family does not match the device's local address family");
+		return -EINVAL;
+	}
+	if (ip->family == AF_INET6 && !ipv6_mod_enabled()) {
+		NL_SET_ERR_MSG_ATTR(extack, nla, "IPv6 is disabled on this host");
 		return -EAFNOSUPPORT;
 	}
-	if (ip->family != family) {
+	if (ip->family == AF_INET ?
+	    ipv4_is_lbcast(ip->v4) || ipv4_is_zeronet(ip->v4) ||
+	    ipv4_is_loopback(ip->v4) :
+	    ipv6_addr_any(&ip->v6) || ipv6_addr_loopback(&ip->v6) ||
+	    ipv6_addr_v4mapped(&ip->v6)) {
 		NL_SET_ERR_MSG_ATTR(extack, nla,
-				    "Remote address family does not match the device's");
+				    "Address must not be broadcast, zero, loopback or v4-mapped");
 		return -EINVAL;
 	}
-	if (ipv4_is_lbcast(ip->v4) || ipv4_is_zeronet(ip->v4) ||
-	    ipv4_is_loopback(ip->v4)) {
-		NL_SET_ERR_MSG_ATTR(extack, nla,
-				    "Address must not be broadcast, zero or loopback");
-		return -EINVAL;
-	}
-	if (kind == KVX_ADDR_UNICAST && ipv4_is_multicast(ip->v4)) {
+	if (kind == KVX_ADDR_UNICAST && mcast) {
 		NL_SET_ERR_MSG_ATTR(extack, nla,
 				    "Remote address must be unicast (use a group for multicast)");
 		return -EINVAL;
 	}
-	if (kind == KVX_ADDR_GROUP && !ipv4_is_multicast(ip->v4)) {
+	if (kind == KVX_ADDR_GROUP && !mcast) {
 		NL_SET_ERR_MSG_ATTR(extack, nla, "Group address must be multicast");
 		return -EINVAL;
 	}
@@ -200,18 +208,23 @@ static int kvx_cfg_parse(struct net *net, struct nlattr *data[],
 				   "Local and remote address families must match");
 		return -EINVAL;
 	}
-	if (cfg->local.family == AF_INET6) {
-		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_KVXLAN_LOCAL],
-				    "IPv6 underlay is not supported yet");
-		return -EAFNOSUPPORT;
-	}
 	if (kvx_ip_set(&cfg->local) &&
-	    (ipv4_is_multicast(cfg->local.v4) ||
-	     ipv4_is_lbcast(cfg->local.v4))) {
+	    (kvx_ip_multicast(&cfg->local) ||
+	     (cfg->local.family == AF_INET ?
+	      ipv4_is_lbcast(cfg->local.v4) :
+	      ipv6_addr_any(&cfg->local.v6) ||
+	      ipv6_addr_v4mapped(&cfg->local.v6)))) {
 		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_KVXLAN_LOCAL],
 				    "Local address must be unicast");
 		return -EINVAL;
 	}
+	if (cfg->local.family == AF_INET6 && !ipv6_mod_enabled()) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_KVXLAN_LOCAL],
+				    "IPv6 is disabled on this host");
+		return -EAFNOSUPPORT;
+	}
+	/* The local address pins the underlay family; none: dual stack. */
+	cfg->family = cfg->local.family;
 	if (kvx_ip_set(&req->remote)) {
 		err = kvx_check_remote_family(cfg->family, &req->remote,
 					      data[IFLA_KVXLAN_REMOTE] ?
@@ -264,6 +277,24 @@ static int kvx_cfg_parse(struct net *net, struct nlattr *data[],
 		cfg->ageing = nla_get_u32(data[IFLA_KVXLAN_AGEING]);
 	if (data[IFLA_KVXLAN_MAX_LEARNED])
 		cfg->max_learned = nla_get_u32(data[IFLA_KVXLAN_MAX_LEARNED]);
+	if (data[IFLA_KVXLAN_UDP_CSUM])
+		cfg->udp_csum = nla_get_u8(data[IFLA_KVXLAN_UDP_CSUM]);
+	if (data[IFLA_KVXLAN_UDP6_ZERO_CSUM_TX])
+		cfg->udp6_zero_tx =
+			nla_get_u8(data[IFLA_KVXLAN_UDP6_ZERO_CSUM_TX]);
+	if (data[IFLA_KVXLAN_UDP6_ZERO_CSUM_RX])
+		cfg->udp6_zero_rx =
+			nla_get_u8(data[IFLA_KVXLAN_UDP6_ZERO_CSUM_RX]);
+	nla = data[IFLA_KVXLAN_FLOWLABEL];
+	if (nla) {
+		cfg->label = nla_get_u32(nla);
+		if (cfg->label > KVXLAN_FLOWLABEL_MAX &&
+		    cfg->label != KVXLAN_FLOWLABEL_AUTO) {
+			NL_SET_ERR_MSG_ATTR(extack, nla,
+					    "Flow label must be 0..0xfffff or auto");
+			return -ERANGE;
+		}
+	}
 	return 0;
 }
 
@@ -277,41 +308,63 @@ static bool kvx_cfg_conflicts(struct kvx_net *kn, const struct kvx_dev *self,
 	list_for_each_entry(kvx, &kn->devs, list) {
 		const struct kvx_cfg *o = rtnl_dereference(kvx->cfg);
 
+		/* Two devices clash if they would share a socket. */
 		if (kvx != self && o->vni == cfg->vni && o->port == cfg->port &&
-		    o->family == cfg->family)
+		    (o->family == cfg->family || o->family == AF_UNSPEC ||
+		     cfg->family == AF_UNSPEC))
 			return true;
 	}
 	return false;
 }
 
 /*
- * The underlay: the bound device, or else the one the route to the remote
- * leaves through. Its MTU less the encapsulation is the largest MTU.
+ * The underlay MTU: the bound device's, or else that of the device the
+ * route to the remote leaves through, or else 1500.
+ */
+static unsigned int kvx_lower_mtu(struct net *net, const struct kvx_cfg *cfg,
+				  const struct kvx_ip *remote)
+{
+	struct net_device *lower = NULL;
+	int ifindex = cfg->link;
+
+	/* An IPv6 lookup needs a socket: the route of IPv4 remotes only. */
+	if (!ifindex && remote->family == AF_INET)
+		ifindex = kvx_route_ifindex(net, NULL, remote, &cfg->local);
+	if (ifindex)
+		lower = __dev_get_by_index(net, ifindex);
+	return lower ? lower->mtu : ETH_DATA_LEN;
+}
+
+static unsigned int kvx_mtu_less(unsigned int mtu, unsigned int overhead)
+{
+	return mtu > overhead + ETH_MIN_MTU ? mtu - overhead : ETH_MIN_MTU;
+}
+
+/*
+ * The largest MTU: the underlay's less the encapsulation, 50 bytes over
+ * IPv4 and 70 over IPv6. A dual-stack device may be given up to 50 less,
+ * for when its remotes are IPv4 (its IPv6 copies are then fragmented).
  */
 static unsigned int kvx_max_mtu(struct net *net, const struct kvx_cfg *cfg,
 				const struct kvx_ip *remote)
 {
-	unsigned int mtu = ETH_DATA_LEN;
-	struct net_device *lower;
+	return kvx_mtu_less(kvx_lower_mtu(net, cfg, remote),
+			    cfg->family == AF_INET6 ? KVX_MTU_OVERHEAD6 :
+						      KVX_MTU_OVERHEAD4);
+}
 
-	lower = cfg->link ? __dev_get_by_index(net, cfg->link) : NULL;
-	if (lower) {
-		mtu = lower->mtu;
-	} else if (kvx_ip_set(remote)) {
-		struct flowi4 fl4 = {
-			.daddr = remote->v4,
-			.saddr = cfg->local.v4,
-		};
-		struct rtable *rt;
-
-		rt = ip_route_output_key(net, &fl4);
-		if (!IS_ERR(rt)) {
-			mtu = rt->dst.dev->mtu;
-			ip_rt_put(rt);
-		}
-	}
-	return mtu > KVX_MTU_OVERHEAD4 + ETH_MIN_MTU ?
-	       mtu - KVX_MTU_OVERHEAD4 : ETH_MIN_MTU;
+/*
+ * The default MTU leaves room for the larger IPv6 encapsulation whenever
+ * the device may send over IPv6: with an IPv6 local address, and with none
+ * (dual stack), so that no IPv6 remote added later needs fragmentation.
+ */
+static unsigned int kvx_default_mtu(struct net *net,
+				    const struct kvx_cfg *cfg,
+				    const struct kvx_ip *remote)
+{
+	return kvx_mtu_less(kvx_lower_mtu(net, cfg, remote),
+			    cfg->family == AF_INET ? KVX_MTU_OVERHEAD4 :
+						     KVX_MTU_OVERHEAD6);
 }
 
 static struct kvx_cfg *kvx_cfg_publishable(const struct kvx_cfg *tmpl)
@@ -404,13 +457,14 @@ static int kvx_newlink(struct net *src_net, struct net_device *dev,
 	max_mtu = kvx_max_mtu(net, &req.cfg, &req.remote);
 	if (tb[IFLA_MTU] && dev->mtu > max_mtu) {
 		BUILD_BUG_ON(KVX_MTU_OVERHEAD4 != 50);
+		BUILD_BUG_ON(KVX_MTU_OVERHEAD6 != 70);
 		NL_SET_ERR_MSG_MOD(extack,
-				   "MTU must not exceed the underlay MTU less 50");
+				   "MTU must not exceed the underlay MTU less 50 (IPv4 local or dual stack) or 70 (IPv6 local)");
 		return -EINVAL;
 	}
 	dev->max_mtu = max_mtu;
 	if (!tb[IFLA_MTU])
-		dev->mtu = max_mtu;
+		dev->mtu = kvx_default_mtu(net, &req.cfg, &req.remote);
 
 	err = kvx_state_init(kvx, &req.cfg);
 	if (err)
@@ -453,6 +507,11 @@ static int kvx_changelink(struct net_device *dev, struct nlattr *tb[],
 	err = kvx_cfg_parse(net, data, &req, true, extack);
 	if (err)
 		return err;
+	if (req.cfg.family != old->family) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_KVXLAN_LOCAL],
+				    "The local address family cannot change (it decides the underlay family): delete and create the device");
+		return -EINVAL;
+	}
 	if (kvx_cfg_conflicts(kvx->kn, kvx, &req.cfg)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "A kvxlan device with this VNI and port already exists");
@@ -468,20 +527,17 @@ static int kvx_changelink(struct net_device *dev, struct nlattr *tb[],
 		return -ENOMEM;
 
 	rehash = netif_running(dev) &&
-		 (cfg->vni != old->vni || cfg->port != old->port ||
-		  cfg->family != old->family);
+		 (cfg->vni != old->vni || cfg->port != old->port);
 	if (rehash)
 		kvx_sock_detach(kvx);
 	rcu_assign_pointer(kvx->cfg, cfg);
 	if (rehash) {
-		err = kvx_sock_attach(kvx);
+		err = kvx_sock_attach(kvx, extack);
 		if (err) {
-			NL_SET_ERR_MSG_MOD(extack,
-					   "Cannot open the UDP socket for the new port");
 			rcu_assign_pointer(kvx->cfg, old);
 			kvx_cfg_free(cfg);
 			/* The old port was ours a moment ago. */
-			if (kvx_sock_attach(kvx))
+			if (kvx_sock_attach(kvx, NULL))
 				netdev_warn(dev, "lost its UDP socket\n");
 			return err;
 		}
@@ -518,7 +574,9 @@ static size_t kvx_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u16)) +	/* PORT */
 	       nla_total_size(sizeof(struct kvxlan_port_range)) +
 	       nla_total_size(sizeof(u8)) * 4 + /* TTL, TOS, DF, LEARNING */
-	       nla_total_size(sizeof(u32)) * 2;	/* AGEING, MAX_LEARNED */
+	       nla_total_size(sizeof(u32)) * 2 + /* AGEING, MAX_LEARNED */
+	       nla_total_size(sizeof(u8)) * 3 + /* UDP_CSUM, UDP6_ZERO_CSUM_* */
+	       nla_total_size(sizeof(u32));	/* FLOWLABEL */
 }
 
 static int kvx_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -544,7 +602,11 @@ static int kvx_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u8(skb, IFLA_KVXLAN_DF, cfg->df) ||
 	    nla_put_u8(skb, IFLA_KVXLAN_LEARNING, cfg->learning) ||
 	    nla_put_u32(skb, IFLA_KVXLAN_AGEING, cfg->ageing) ||
-	    nla_put_u32(skb, IFLA_KVXLAN_MAX_LEARNED, cfg->max_learned))
+	    nla_put_u32(skb, IFLA_KVXLAN_MAX_LEARNED, cfg->max_learned) ||
+	    nla_put_u8(skb, IFLA_KVXLAN_UDP_CSUM, cfg->udp_csum) ||
+	    nla_put_u8(skb, IFLA_KVXLAN_UDP6_ZERO_CSUM_TX, cfg->udp6_zero_tx) ||
+	    nla_put_u8(skb, IFLA_KVXLAN_UDP6_ZERO_CSUM_RX, cfg->udp6_zero_rx) ||
+	    nla_put_u32(skb, IFLA_KVXLAN_FLOWLABEL, cfg->label))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -565,7 +627,7 @@ static void kvx_uninit(struct net_device *dev)
 
 static int kvx_open(struct net_device *dev)
 {
-	return kvx_sock_attach(netdev_priv(dev));
+	return kvx_sock_attach(netdev_priv(dev), NULL);
 }
 
 static int kvx_stop(struct net_device *dev)
@@ -595,6 +657,7 @@ static const struct device_type kvx_device_type = {
 static void kvx_setup(struct net_device *dev)
 {
 	struct kvx_dev *kvx = netdev_priv(dev);
+	int i;
 
 	ether_setup(dev);
 	dev->netdev_ops = &kvx_netdev_ops;
@@ -611,14 +674,17 @@ static void kvx_setup(struct net_device *dev)
 	dev->priv_flags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
-	dev->needed_headroom = LL_MAX_HEADER + KVX_HEADROOM4;
+	dev->needed_headroom = LL_MAX_HEADER + KVX_HEADROOM6;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = ETH_MAX_MTU;
 	eth_hw_addr_random(dev);
 
 	kvx->dev = dev;
 	INIT_LIST_HEAD(&kvx->list);
-	INIT_HLIST_NODE(&kvx->vni_node);
+	for (i = 0; i < KVX_NSOCKS; i++) {
+		INIT_HLIST_NODE(&kvx->vni_node[i].node);
+		kvx->vni_node[i].kvx = kvx;
+	}
 }
 
 /* Namespace teardown: delete every kvxlan device that lives in it. */

@@ -27,13 +27,23 @@
 
 #include "compat.h"
 
-/* Outer headers in front of the inner Ethernet frame (IPv4 underlay). */
+/* Outer headers in front of the inner Ethernet frame. */
 #define KVX_VXLAN_HLEN	(sizeof(struct udphdr) + 8)
 #define KVX_HEADROOM4	(sizeof(struct iphdr) + KVX_VXLAN_HLEN)
+#define KVX_HEADROOM6	(sizeof(struct ipv6hdr) + KVX_VXLAN_HLEN)
 /* What the MTU gives up to the encapsulation: outer IP/UDP/VXLAN and the
- * inner Ethernet header.
+ * inner Ethernet header: 50 bytes over IPv4, 70 over IPv6.
  */
 #define KVX_MTU_OVERHEAD4	(KVX_HEADROOM4 + ETH_HLEN)
+#define KVX_MTU_OVERHEAD6	(KVX_HEADROOM6 + ETH_HLEN)
+
+/* A device's sockets, one per underlay family: kvx_dev.sock[] */
+enum { KVX_SOCK4, KVX_SOCK6, KVX_NSOCKS };
+
+static inline int kvx_sock_idx(sa_family_t family)
+{
+	return family == AF_INET6 ? KVX_SOCK6 : KVX_SOCK4;
+}
 
 #define KVX_VNI_HASH_BITS	8
 
@@ -70,7 +80,11 @@ static inline bool kvx_ip_eq(const struct kvx_ip *a, const struct kvx_ip *b)
  */
 struct kvx_cfg {
 	struct kvx_ip local;		/* AF_UNSPEC: chosen by routing */
-	sa_family_t family;		/* underlay family */
+	/*
+	 * The underlay family: local's, or AF_UNSPEC without a local address
+	 * (dual stack: both sockets, remotes of either family).
+	 */
+	sa_family_t family;
 	u32 vni;
 	int link;			/* underlay ifindex, 0 for none */
 	__be16 port;
@@ -79,6 +93,10 @@ struct kvx_cfg {
 	u8 ttl;
 	u8 tos;
 	u8 df;
+	u32 label;			/* flow label, or KVXLAN_FLOWLABEL_AUTO */
+	bool udp_csum;			/* IPv4: compute the UDP checksum */
+	bool udp6_zero_tx;		/* IPv6: send a zero UDP checksum */
+	bool udp6_zero_rx;		/* IPv6: accept a zero UDP checksum */
 	bool learning;
 	u32 ageing;
 	u32 max_learned;
@@ -181,10 +199,12 @@ enum kvx_dev_cnt {
 	KVX_FDB_AGED,			/* learned entries aged out */
 	KVX_FDB_LEARN_LIMIT,		/* not learned: max-learned reached */
 	KVX_FDB_LEARN_DAMPENED,		/* not relearned: moving too often */
+	KVX_RX_DROP_UDP6_ZERO_CSUM,	/* IPv6, UDP checksum 0, not allowed */
 	__KVX_DEV_CNT_MAX
 };
 #define KVX_DEV_CNT_FIRST_TX	KVX_TX_DROP_SHORT
 #define KVX_DEV_CNT_FIRST_FDB	KVX_FDB_LEARNED
+/* Counters appended later (the uapi order is fixed) follow the FDB ones. */
 
 /* Drops counted per network namespace, before a device is known. */
 enum kvx_net_cnt {
@@ -243,6 +263,12 @@ struct kvx_mc {
 	unsigned int refs;		/* devices holding it, RTNL */
 };
 
+/* A device's entry in a socket's VNI hash (one per socket it is on). */
+struct kvx_vni_node {
+	struct hlist_node node;		/* RTNL writers, RCU readers */
+	struct kvx_dev *kvx;
+};
+
 /* Per network namespace state. */
 struct kvx_net {
 	struct net *net;
@@ -257,8 +283,9 @@ struct kvx_dev {
 	struct kvx_net *kn;
 	struct list_head list;		/* in kvx_net.devs, RTNL */
 	struct kvx_cfg __rcu *cfg;	/* RTNL writers, RCU readers */
-	struct kvx_sock __rcu *sock;	/* set while up; RTNL / RCU */
-	struct hlist_node vni_node;	/* in sock->vni_hash; RTNL / RCU */
+	/* The sockets of its port while up, per family; RTNL / RCU */
+	struct kvx_sock __rcu *sock[KVX_NSOCKS];
+	struct kvx_vni_node vni_node[KVX_NSOCKS]; /* in sock[i]->vni_hash */
 	u32 vni_key;			/* VNI it is hashed under, RTNL */
 	struct gro_cells gro_cells;
 	struct kvx_pcpu_cnt __percpu *cnt;	/* enum kvx_dev_cnt */
@@ -292,7 +319,7 @@ extern struct rtnl_link_ops kvx_link_ops;
 void kvx_net_destroy_devs(struct kvx_net *kn);
 
 /* socket.c */
-int kvx_sock_attach(struct kvx_dev *kvx);
+int kvx_sock_attach(struct kvx_dev *kvx, struct netlink_ext_ack *extack);
 void kvx_sock_detach(struct kvx_dev *kvx);
 struct kvx_dev *kvx_sock_lookup_vni(struct kvx_sock *vs, u32 vni);
 
@@ -363,6 +390,8 @@ static inline bool kvx_ip_multicast(const struct kvx_ip *ip)
 
 int kvx_mcast_sync(struct kvx_dev *kvx, struct netlink_ext_ack *extack);
 void kvx_mcast_leave_all(struct kvx_dev *kvx);
+int kvx_route_ifindex(struct net *net, struct kvx_sock *vs,
+		      const struct kvx_ip *dst, const struct kvx_ip *src);
 
 /* netlink.c */
 int kvx_genl_init(void);
@@ -385,7 +414,9 @@ int kvx_ndo_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
 netdev_tx_t kvx_xmit(struct sk_buff *skb, struct net_device *dev);
 
 /* rcv.c */
+struct udp_tunnel_sock_cfg;
 int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb);
+void kvx_sock_set_gro(struct udp_tunnel_sock_cfg *tcfg);
 
 /* common helpers (device.c) */
 int kvx_ip_from_nla(const struct nlattr *nla, struct kvx_ip *ip,

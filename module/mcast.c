@@ -2,14 +2,17 @@
 /*
  * kvxlan: multicast groups. A group is a flood entry whose address is
  * multicast; while a device is up it holds a membership of each of its
- * groups on the shared UDP socket. Memberships are counted per (socket,
- * group, underlay device), so devices sharing a group share one IGMP
- * membership and it is left only when the last of them lets go.
+ * groups on the shared UDP socket of the group's family (IGMP for IPv4, MLD
+ * for IPv6). Memberships are counted per (socket, group, underlay device),
+ * so devices sharing a group share one membership and it is left only when
+ * the last of them lets go.
  *
  * Everything here runs under RTNL.
  */
 #include <linux/igmp.h>
 #include <linux/rtnetlink.h>
+#include <net/ip6_route.h>
+#include <net/ipv6_stubs.h>
 #include <net/route.h>
 #include <net/sock.h>
 
@@ -22,10 +25,16 @@ static int kvx_mc_join(struct kvx_sock *vs, const struct kvx_mc *mc)
 		.imr_ifindex		= mc->ifindex,
 	};
 	struct sock *sk = vs->sock->sk;
-	int err;
+	int err = -EAFNOSUPPORT;
 
 	lock_sock(sk);
-	err = ip_mc_join_group(sk, &mreq);
+	if (mc->group.family == AF_INET)
+		err = ip_mc_join_group(sk, &mreq);
+#if IS_ENABLED(CONFIG_IPV6)
+	else
+		err = ipv6_stub->ipv6_sock_mc_join(sk, mc->ifindex,
+						   &mc->group.v6);
+#endif
 	release_sock(sk);
 	return err;
 }
@@ -39,7 +48,12 @@ static void kvx_mc_leave(struct kvx_sock *vs, const struct kvx_mc *mc)
 	struct sock *sk = vs->sock->sk;
 
 	lock_sock(sk);
-	ip_mc_leave_group(sk, &mreq);
+	if (mc->group.family == AF_INET)
+		ip_mc_leave_group(sk, &mreq);
+#if IS_ENABLED(CONFIG_IPV6)
+	else
+		ipv6_stub->ipv6_sock_mc_drop(sk, mc->ifindex, &mc->group.v6);
+#endif
 	release_sock(sk);
 }
 
@@ -86,30 +100,59 @@ static void kvx_mc_put(struct kvx_mc *mc)
 }
 
 /*
+ * The device the route to @dst (from @src, if set) leaves through, or 0.
+ * @vs is a socket of @dst's family, needed for an IPv6 lookup.
+ */
+int kvx_route_ifindex(struct net *net, struct kvx_sock *vs,
+		      const struct kvx_ip *dst, const struct kvx_ip *src)
+{
+	int ifindex = 0;
+
+	if (dst->family == AF_INET) {
+		struct flowi4 fl4 = {
+			.daddr = dst->v4,
+			.saddr = src->family == AF_INET ? src->v4 : 0,
+		};
+		struct rtable *rt = ip_route_output_key(net, &fl4);
+
+		if (IS_ERR(rt))
+			return 0;
+		ifindex = rt->dst.dev->ifindex;
+		ip_rt_put(rt);
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (dst->family == AF_INET6 && vs) {
+		struct flowi6 fl6 = { .daddr = dst->v6 };
+		struct dst_entry *ndst;
+
+		if (src->family == AF_INET6)
+			fl6.saddr = src->v6;
+		ndst = ipv6_stub->ipv6_dst_lookup_flow(net, vs->sock->sk, &fl6,
+						       NULL);
+		if (IS_ERR(ndst))
+			return 0;
+		ifindex = ndst->dev->ifindex;
+		dst_release(ndst);
+	}
+#endif
+	return ifindex;
+}
+
+/*
  * The underlay device of a group: the entry's own, else the device's
  * link, else the one the route to the group leaves through. Resolving it
  * here keeps one key per real membership.
  */
-static int kvx_mc_ifindex(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
+static int kvx_mc_ifindex(struct kvx_dev *kvx, struct kvx_sock *vs,
+			  const struct kvx_cfg *cfg,
 			  const struct kvx_flood_ent *e)
 {
-	struct flowi4 fl4 = {
-		.daddr = e->remote->ip.v4,
-		.saddr = cfg->local.v4,
-	};
-	struct rtable *rt;
-	int ifindex;
-
 	if (e->ifindex)
 		return e->ifindex;
 	if (cfg->link)
 		return cfg->link;
-	rt = ip_route_output_key(dev_net(kvx->dev), &fl4);
-	if (IS_ERR(rt))
-		return 0;
-	ifindex = rt->dst.dev->ifindex;
-	ip_rt_put(rt);
-	return ifindex;
+	return kvx_route_ifindex(dev_net(kvx->dev), vs, &e->remote->ip,
+				 &cfg->local);
 }
 
 static void kvx_mcast_put_all(struct kvx_mc **mcs, unsigned int n)
@@ -128,7 +171,8 @@ static void kvx_mcast_put_all(struct kvx_mc **mcs, unsigned int n)
  */
 int kvx_mcast_sync(struct kvx_dev *kvx, struct netlink_ext_ack *extack)
 {
-	struct kvx_sock *vs = rtnl_dereference(kvx->sock);
+	bool up = rtnl_dereference(kvx->sock[KVX_SOCK4]) ||
+		  rtnl_dereference(kvx->sock[KVX_SOCK6]);
 	const struct kvx_flood *fl = rtnl_dereference(kvx->flood);
 	const struct kvx_cfg *cfg = rtnl_dereference(kvx->cfg);
 	struct kvx_mc **old = kvx->joined, **new = NULL, *mc;
@@ -136,20 +180,29 @@ int kvx_mcast_sync(struct kvx_dev *kvx, struct netlink_ext_ack *extack)
 	int err, ret = 0;
 
 	ASSERT_RTNL();
-	if (vs && fl) {
+	if (up && fl) {
 		new = kcalloc(fl->n, sizeof(*new), GFP_KERNEL);
 		if (!new)
 			return -ENOMEM;
 		for (i = 0; i < fl->n; i++) {
 			const struct kvx_flood_ent *e = &fl->ent[i];
+			const struct kvx_ip *g = &e->remote->ip;
+			struct kvx_sock *vs;
 
-			if (!kvx_ip_multicast(&e->remote->ip))
+			if (!kvx_ip_multicast(g))
 				continue;
-			mc = kvx_mc_get(vs, &e->remote->ip,
-					kvx_mc_ifindex(kvx, cfg, e), &err);
+			vs = rtnl_dereference(kvx->sock[kvx_sock_idx(g->family)]);
+			mc = vs ? kvx_mc_get(vs, g, kvx_mc_ifindex(kvx, vs, cfg, e),
+					     &err) : NULL;
+			if (!vs)
+				err = -EAFNOSUPPORT;
 			if (!mc) {
-				netdev_warn(kvx->dev, "cannot join %pI4: %d\n",
-					    &e->remote->ip.v4, err);
+				if (g->family == AF_INET)
+					netdev_warn(kvx->dev, "cannot join %pI4: %d\n",
+						    &g->v4, err);
+				else
+					netdev_warn(kvx->dev, "cannot join %pI6c: %d\n",
+						    &g->v6, err);
 				if (!ret) {
 					NL_SET_ERR_MSG_MOD(extack,
 							   "Cannot join the multicast group");

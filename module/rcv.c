@@ -6,9 +6,11 @@
  * every packet that is not delivered is counted under its reason.
  */
 #include <linux/etherdevice.h>
+#include <net/gro.h>
 #include <net/inet_ecn.h>
 #include <net/ip_tunnels.h>
 #include <net/udp.h>
+#include <net/udp_tunnel.h>
 #include <net/vxlan.h>
 
 #include "kvx.h"
@@ -32,12 +34,12 @@ static int kvx_rcv_drop_dev(struct kvx_dev *kvx, struct sk_buff *skb,
 int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct kvx_sock *vs = rcu_dereference_sk_user_data(sk);
-	struct kvx_ip src = { .family = AF_INET };
+	struct kvx_ip src = {};
 	const struct kvx_cfg *cfg;
 	const struct vxlanhdr *vxh;
 	unsigned int outer_nh;
-	const struct iphdr *oiph;
 	struct kvx_dev *kvx;
+	int ecn;
 	struct kvx_net *kn;
 	u32 vni;
 
@@ -49,7 +51,11 @@ int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	kn = vs->kn;
 
 	/* The UDP layer has the outer IP header in the linear area. */
-	src.v4 = ip_hdr(skb)->saddr;
+	src.family = vs->family;
+	if (vs->family == AF_INET)
+		src.v4 = ip_hdr(skb)->saddr;
+	else
+		src.v6 = ipv6_hdr(skb)->saddr;
 
 	/* skb->data is at the UDP header. */
 	if (!pskb_may_pull(skb, KVX_VXLAN_HLEN))
@@ -65,6 +71,15 @@ int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	kvx = kvx_sock_lookup_vni(vs, vni);
 	if (!kvx)
 		return kvx_rcv_drop_net(kn, skb, KVX_NET_DROP_UNKNOWN_VNI);
+	cfg = rcu_dereference(kvx->cfg);
+
+	/*
+	 * The IPv6 socket lets zero checksums through (RFC 6935/6936 allow
+	 * them for tunnels); only a device configured for them takes them.
+	 */
+	if (vs->family == AF_INET6 && !udp_hdr(skb)->check &&
+	    !cfg->udp6_zero_rx)
+		return kvx_rcv_drop_dev(kvx, skb, KVX_RX_DROP_UDP6_ZERO_CSUM);
 
 	/*
 	 * Pulls UDP + VXLAN, makes sure a whole inner Ethernet header is
@@ -88,11 +103,15 @@ int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	if (!pskb_inet_may_pull(skb))
 		return kvx_rcv_drop_dev(kvx, skb, KVX_RX_DROP_SHORT_INNER);
 
-	oiph = (const struct iphdr *)(skb->head + outer_nh);
-	if (unlikely(IP_ECN_decapsulate(oiph, skb) > 1))
+	if (vs->family == AF_INET)
+		ecn = IP_ECN_decapsulate((const struct iphdr *)
+					 (skb->head + outer_nh), skb);
+	else
+		ecn = IP6_ECN_decapsulate((const struct ipv6hdr *)
+					  (skb->head + outer_nh), skb);
+	if (unlikely(ecn > 1))
 		return kvx_rcv_drop_dev(kvx, skb, KVX_RX_DROP_ECN);
 
-	cfg = rcu_dereference(kvx->cfg);
 	if (cfg->learning) {
 		const u8 *mac = eth_hdr(skb)->h_source;
 
@@ -109,4 +128,53 @@ int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	dev_sw_netstats_rx_add(kvx->dev, skb->len);
 	gro_cells_receive(&kvx->gro_cells, skb);
 	return 0;
+}
+
+/*
+ * GRO: merges the inner flows of consecutive packets that carry the same
+ * VXLAN header (flags and VNI), so that the stack above sees one large
+ * frame per flow. A header that rcv would drop is never merged: it is
+ * flushed to kvx_udp_encap_rcv(), which counts it.
+ */
+static struct sk_buff *kvx_gro_receive(struct sock *sk,
+				       struct list_head *head,
+				       struct sk_buff *skb)
+{
+	unsigned int off = skb_gro_offset(skb);
+	const struct vxlanhdr *vh, *vh2;
+	struct sk_buff *pp = NULL, *p;
+	int flush = 1;
+
+	vh = skb_gro_header(skb, off + sizeof(*vh), off);
+	if (unlikely(!vh))
+		goto out;
+	if (vh->vx_flags != VXLAN_HF_VNI || (vh->vx_vni & ~VXLAN_VNI_MASK))
+		goto out;
+
+	skb_gro_postpull_rcsum(skb, vh, sizeof(*vh));
+	skb_gro_pull(skb, sizeof(*vh));
+	list_for_each_entry(p, head, list) {
+		if (!NAPI_GRO_CB(p)->same_flow)
+			continue;
+		vh2 = (const struct vxlanhdr *)(p->data + off);
+		if (vh->vx_vni != vh2->vx_vni)
+			NAPI_GRO_CB(p)->same_flow = 0;
+	}
+	pp = call_gro_receive(eth_gro_receive, head, skb);
+	flush = 0;
+out:
+	skb_gro_flush_final(skb, pp, flush);
+	return pp;
+}
+
+static int kvx_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff)
+{
+	/* skb->encapsulation is set: this also sets the inner MAC header. */
+	return eth_gro_complete(skb, nhoff + sizeof(struct vxlanhdr));
+}
+
+void kvx_sock_set_gro(struct udp_tunnel_sock_cfg *tcfg)
+{
+	tcfg->gro_receive = kvx_gro_receive;
+	tcfg->gro_complete = kvx_gro_complete;
 }

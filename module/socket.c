@@ -3,8 +3,10 @@
  * kvxlan: shared UDP tunnel sockets.
  *
  * One kernel socket per (netns, port, family), opened when the first device
- * on that port goes up and closed when the last one goes down. Received
- * packets are demultiplexed to devices by VNI through the socket's hash.
+ * on that port goes up and closed when the last one goes down. A device is
+ * on the socket of its local address's family, or on both the IPv4 and the
+ * IPv6 socket when it has no local address (dual stack). Received packets
+ * are demultiplexed to devices by VNI through each socket's hash.
  */
 #include <linux/hash.h>
 #include <linux/rtnetlink.h>
@@ -40,9 +42,6 @@ static struct kvx_sock *kvx_sock_create(struct kvx_net *kn, __be16 port,
 	int err;
 
 	ASSERT_RTNL();
-	if (family != AF_INET)
-		return ERR_PTR(-EAFNOSUPPORT);
-
 	vs = kzalloc(sizeof(*vs), GFP_KERNEL);
 	if (!vs)
 		return ERR_PTR(-ENOMEM);
@@ -50,9 +49,19 @@ static struct kvx_sock *kvx_sock_create(struct kvx_net *kn, __be16 port,
 		INIT_HLIST_HEAD(&vs->vni_hash[i]);
 	INIT_LIST_HEAD(&vs->mcs);
 
-	ucfg.family = AF_INET;
-	ucfg.local_ip.s_addr = htonl(INADDR_ANY);
+	ucfg.family = family;
 	ucfg.local_udp_port = port;
+	if (family == AF_INET6) {
+		ucfg.local_ip6 = in6addr_any;
+		ucfg.ipv6_v6only = 1;
+		/*
+		 * Zero checksums are let through the UDP layer and judged per
+		 * device (udp6zerocsumrx), so that a drop is counted.
+		 */
+		ucfg.use_udp6_rx_checksums = false;
+	} else {
+		ucfg.local_ip.s_addr = htonl(INADDR_ANY);
+	}
 	err = udp_sock_create(kn->net, &ucfg, &sock);
 	if (err < 0) {
 		kfree(vs);
@@ -67,6 +76,7 @@ static struct kvx_sock *kvx_sock_create(struct kvx_net *kn, __be16 port,
 	tcfg.sk_user_data = vs;
 	tcfg.encap_type = 1;	/* UDP_ENCAP_VXLAN's value; any non-zero works */
 	tcfg.encap_rcv = kvx_udp_encap_rcv;
+	kvx_sock_set_gro(&tcfg);
 	setup_udp_tunnel_sock(kn->net, sock, &tcfg);
 
 	list_add(&vs->list, &kn->socks);
@@ -84,26 +94,73 @@ static void kvx_sock_release(struct kvx_sock *vs)
 	kfree_rcu(vs, rcu);
 }
 
-/*
- * Attaches an up device to the socket for its port (opening it if needed)
- * and hashes it under its VNI.
- */
-int kvx_sock_attach(struct kvx_dev *kvx)
+/* Takes the socket of (@kvx's port, @family), opening it if needed. */
+static int kvx_sock_attach_one(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
+			       sa_family_t family)
 {
-	const struct kvx_cfg *cfg = rtnl_dereference(kvx->cfg);
+	int i = kvx_sock_idx(family);
 	struct kvx_sock *vs;
 
 	ASSERT_RTNL();
-	vs = kvx_sock_find(kvx->kn, cfg->port, cfg->family);
+	vs = kvx_sock_find(kvx->kn, cfg->port, family);
 	if (!vs) {
-		vs = kvx_sock_create(kvx->kn, cfg->port, cfg->family);
+		vs = kvx_sock_create(kvx->kn, cfg->port, family);
 		if (IS_ERR(vs))
 			return PTR_ERR(vs);
 	}
 	vs->users++;
+	hlist_add_head_rcu(&kvx->vni_node[i].node, kvx_vni_head(vs, cfg->vni));
+	rcu_assign_pointer(kvx->sock[i], vs);
+	return 0;
+}
+
+static void kvx_sock_detach_one(struct kvx_dev *kvx, int i)
+{
+	struct kvx_sock *vs = rtnl_dereference(kvx->sock[i]);
+
+	ASSERT_RTNL();
+	if (!vs)
+		return;
+	hlist_del_init_rcu(&kvx->vni_node[i].node);
+	RCU_INIT_POINTER(kvx->sock[i], NULL);
+	if (!--vs->users)
+		kvx_sock_release(vs);
+}
+
+/*
+ * Attaches an up device to the sockets for its port and family (opening
+ * them if needed) and hashes it under its VNI. A dual-stack device on a
+ * host without IPv6 makes do with IPv4.
+ */
+int kvx_sock_attach(struct kvx_dev *kvx, struct netlink_ext_ack *extack)
+{
+	const struct kvx_cfg *cfg = rtnl_dereference(kvx->cfg);
+	int err = 0;
+
+	ASSERT_RTNL();
 	WRITE_ONCE(kvx->vni_key, cfg->vni);
-	hlist_add_head_rcu(&kvx->vni_node, kvx_vni_head(vs, cfg->vni));
-	rcu_assign_pointer(kvx->sock, vs);
+	if (cfg->family != AF_INET6) {
+		err = kvx_sock_attach_one(kvx, cfg, AF_INET);
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "Cannot open the IPv4 UDP socket for the port");
+			return err;
+		}
+	}
+	if (cfg->family != AF_INET && ipv6_mod_enabled()) {
+		err = kvx_sock_attach_one(kvx, cfg, AF_INET6);
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "Cannot open the IPv6 UDP socket for the port");
+			kvx_sock_detach_one(kvx, KVX_SOCK4);
+			return err;
+		}
+	}
+	if (!rcu_access_pointer(kvx->sock[KVX_SOCK4]) &&
+	    !rcu_access_pointer(kvx->sock[KVX_SOCK6])) {
+		NL_SET_ERR_MSG_MOD(extack, "IPv6 is disabled on this host");
+		return -EAFNOSUPPORT;
+	}
 	/* A group that cannot be joined now is reported, not fatal. */
 	kvx_mcast_sync(kvx, NULL);
 	return 0;
@@ -111,25 +168,19 @@ int kvx_sock_attach(struct kvx_dev *kvx)
 
 void kvx_sock_detach(struct kvx_dev *kvx)
 {
-	struct kvx_sock *vs = rtnl_dereference(kvx->sock);
-
 	ASSERT_RTNL();
-	if (!vs)
-		return;
 	kvx_mcast_leave_all(kvx);
-	hlist_del_init_rcu(&kvx->vni_node);
-	RCU_INIT_POINTER(kvx->sock, NULL);
-	if (!--vs->users)
-		kvx_sock_release(vs);
+	kvx_sock_detach_one(kvx, KVX_SOCK6);
+	kvx_sock_detach_one(kvx, KVX_SOCK4);
 }
 
 /* Called from the receive path, under RCU. */
 struct kvx_dev *kvx_sock_lookup_vni(struct kvx_sock *vs, u32 vni)
 {
-	struct kvx_dev *kvx;
+	struct kvx_vni_node *n;
 
-	hlist_for_each_entry_rcu(kvx, kvx_vni_head(vs, vni), vni_node)
-		if (READ_ONCE(kvx->vni_key) == vni)
-			return kvx;
+	hlist_for_each_entry_rcu(n, kvx_vni_head(vs, vni), node)
+		if (READ_ONCE(n->kvx->vni_key) == vni)
+			return n->kvx;
 	return NULL;
 }

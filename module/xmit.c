@@ -6,6 +6,8 @@
 #include <linux/etherdevice.h>
 #include <net/inet_ecn.h>
 #include <net/ip_tunnels.h>
+#include <net/ip6_route.h>
+#include <net/ipv6_stubs.h>
 #include <net/route.h>
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
@@ -85,7 +87,16 @@ static struct rtable *kvx_route4(struct kvx_dev *kvx,
 	return rt;
 }
 
-/* Encapsulates @skb for @dst and sends it; consumes @skb. */
+static void kvx_push_vxlan(struct sk_buff *skb, u32 vni)
+{
+	struct vxlanhdr *vxh = __skb_push(skb, sizeof(*vxh));
+
+	vxh->vx_flags = VXLAN_HF_VNI;
+	vxh->vx_vni = cpu_to_be32(vni << 8);
+	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
+}
+
+/* Encapsulates @skb for @dst over IPv4 and sends it; consumes @skb. */
 static void kvx_xmit4(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 		      struct kvx_sock *vs, struct sk_buff *skb,
 		      const struct kvx_dst *dst, bool flood)
@@ -93,7 +104,6 @@ static void kvx_xmit4(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 	/* Bytes are counted from the inner network header, as ip -s link does. */
 	unsigned int len = skb->len - ETH_HLEN;
 	struct net_device *dev = kvx->dev;
-	struct vxlanhdr *vxh;
 	u8 tos, ttl, inner_ds;
 	struct rtable *rt;
 	__be16 sport, df;
@@ -128,19 +138,18 @@ static void kvx_xmit4(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 			   rt->dst.header_len + KVX_HEADROOM4);
 	if (unlikely(err))
 		goto drop_nomem;
-	err = iptunnel_handle_offloads(skb, SKB_GSO_UDP_TUNNEL);
+	err = iptunnel_handle_offloads(skb, cfg->udp_csum ?
+				       SKB_GSO_UDP_TUNNEL_CSUM :
+				       SKB_GSO_UDP_TUNNEL);
 	if (unlikely(err))
 		goto drop_nomem;
 
-	vxh = __skb_push(skb, sizeof(*vxh));
-	vxh->vx_flags = VXLAN_HF_VNI;
-	vxh->vx_vni = cpu_to_be32(dst->vni << 8);
-	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
-
+	kvx_push_vxlan(skb, dst->vni);
 	kvx_remote_count_tx(dst->remote, len, flood);
-	/* IPv4 VXLAN goes with a zero UDP checksum, as RFC 7348 allows. */
+	/* A zero UDP checksum unless udpcsum is on, as RFC 7348 allows. */
 	udp_tunnel_xmit_skb(rt, vs->sock->sk, skb, saddr, dst->remote->ip.v4,
-			    tos, ttl, df, sport, dst->port, false, true);
+			    tos, ttl, df, sport, dst->port, false,
+			    !cfg->udp_csum);
 	return;
 
 drop_nomem:
@@ -148,9 +157,143 @@ drop_nomem:
 	kvx_xmit_drop(kvx, skb, KVX_TX_DROP_NOMEM);
 }
 
+#if IS_ENABLED(CONFIG_IPV6)
+static struct dst_entry *kvx_route6(struct kvx_dev *kvx,
+				    const struct kvx_cfg *cfg,
+				    struct kvx_sock *vs,
+				    const struct kvx_dst *dst,
+				    struct sk_buff *skb, u8 tclass,
+				    __be32 label, __be16 sport,
+				    struct in6_addr *saddr)
+{
+	bool use_cache = cfg->tos != KVXLAN_TOS_INHERIT && !skb->mark;
+	struct dst_cache *cache = &dst->remote->dst_cache;
+	struct flowi6 fl6 = {
+		.flowi6_oif	= dst->ifindex ?: cfg->link,
+		.flowlabel	= ip6_make_flowinfo(tclass, label),
+		.flowi6_mark	= skb->mark,
+		.flowi6_proto	= IPPROTO_UDP,
+		.daddr		= dst->remote->ip.v6,
+		.fl6_dport	= dst->port,
+		.fl6_sport	= sport,
+	};
+	struct dst_entry *ndst;
+
+	if (cfg->family == AF_INET6)
+		fl6.saddr = cfg->local.v6;
+	if (use_cache) {
+		ndst = dst_cache_get_ip6(cache, saddr);
+		if (ndst)
+			return ndst;
+	}
+	ndst = ipv6_stub->ipv6_dst_lookup_flow(dev_net(kvx->dev),
+					       vs->sock->sk, &fl6, NULL);
+	if (IS_ERR(ndst))
+		return ndst;
+	if (ndst->dev == kvx->dev) {
+		dst_release(ndst);
+		return ERR_PTR(-ELOOP);
+	}
+	*saddr = fl6.saddr;
+	if (use_cache)
+		dst_cache_set_ip6(cache, ndst, &fl6.saddr);
+	return ndst;
+}
+
+/* Encapsulates @skb for @dst over IPv6 and sends it; consumes @skb. */
+static void kvx_xmit6(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
+		      struct kvx_sock *vs, struct sk_buff *skb,
+		      const struct kvx_dst *dst, bool flood)
+{
+	unsigned int len = skb->len - ETH_HLEN;
+	struct net_device *dev = kvx->dev;
+	struct in6_addr saddr, daddr;
+	struct dst_entry *ndst;
+	u8 tclass, ttl, inner_ds;
+	__be16 sport;
+	__be32 label;
+	bool inner_df;
+	int err;
+
+	kvx_inner_ip(skb, &inner_ds, &inner_df);
+	tclass = cfg->tos == KVXLAN_TOS_INHERIT ? inner_ds & ~INET_ECN_MASK :
+						 cfg->tos;
+	sport = udp_flow_src_port(dev_net(dev), skb, cfg->port_min,
+				  cfg->port_max, true);
+	/* auto: the inner flow's hash, so that each flow keeps one label */
+	if (cfg->label == KVXLAN_FLOWLABEL_AUTO)
+		label = htonl(rol32(skb_get_hash(skb), 16) & KVXLAN_FLOWLABEL_MAX);
+	else
+		label = htonl(cfg->label);
+
+	ndst = kvx_route6(kvx, cfg, vs, dst, skb, tclass, label, sport,
+			  &saddr);
+	if (IS_ERR(ndst)) {
+		kvx_xmit_drop(kvx, skb, PTR_ERR(ndst) == -ELOOP ?
+			      KVX_TX_DROP_LOOP : KVX_TX_DROP_NO_ROUTE);
+		return;
+	}
+
+	tclass = INET_ECN_encapsulate(tclass, inner_ds);
+	ttl = cfg->ttl;
+	if (!ttl)
+		ttl = ipv6_addr_is_multicast(&dst->remote->ip.v6) ? 1 :
+		      ip6_dst_hoplimit(ndst);
+
+	err = skb_cow_head(skb, LL_RESERVED_SPACE(ndst->dev) +
+			   ndst->header_len + KVX_HEADROOM6);
+	if (unlikely(err))
+		goto drop_nomem;
+	err = iptunnel_handle_offloads(skb, cfg->udp6_zero_tx ?
+				       SKB_GSO_UDP_TUNNEL :
+				       SKB_GSO_UDP_TUNNEL_CSUM);
+	if (unlikely(err))
+		goto drop_nomem;
+
+	kvx_push_vxlan(skb, dst->vni);
+	kvx_remote_count_tx(dst->remote, len, flood);
+	daddr = dst->remote->ip.v6;
+	udp_tunnel6_xmit_skb(ndst, vs->sock->sk, skb, dev, &saddr, &daddr,
+			     tclass, ttl, label, sport, dst->port,
+			     cfg->udp6_zero_tx);
+	return;
+
+drop_nomem:
+	dst_release(ndst);
+	kvx_xmit_drop(kvx, skb, KVX_TX_DROP_NOMEM);
+}
+#endif
+
+/*
+ * Sends one copy to @dst over the socket of its family; consumes @skb. The
+ * socket is missing only while the device goes down or, for an IPv6
+ * remote, when IPv6 is disabled on the host.
+ */
+static void kvx_xmit_one(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
+			 struct sk_buff *skb, const struct kvx_dst *dst,
+			 bool flood)
+{
+	sa_family_t family = dst->remote->ip.family;
+	struct kvx_sock *vs;
+
+	vs = rcu_dereference(kvx->sock[kvx_sock_idx(family)]);
+	if (unlikely(!vs)) {
+		kvx_xmit_drop(kvx, skb, rcu_access_pointer(kvx->sock[0]) ?
+			      KVX_TX_DROP_NO_ROUTE : KVX_TX_DROP_DOWN);
+		return;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (family == AF_INET6) {
+		kvx_xmit6(kvx, cfg, vs, skb, dst, flood);
+		return;
+	}
+#endif
+	kvx_xmit4(kvx, cfg, vs, skb, dst, flood);
+}
+
 /* Head-end replication: one copy per flood remote; consumes @skb. */
 static void kvx_flood(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
-		      struct kvx_sock *vs, struct sk_buff *skb)
+		      struct sk_buff *skb)
 {
 	const struct kvx_flood *fl = rcu_dereference(kvx->flood);
 	struct kvx_dst dst;
@@ -176,7 +319,7 @@ static void kvx_flood(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 		dst.vni = fl->ent[i].vni == KVX_VNI_DEV ? cfg->vni :
 							  fl->ent[i].vni;
 		dst.ifindex = fl->ent[i].ifindex;
-		kvx_xmit4(kvx, cfg, vs, c, &dst, true);
+		kvx_xmit_one(kvx, cfg, c, &dst, true);
 	}
 }
 
@@ -185,7 +328,6 @@ netdev_tx_t kvx_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct kvx_dev *kvx = netdev_priv(dev);
 	const struct ethhdr *eth;
 	const struct kvx_cfg *cfg;
-	struct kvx_sock *vs;
 	struct kvx_fdb *f;
 	struct kvx_dst dst;
 
@@ -196,8 +338,8 @@ netdev_tx_t kvx_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	rcu_read_lock();
 	cfg = rcu_dereference(kvx->cfg);
-	vs = rcu_dereference(kvx->sock);
-	if (unlikely(!vs)) {
+	if (unlikely(!rcu_access_pointer(kvx->sock[KVX_SOCK4]) &&
+		     !rcu_access_pointer(kvx->sock[KVX_SOCK6]))) {
 		kvx_xmit_drop(kvx, skb, KVX_TX_DROP_DOWN);
 		goto out;
 	}
@@ -205,7 +347,7 @@ netdev_tx_t kvx_xmit(struct sk_buff *skb, struct net_device *dev)
 	f = is_multicast_ether_addr(eth->h_dest) ? NULL :
 	    kvx_fdb_lookup(kvx, eth->h_dest);
 	if (!f) {
-		kvx_flood(kvx, cfg, vs, skb);
+		kvx_flood(kvx, cfg, skb);
 		goto out;
 	}
 
@@ -217,7 +359,7 @@ netdev_tx_t kvx_xmit(struct sk_buff *skb, struct net_device *dev)
 	dst.vni = READ_ONCE(f->vni);
 	if (dst.vni == KVX_VNI_DEV)
 		dst.vni = cfg->vni;
-	kvx_xmit4(kvx, cfg, vs, skb, &dst, false);
+	kvx_xmit_one(kvx, cfg, skb, &dst, false);
 out:
 	rcu_read_unlock();
 	return NETDEV_TX_OK;

@@ -56,6 +56,10 @@ struct link_req {
 	bool learning;
 	uint32_t ageing;
 	uint32_t max_learned;
+	bool udp_csum;
+	bool udp6_zero_tx;
+	bool udp6_zero_rx;
+	uint32_t label;
 	uint32_t mtu;
 	bool up;
 };
@@ -107,7 +111,11 @@ void link_usage(FILE *out)
 		"                  [ tos { TOS | inherit } ]\n"
 		"                  [ df { unset | set | inherit } ]\n"
 		"                  [ learning { on | off } ] [ ageing SECONDS ]\n"
-		"                  [ max-learned N ] [ mtu MTU ]\n");
+		"                  [ max-learned N ] [ mtu MTU ]\n"
+		"                  [ udpcsum { on | off } ]\n"
+		"                  [ udp6zerocsumtx { on | off } ]\n"
+		"                  [ udp6zerocsumrx { on | off } ]\n"
+		"                  [ flowlabel { LABEL | auto } ]\n");
 }
 
 static int __printf(1, 2)
@@ -169,7 +177,9 @@ static int link_parse_kw(int argc, char **argv, int *i, struct link_req *req)
 	    !strcmp(kw, "port") || !strcmp(kw, "srcport") ||
 	    !strcmp(kw, "ttl") || !strcmp(kw, "tos") || !strcmp(kw, "df") ||
 	    !strcmp(kw, "learning") || !strcmp(kw, "ageing") ||
-	    !strcmp(kw, "max-learned") || !strcmp(kw, "mtu")) {
+	    !strcmp(kw, "max-learned") || !strcmp(kw, "mtu") ||
+	    !strcmp(kw, "udpcsum") || !strcmp(kw, "udp6zerocsumtx") ||
+	    !strcmp(kw, "udp6zerocsumrx") || !strcmp(kw, "flowlabel")) {
 		arg = link_next(argc, argv, i, kw);
 		if (!arg)
 			return KVX_EXIT_USAGE;
@@ -255,6 +265,27 @@ static int link_parse_kw(int argc, char **argv, int *i, struct link_req *req)
 		bit = IFLA_KVXLAN_MAX_LEARNED;
 		if (parse_u32(arg, &req->max_learned))
 			return link_bad_value(kw, arg, "a decimal number");
+	} else if (!strcmp(kw, "udpcsum")) {
+		bit = IFLA_KVXLAN_UDP_CSUM;
+		if (parse_on_off(arg, &req->udp_csum))
+			return link_bad_value(kw, arg, "\"on\" or \"off\"");
+	} else if (!strcmp(kw, "udp6zerocsumtx")) {
+		bit = IFLA_KVXLAN_UDP6_ZERO_CSUM_TX;
+		if (parse_on_off(arg, &req->udp6_zero_tx))
+			return link_bad_value(kw, arg, "\"on\" or \"off\"");
+	} else if (!strcmp(kw, "udp6zerocsumrx")) {
+		bit = IFLA_KVXLAN_UDP6_ZERO_CSUM_RX;
+		if (parse_on_off(arg, &req->udp6_zero_rx))
+			return link_bad_value(kw, arg, "\"on\" or \"off\"");
+	} else if (!strcmp(kw, "flowlabel")) {
+		bit = IFLA_KVXLAN_FLOWLABEL;
+		if (!strcmp(arg, "auto"))
+			req->label = KVXLAN_FLOWLABEL_AUTO;
+		else if (parse_uint(arg, 0, KVXLAN_FLOWLABEL_MAX, &v))
+			return link_bad_value(kw, arg,
+					      "0..0xfffff or \"auto\"");
+		else
+			req->label = v;
 	} else {
 		bit = LINK_KW_MTU;
 		if (parse_u32(arg, &req->mtu))
@@ -371,6 +402,16 @@ static void link_put_info(struct nlmsghdr *nlh, const struct link_req *req,
 	if (link_has(req, IFLA_KVXLAN_MAX_LEARNED))
 		mnl_attr_put_u32(nlh, IFLA_KVXLAN_MAX_LEARNED,
 				 req->max_learned);
+	if (link_has(req, IFLA_KVXLAN_UDP_CSUM))
+		mnl_attr_put_u8(nlh, IFLA_KVXLAN_UDP_CSUM, req->udp_csum);
+	if (link_has(req, IFLA_KVXLAN_UDP6_ZERO_CSUM_TX))
+		mnl_attr_put_u8(nlh, IFLA_KVXLAN_UDP6_ZERO_CSUM_TX,
+				req->udp6_zero_tx);
+	if (link_has(req, IFLA_KVXLAN_UDP6_ZERO_CSUM_RX))
+		mnl_attr_put_u8(nlh, IFLA_KVXLAN_UDP6_ZERO_CSUM_RX,
+				req->udp6_zero_rx);
+	if (link_has(req, IFLA_KVXLAN_FLOWLABEL))
+		mnl_attr_put_u32(nlh, IFLA_KVXLAN_FLOWLABEL, req->label);
 	mnl_attr_nest_end(nlh, data);
 out:
 	mnl_attr_nest_end(nlh, linkinfo);
@@ -394,6 +435,10 @@ static const enum mnl_attr_data_type link_data_types[IFLA_KVXLAN_MAX + 1] = {
 	[IFLA_KVXLAN_AGEING] = MNL_TYPE_U32,
 	[IFLA_KVXLAN_MAX_LEARNED] = MNL_TYPE_U32,
 	[IFLA_KVXLAN_GROUP] = MNL_TYPE_BINARY,
+	[IFLA_KVXLAN_UDP_CSUM] = MNL_TYPE_U8,
+	[IFLA_KVXLAN_UDP6_ZERO_CSUM_TX] = MNL_TYPE_U8,
+	[IFLA_KVXLAN_UDP6_ZERO_CSUM_RX] = MNL_TYPE_U8,
+	[IFLA_KVXLAN_FLOWLABEL] = MNL_TYPE_U32,
 };
 
 static int link_data_attr_cb(const struct nlattr *attr, void *data)
@@ -541,6 +586,7 @@ static void link_print_text(const struct link_msg *m, const char *ifname)
 	char buf[KVX_ADDRSTRLEN];
 	const struct kvxlan_port_range *r;
 	uint8_t u8;
+	uint32_t u32;
 
 	printf("%s:", ifname);
 	if (d[IFLA_KVXLAN_VNI])
@@ -595,6 +641,24 @@ static void link_print_text(const struct link_msg *m, const char *ifname)
 	if (d[IFLA_KVXLAN_MAX_LEARNED])
 		printf(" max-learned %u",
 		       mnl_attr_get_u32(d[IFLA_KVXLAN_MAX_LEARNED]));
+	if (d[IFLA_KVXLAN_UDP_CSUM])
+		printf(" udpcsum %s",
+		       mnl_attr_get_u8(d[IFLA_KVXLAN_UDP_CSUM]) ? "on" : "off");
+	if (d[IFLA_KVXLAN_UDP6_ZERO_CSUM_TX])
+		printf(" udp6zerocsumtx %s",
+		       mnl_attr_get_u8(d[IFLA_KVXLAN_UDP6_ZERO_CSUM_TX]) ?
+		       "on" : "off");
+	if (d[IFLA_KVXLAN_UDP6_ZERO_CSUM_RX])
+		printf(" udp6zerocsumrx %s",
+		       mnl_attr_get_u8(d[IFLA_KVXLAN_UDP6_ZERO_CSUM_RX]) ?
+		       "on" : "off");
+	if (d[IFLA_KVXLAN_FLOWLABEL]) {
+		u32 = mnl_attr_get_u32(d[IFLA_KVXLAN_FLOWLABEL]);
+		if (u32 == KVXLAN_FLOWLABEL_AUTO)
+			printf(" flowlabel auto");
+		else
+			printf(" flowlabel %#x", u32);
+	}
 	if (m->tb[IFLA_MTU])
 		printf(" mtu %u", mnl_attr_get_u32(m->tb[IFLA_MTU]));
 	if (m->tb[IFLA_OPERSTATE])
@@ -663,6 +727,22 @@ static void link_print_json(const struct link_msg *m, const char *ifname)
 	if (d[IFLA_KVXLAN_MAX_LEARNED])
 		json_uint("max_learned",
 			  mnl_attr_get_u32(d[IFLA_KVXLAN_MAX_LEARNED]));
+	if (d[IFLA_KVXLAN_UDP_CSUM])
+		json_bool("udpcsum", mnl_attr_get_u8(d[IFLA_KVXLAN_UDP_CSUM]));
+	if (d[IFLA_KVXLAN_UDP6_ZERO_CSUM_TX])
+		json_bool("udp6zerocsumtx",
+			  mnl_attr_get_u8(d[IFLA_KVXLAN_UDP6_ZERO_CSUM_TX]));
+	if (d[IFLA_KVXLAN_UDP6_ZERO_CSUM_RX])
+		json_bool("udp6zerocsumrx",
+			  mnl_attr_get_u8(d[IFLA_KVXLAN_UDP6_ZERO_CSUM_RX]));
+	if (d[IFLA_KVXLAN_FLOWLABEL]) {
+		uint32_t label = mnl_attr_get_u32(d[IFLA_KVXLAN_FLOWLABEL]);
+
+		if (label == KVXLAN_FLOWLABEL_AUTO)
+			json_string("flowlabel", "auto");
+		else
+			json_uint("flowlabel", label);
+	}
 	json_close_object();
 }
 

@@ -19,8 +19,19 @@
  *     most one kvxlan device may use a given (VNI, UDP port) pair.
  *
  * IFLA_KVXLAN_LOCAL: binary, 4 bytes (struct in_addr) or 16 bytes
- *     (struct in6_addr). The outer source address; unset (the default) lets
- *     the routing table choose. Its family must match the remote's.
+ *     (struct in6_addr). The outer source address, and the underlay family:
+ *     with an IPv4 local address the device uses IPv4 only, with an IPv6
+ *     one IPv6 only, and every remote, group and FDB address must be of
+ *     that family. Unset (the default), the routing table chooses the
+ *     source and the device is dual stack: it listens on both an IPv4 and
+ *     an IPv6 socket and takes remotes of either family. The family cannot
+ *     change on an existing device.
+ *
+ *     MTU: the default is the underlay MTU less 50 (IPv4 local) or less 70
+ *     (IPv6 local, or dual stack: an IPv6 remote may be added at any time,
+ *     and its 20-byte larger header must fit too). The largest MTU accepted
+ *     is the underlay MTU less 70 with an IPv6 local address, less 50
+ *     otherwise (a dual-stack device's IPv6 copies are then fragmented).
  *
  * IFLA_KVXLAN_REMOTE: binary, 4 or 16 bytes. The remote VTEP that every
  *     frame is sent to. Without a remote the device sends nothing (frames
@@ -65,6 +76,23 @@
  *     while it is up. Like REMOTE it is the first flood entry, so a device
  *     has one or the other; a zero-length attribute on changelink removes
  *     it. Multicast packets leave with TTL 1 unless IFLA_KVXLAN_TTL is set.
+ *
+ * IFLA_KVXLAN_UDP_CSUM: NLA_U8, 0 or 1, default 0. Compute the outer UDP
+ *     checksum over IPv4 (RFC 7348 allows zero, which is the default).
+ *
+ * IFLA_KVXLAN_UDP6_ZERO_CSUM_TX: NLA_U8, 0 or 1, default 0. Send IPv6 outer
+ *     packets with a zero UDP checksum (RFC 6935/6936); by default the
+ *     checksum is computed.
+ *
+ * IFLA_KVXLAN_UDP6_ZERO_CSUM_RX: NLA_U8, 0 or 1, default 0. Accept IPv6
+ *     outer packets with a zero UDP checksum; by default they are dropped
+ *     and counted ("rx_drop_udp6_zero_csum").
+ *
+ * IFLA_KVXLAN_FLOWLABEL: NLA_U32. The IPv6 outer flow label: 0..0xfffff
+ *     (KVXLAN_FLOWLABEL_MAX) fixed, default 0, or KVXLAN_FLOWLABEL_AUTO:
+ *     derived from the hash of the inner flow, so that each inner flow
+ *     keeps one label and ECMP in the underlay can spread them. The outer
+ *     hop limit and traffic class come from IFLA_KVXLAN_TTL and _TOS.
  *
  * Generic netlink family "kvxlan", version 1
  * -------------------------------------------
@@ -191,6 +219,8 @@
 #define KVXLAN_TOS_INHERIT	1
 #define KVXLAN_DEFAULT_AGEING	300
 #define KVXLAN_DEFAULT_MAX_LEARNED 65536
+#define KVXLAN_FLOWLABEL_MAX	0xfffff
+#define KVXLAN_FLOWLABEL_AUTO	(KVXLAN_FLOWLABEL_MAX + 1)
 
 enum {
 	IFLA_KVXLAN_UNSPEC,
@@ -207,6 +237,10 @@ enum {
 	IFLA_KVXLAN_AGEING,
 	IFLA_KVXLAN_MAX_LEARNED,
 	IFLA_KVXLAN_GROUP,
+	IFLA_KVXLAN_UDP_CSUM,
+	IFLA_KVXLAN_UDP6_ZERO_CSUM_TX,
+	IFLA_KVXLAN_UDP6_ZERO_CSUM_RX,
+	IFLA_KVXLAN_FLOWLABEL,
 	__IFLA_KVXLAN_MAX
 };
 #define IFLA_KVXLAN_MAX (__IFLA_KVXLAN_MAX - 1)
@@ -336,6 +370,7 @@ enum kvxlan_stats_a {
 	KVXLAN_STATS_A_AGED,
 	KVXLAN_STATS_A_LEARN_LIMIT,
 	KVXLAN_STATS_A_LEARN_DAMPENED,
+	KVXLAN_STATS_A_RX_DROP_UDP6_ZERO_CSUM,
 	__KVXLAN_STATS_A_MAX
 };
 #define KVXLAN_STATS_A_MAX (__KVXLAN_STATS_A_MAX - 1)
