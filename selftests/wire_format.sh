@@ -34,9 +34,10 @@ log_step "setup"
 p2p_setup
 
 # fields FILE FIELD...: one line per packet from h1 (outer source
-# H1_UL), the FIELDs tab-separated; a field that occurs more than once
-# (outer and inner Ethernet, IPv4) gives all occurrences joined by ",",
-# outer first.  One tshark run per capture: under TCG each costs seconds.
+# H1_UL), the FIELDs separated by "|" (empty ones kept); a field that
+# occurs more than once (outer and inner Ethernet, IPv4) gives all
+# occurrences joined by ",", outer first.  One tshark run per capture:
+# under TCG each costs seconds.  A field may be asked for once only.
 fields()
 {
 	local file=$1 args=() f
@@ -45,17 +46,13 @@ fields()
 		args+=(-e "$f")
 	done
 	tshark_vxlan "$file" -Y "$UL_TS.src == $H1_UL && vxlan" -T fields \
-		-E occurrence=a -E aggregator=, "${args[@]}"
+		-E separator='|' -E occurrence=a -E aggregator=, "${args[@]}"
 }
 outer() { printf "%s" "${1%%,*}"; }
 inner() { printf "%s" "${1##*,}"; }
-
-# the outer header's fields: OIP.src, OTTL, OTOS (the inner ones: ip.*)
-if [ "$KVX_FAMILY" = 4 ]; then
-	OIP=ip OTTL=ip.ttl OTOS=ip.dsfield
-else
-	OIP=ipv6 OTTL=ipv6.hlim OTOS=ipv6.tclass
-fi
+# outer6 V6 V4: the outer header's value: V6 (an ipv6.* field) over IPv6,
+# else the first occurrence of V4 (an ip.* field)
+outer6() { if [ -n "$1" ]; then printf "%s" "$1"; else outer "$2"; fi; }
 
 log_step "1. VXLAN header of an ICMP echo request"
 capture_start "$h1" veth0 "$TMP/icmp.pcap" udp port 4789
@@ -64,12 +61,12 @@ slowwait 10 value_ge 6 capture_count "$TMP/icmp.pcap" >/dev/null ||
 	fail "expected 6 packets in the capture"
 capture_stop
 fields "$TMP/icmp.pcap" vxlan.vni vxlan.flags udp.dstport udp.srcport \
-	udp.length udp.payload eth.src eth.dst "$OIP.src" "$OIP.dst" ip.src \
-	ip.dst icmp.type ipv6.flow >"$TMP/icmp.txt"
-cut -f1-5,7- "$TMP/icmp.txt" | sed 's/^/    /'
+	udp.length udp.payload eth.src eth.dst ip.src ip.dst icmp.type \
+	ipv6.src ipv6.dst ipv6.flow >"$TMP/icmp.txt"
+cut -d'|' -f1-5,7- "$TMP/icmp.txt" | sed 's/^/    /'
 check_eq "encapsulated echo requests" "$(wc -l <"$TMP/icmp.txt")" 3
-IFS=$'\t' read -r vni flags dport sport ulen payload esrc edst osrc odst \
-	isrc idst itype flow <"$TMP/icmp.txt"
+IFS='|' read -r vni flags dport sport ulen payload esrc edst isrc idst itype \
+	src6 dst6 flow <"$TMP/icmp.txt"
 check_eq "VNI" "$vni" 5000
 # tshark 4.x shows VXLAN flags as a 16-bit field (I flag = 0x0800), older
 # ones as the 8-bit flags byte.
@@ -86,11 +83,11 @@ check_eq "UDP length" "$ulen" 114
 # flags 08, 24 reserved bits 0, VNI 5000 = 0x001388, reserved byte 0.
 hdr=$(tr -d ':' <<<"$payload" | cut -c1-16)
 check_eq "raw VXLAN header" "$hdr" 0800000000138800
-check_eq "outer IPv$KVX_FAMILY source" "$(outer "$osrc")" "$H1_UL"
-check_eq "outer IPv$KVX_FAMILY destination" "$(outer "$odst")" "$H2_UL"
+check_eq "outer IPv$KVX_FAMILY source" "$(outer6 "$src6" "$isrc")" "$H1_UL"
+check_eq "outer IPv$KVX_FAMILY destination" "$(outer6 "$dst6" "$idst")" "$H2_UL"
 if [ "$KVX_FAMILY" = 6 ]; then
 	check_eq "flow labels (default 0)" \
-		"$(cut -f14 "$TMP/icmp.txt" | sort -u | paste -sd' ')" 0x000000
+		"$(cut -d'|' -f14 "$TMP/icmp.txt" | sort -u | paste -sd' ')" 0x000000
 fi
 check_eq "inner Ethernet source" "$(inner "$esrc")" "$H1_MAC"
 check_eq "inner Ethernet destination" "$(inner "$edst")" "$H2_MAC"
@@ -118,24 +115,24 @@ capture_stop
 fields "$TMP/flows.pcap" udp.srcport ip.proto icmp.type ipv6.flow \
 	>"$TMP/flows.txt"
 # inner UDP: the last ip.proto is 17 (over IPv4, the outer one is 17 too)
-udp_ports=$(awk -F'\t' '$2 ~ /(^|,)17$/ { split($1, p, ","); print p[1] }' \
+udp_ports=$(awk -F'|' '$2 ~ /(^|,)17$/ { split($1, p, ","); print p[1] }' \
 	"$TMP/flows.txt" | sort -n)
 check_eq "encapsulated inner UDP packets" "$(wc -l <<<"$udp_ports")" 40
 check_ge "distinct outer source ports of 40 flows" \
 	"$(sort -u <<<"$udp_ports" | wc -l)" 5
 check_range "lowest source port" "$(head -n1 <<<"$udp_ports")" 40000 40100
 check_range "highest source port" "$(tail -n1 <<<"$udp_ports")" 40000 40100
-icmp_ports=$(awk -F'\t' '$3 == "8" { print $1 }' "$TMP/flows.txt" | sort -u)
+icmp_ports=$(awk -F'|' '$3 == "8" { print $1 }' "$TMP/flows.txt" | sort -u)
 check_eq "one ping flow, one outer source port" "$(wc -l <<<"$icmp_ports")" 1
 check_range "its port" "$icmp_ports" 40000 40100
 if [ "$KVX_FAMILY" = 6 ]; then
-	labels=$(awk -F'\t' '$2 ~ /^17$/ { print $4 }' "$TMP/flows.txt" | sort -u)
+	labels=$(awk -F'|' '$2 ~ /^17$/ { print $4 }' "$TMP/flows.txt" | sort -u)
 	# 40 random 20-bit labels: all but surely more than 5 distinct ones
 	# (with the default flowlabel 0, step 1 saw one: 0)
 	check_ge "flowlabel auto: distinct labels of 40 flows" \
 		"$(grep -cv '^0x000000$' <<<"$labels")" 5
 	check_eq "flowlabel auto: one label for the ping flow" \
-		"$(awk -F'\t' '$3 == "8" { print $4 }' "$TMP/flows.txt" | sort -u | wc -l)" 1
+		"$(awk -F'|' '$3 == "8" { print $4 }' "$TMP/flows.txt" | sort -u | wc -l)" 1
 fi
 
 if [ "$KVX_FAMILY" = 4 ]; then
@@ -154,21 +151,22 @@ check_ok "ping -Q 0x28" \
 slowwait 10 value_ge 4 capture_count "$TMP/ttl.pcap" >/dev/null ||
 	fail "expected 4 packets in the capture"
 capture_stop
-# OTTL OTOS inner-DS DF flow label, one line per echo request
-fields "$TMP/ttl.pcap" "$OTTL" "$OTOS" ip.dsfield ip.flags.df ipv6.flow \
-	ip.ttl >"$TMP/ttl.txt"
+# one line per echo request
+fields "$TMP/ttl.pcap" ip.ttl ip.dsfield ip.flags.df ipv6.hlim ipv6.tclass \
+	ipv6.flow >"$TMP/ttl.txt"
 sed 's/^/    /' "$TMP/ttl.txt"
 check_eq "echo requests captured" "$(wc -l <"$TMP/ttl.txt")" 4
 n=0
-while IFS=$'\t' read -r ttl otos ids df flow ittl; do
+while IFS='|' read -r ttl ds df hlim tclass flow; do
 	n=$((n + 1))
-	check_eq "#$n outer TTL (hop limit)" "$(outer "$ttl")" 17
-	check_eq "#$n inner TTL untouched" "$(inner "$ittl")" 64
+	check_eq "#$n outer TTL (hop limit)" "$(outer6 "$hlim" "$ttl")" 17
+	check_eq "#$n inner TTL untouched" "$(inner "$ttl")" 64
+	otos=$(($(outer6 "$tclass" "$ds")))
 	if [ "$n" -le 2 ]; then
-		check_eq "#$n outer TOS (tos 0x20)" "$(($(outer "$otos")))" 32
+		check_eq "#$n outer TOS (tos 0x20)" "$otos" 32
 	else
-		check_eq "#$n inner TOS (ping -Q 0x28)" "$(($(inner "$ids")))" 40
-		check_eq "#$n outer TOS (tos inherit)" "$(($(outer "$otos")))" 40
+		check_eq "#$n inner TOS (ping -Q 0x28)" "$(($(inner "$ds")))" 40
+		check_eq "#$n outer TOS (tos inherit)" "$otos" 40
 	fi
 	if [ "$KVX_FAMILY" = 4 ]; then
 		case "$(outer "$df")" in
