@@ -147,6 +147,13 @@ UNKNOWN | UP | unknown | up) log_ok "operstate ($(f .operstate))" ;;
 esac
 jq -e 'has("df")' <<<"$dev" >/dev/null || fail "-j lacks key df"
 log_ok "df present ($(f .df))"
+if [ "$KVX_FAMILY" = 4 ]; then
+	check_eq "udpcsum (IPv4: off by default)" "$(f .udpcsum)" false
+else
+	check_eq "udp6zerocsumtx (off by default)" "$(f .udp6zerocsumtx)" false
+	check_eq "udp6zerocsumrx (off by default)" "$(f .udp6zerocsumrx)" false
+	check_eq "flowlabel (0 by default)" "$(f .flowlabel)" 0
+fi
 
 log_step "kvxlan link set, reflected by -j"
 kvx "$h1" link set vx0 ttl 17 tos 0x20 learning off ageing 60 max-learned 100 \
