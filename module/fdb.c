@@ -266,10 +266,9 @@ static void kvx_fdb_destroy(struct kvx_dev *kvx, struct kvx_fdb *f,
 	call_rcu(&f->rcu, kvx_fdb_free_rcu);
 }
 
-/* Adds (or, with @replace, overwrites) a static entry. */
-int kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
-		__be16 port, u32 vni, bool replace,
-		struct netlink_ext_ack *extack)
+static int __kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac,
+			 const struct kvx_ip *ip, __be16 port, u32 vni,
+			 bool replace, struct netlink_ext_ack *extack)
 {
 	struct kvx_remote *r;
 	struct kvx_fdb *f;
@@ -287,7 +286,6 @@ int kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
 				   KVXLAN_FDB_KIND_STATIC);
 		if (IS_ERR(f)) {
 			err = PTR_ERR(f);
-			NL_SET_ERR_MSG_MOD(extack, "Cannot add the FDB entry");
 			goto out;
 		}
 		kvx_nl_fdb_notify(kvx, f, KVXLAN_EVENT_ADDED);
@@ -312,6 +310,36 @@ int kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
 	kvx_nl_fdb_notify(kvx, f, KVXLAN_EVENT_REPLACED);
 out:
 	spin_unlock_bh(&kvx->fdb_lock);
+	return err;
+}
+
+/*
+ * Adds (or, with @replace, overwrites) a static entry. Process context.
+ *
+ * The insert runs under fdb_lock, so when a table must grow first it can
+ * only allocate atomically, which fails on a fragmented host (-ENOMEM) or
+ * while another resize is pending (-EBUSY). The table's resize worker then
+ * grows it with GFP_KERNEL: wait for it and try again, so that an
+ * administrator's add does not fail in the middle of a large batch.
+ */
+int kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
+		__be16 port, u32 vni, bool replace,
+		struct netlink_ext_ack *extack)
+{
+	int tries = 0, err;
+
+	might_sleep();
+	for (;;) {
+		err = __kvx_fdb_set(kvx, mac, ip, port, vni, replace, extack);
+		if ((err != -ENOMEM && err != -EBUSY) || ++tries > 4)
+			break;
+		flush_work(&kvx->fdb.run_work);
+		flush_work(&kvx->remotes.run_work);
+		cond_resched();
+	}
+	if (err == -ENOMEM || err == -EBUSY)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "Cannot add the FDB entry: out of memory");
 	return err;
 }
 
