@@ -25,6 +25,13 @@
 # KVXLAN_DAMPEN_MOVES = 5 moves within KVXLAN_DAMPEN_WINDOW stops
 # relearning), the sixth would-be move and every later frame from the other
 # VTEP are dampened (learn_dampened), and the entry stays on 10.0.0.3.
+#
+# Configured dampening: out-of-range dampen-moves / -window / -hold are
+# refused with the policy's extack; `dampen-moves 2 dampen-window 60
+# dampen-hold 3` shows in `link show` and `stats`; a second MAC sent from
+# .2, .3, .2, .3, .2, .3 moves twice and frames 4 and 6 are dampened; once
+# the hold is over (polled: a frame from .3 every 200 ms) it moves once
+# more.  With `dampen-moves 0` (off) a third MAC moves on every frame.
 # fdb_limits.sh-ipv6: the same over IPv6 (fdb_inject.py then writes IPv6
 # with valid UDP checksums).
 
@@ -142,5 +149,68 @@ check_eq "entry still on ${A[3]}" \
 	"$(kvx "$h1" -j fdb get "$MOVER" dev vx0 | jq -r .dst)" "${A[3]}"
 check_eq "ethtool -S fdb_learn_dampened" \
 	"$(ethtool_stat "$h1" vx0 fdb_learn_dampened)" 6
+
+log_step "configured dampening: values out of range are refused"
+check_fail_msg "dampen-window 0" "out of range|range" \
+	kvx "$h1" link set vx0 dampen-window 0
+check_fail_msg "dampen-hold 86401" "out of range|range" \
+	kvx "$h1" link set vx0 dampen-hold 86401
+check_fail_msg "dampen-moves 65536" "out of range|range" \
+	kvx "$h1" link set vx0 dampen-moves 65536
+lj() { kvx "$h1" -j link show vx0 | jq ".[0].$1"; }
+check_eq "defaults unchanged: dampen-moves" "$(lj dampen_moves)" \
+	"$(uapi_define KVXLAN_DAMPEN_MOVES)"
+check_eq "defaults unchanged: dampen-window" "$(lj dampen_window)" \
+	"$(uapi_define KVXLAN_DAMPEN_WINDOW)"
+check_eq "defaults unchanged: dampen-hold" "$(lj dampen_hold)" \
+	"$(uapi_define KVXLAN_DAMPEN_HOLD)"
+
+log_step "configured dampening: 2 moves in 60 s, then a 3 s hold"
+check_ok "link set dampen-moves 2 dampen-window 60 dampen-hold 3" \
+	kvx "$h1" link set vx0 dampen-moves 2 dampen-window 60 dampen-hold 3
+check_eq "link show dampen_moves" "$(lj dampen_moves)" 2
+check_eq "link show dampen_window" "$(lj dampen_window)" 60
+check_eq "link show dampen_hold" "$(lj dampen_hold)" 3
+st=$(kvx "$h1" -j stats dev vx0)
+check_eq "stats (genl) dampen_moves/window/hold" \
+	"$(jq -c '[.dampen_moves, .dampen_window, .dampen_hold]' <<<"$st")" "[2,60,3]"
+MOVER2=02:00:00:00:77:02
+moved0=$(counter moved) damp0=$(counter learn_dampened)
+rx2=$(dev_stat "$h1" vx0 rx_packets)
+inject --src "${A[2]},${A[3]}" --mac "$MOVER2" --count 6 | sed 's/^/    /'
+v=$(wait_counter 20 $((rx2 + 6)) dev_stat "$h1" vx0 rx_packets) ||
+	fail "vx0 rx_packets $v, expected $((rx2 + 6))"
+check_eq "fdb_moved: 2 more" "$(counter moved)" $((moved0 + 2))
+check_eq "learn_dampened: frames 4 and 6" "$(counter learn_dampened)" \
+	$((damp0 + 2))
+ent=$(kvx "$h1" -j fdb get "$MOVER2" dev vx0)
+check_eq "entry moves" "$(jq .moves <<<"$ent")" 2
+check_eq "entry held on ${A[2]}" "$(jq -r .dst <<<"$ent")" "${A[2]}"
+
+# on_a3: one frame from .3; succeeds once the entry has moved there
+on_a3()
+{
+	inject --src "${A[3]}" --mac "$MOVER2" --count 1 >/dev/null &&
+	sleep 0.2 &&
+	[ "$(kvx "$h1" -j fdb get "$MOVER2" dev vx0 | jq -r .dst)" = "${A[3]}" ]
+}
+slowwait 20 on_a3 || fail "$MOVER2 did not move to ${A[3]} after the hold"
+log_ok "after the hold $MOVER2 moved to ${A[3]}"
+check_eq "fdb_moved: one more" "$(counter moved)" $((moved0 + 3))
+check_eq "entry moves" \
+	"$(kvx "$h1" -j fdb get "$MOVER2" dev vx0 | jq .moves)" 3
+
+log_step "dampen-moves 0: every move is learned"
+check_ok "link set dampen-moves 0" kvx "$h1" link set vx0 dampen-moves 0
+MOVER3=02:00:00:00:77:03
+moved0=$(counter moved) damp0=$(counter learn_dampened)
+rx3=$(dev_stat "$h1" vx0 rx_packets)
+inject --src "${A[2]},${A[3]}" --mac "$MOVER3" --count 12 | sed 's/^/    /'
+v=$(wait_counter 20 $((rx3 + 12)) dev_stat "$h1" vx0 rx_packets) ||
+	fail "vx0 rx_packets $v, expected $((rx3 + 12))"
+check_eq "fdb_moved: 11 more" "$(counter moved)" $((moved0 + 11))
+check_eq "learn_dampened unchanged" "$(counter learn_dampened)" "$damp0"
+check_eq "entry moves" \
+	"$(kvx "$h1" -j fdb get "$MOVER3" dev vx0 | jq .moves)" 11
 
 exit "$ksft_pass"
