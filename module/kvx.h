@@ -103,6 +103,7 @@ struct kvx_cfg {
 	u32 dampen_moves;		/* 0: no dampening */
 	u32 dampen_window;		/* seconds */
 	u32 dampen_hold;		/* seconds */
+	bool peers_only;		/* rx only from known remotes */
 	struct rcu_head rcu;
 };
 
@@ -203,11 +204,16 @@ enum kvx_dev_cnt {
 	KVX_FDB_LEARN_LIMIT,		/* not learned: max-learned reached */
 	KVX_FDB_LEARN_DAMPENED,		/* not relearned: moving too often */
 	KVX_RX_DROP_UDP6_ZERO_CSUM,	/* IPv6, UDP checksum 0, not allowed */
+	KVX_RX_DROP_UNKNOWN_PEER,	/* peers-only, sender not a remote */
 	__KVX_DEV_CNT_MAX
 };
 #define KVX_DEV_CNT_FIRST_TX	KVX_TX_DROP_SHORT
 #define KVX_DEV_CNT_FIRST_FDB	KVX_FDB_LEARNED
-/* Counters appended later (the uapi order is fixed) follow the FDB ones. */
+/*
+ * Counters appended later (the uapi order is fixed) follow the FDB ones;
+ * all of them are rx drops.
+ */
+#define KVX_DEV_CNT_FIRST_LATE_RX	KVX_RX_DROP_UDP6_ZERO_CSUM
 
 /* Drops counted per network namespace, before a device is known. */
 enum kvx_net_cnt {

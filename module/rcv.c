@@ -80,6 +80,8 @@ int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	if (vs->family == AF_INET6 && !udp_hdr(skb)->check &&
 	    !cfg->udp6_zero_rx)
 		return kvx_rcv_drop_dev(kvx, skb, KVX_RX_DROP_UDP6_ZERO_CSUM);
+	if (cfg->peers_only && !kvx_remote_lookup(kvx, &src))
+		return kvx_rcv_drop_dev(kvx, skb, KVX_RX_DROP_UNKNOWN_PEER);
 
 	/*
 	 * Pulls UDP + VXLAN, makes sure a whole inner Ethernet header is
