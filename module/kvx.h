@@ -147,6 +147,7 @@ struct kvx_fdb {
 	unsigned long window_start;	/* MAC-move dampening; fdb_lock */
 	u32 window_moves;		/* fdb_lock */
 	unsigned long hold_until;	/* no relearning before; fdb_lock */
+	struct list_head learned;	/* in kvx_dev.learned; fdb_lock */
 	struct rcu_head rcu;
 };
 
@@ -313,7 +314,8 @@ struct kvx_dev {
 	u32 n_learned;			/* fdb_lock, read locklessly */
 	u32 fdb_gen;			/* bumped on each change; fdb_lock */
 	struct delayed_work age_work;	/* the ageing sweep */
-	struct rhashtable_iter age_iter; /* where the sweep resumes */
+	/* learned entries, next to be looked at by the sweep first; fdb_lock */
+	struct list_head learned;
 };
 
 extern unsigned int kvx_net_id;
