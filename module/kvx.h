@@ -206,6 +206,7 @@ enum kvx_dev_cnt {
 	KVX_FDB_LEARN_DAMPENED,		/* not relearned: moving too often */
 	KVX_RX_DROP_UDP6_ZERO_CSUM,	/* IPv6, UDP checksum 0, not allowed */
 	KVX_RX_DROP_UNKNOWN_PEER,	/* peers-only, sender not a remote */
+	KVX_RX_DROP_OVERSIZE,		/* inner frame larger than the MTU */
 	__KVX_DEV_CNT_MAX
 };
 #define KVX_DEV_CNT_FIRST_TX	KVX_TX_DROP_SHORT

@@ -97,6 +97,14 @@ int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
 
 	/*
+	 * As a veth or bridge port would: no frame larger than the MTU (a
+	 * VLAN tag allowed), except GRO's merged ones.
+	 */
+	if (unlikely(skb->len > READ_ONCE(kvx->dev->mtu) + VLAN_HLEN &&
+		     !skb_is_gso(skb)))
+		return kvx_rcv_drop_dev(kvx, skb, KVX_RX_DROP_OVERSIZE);
+
+	/*
 	 * Remember the outer header by offset: the pulls below may move the
 	 * data, and a cached pointer would then point into freed memory.
 	 */

@@ -30,6 +30,7 @@ const char * const kvx_dev_cnt_names[] = {
 	[KVX_FDB_LEARN_DAMPENED]	= "fdb_learn_dampened",
 	[KVX_RX_DROP_UDP6_ZERO_CSUM]	= "rx_drop_udp6_zero_csum",
 	[KVX_RX_DROP_UNKNOWN_PEER]	= "rx_drop_unknown_peer",
+	[KVX_RX_DROP_OVERSIZE]		= "rx_drop_oversize",
 };
 
 const char * const kvx_net_cnt_names[] = {
