@@ -182,7 +182,92 @@ static int kvx_br_fill(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
-/* Flood entries first (as 00:00:00:00:00:00), then the FDB. */
+/*
+ * Where a "bridge fdb show" dump stopped in the FDB, kept in cb->args[3..5]
+ * (rtnl_fdb_dump() uses args[0..2]: device hash, device index, entry index
+ * fidx). The core resumes a dump by entry index alone, which would make
+ * every part walk the whole table up to where the previous one stopped:
+ * quadratic in the table's size. The cursor lets the next part start at
+ * the same bucket and position in it, as the genl dump does, when it is
+ * for this device, the same hash table (size and seed: not resized or
+ * rehashed meanwhile) and the index the core resumes at. Otherwise the
+ * walk starts again from the first bucket and skips by index.
+ */
+struct kvx_br_cursor {
+	u32 ifindex;		/* 0: no cursor */
+	u32 size;
+	u32 hash_rnd;
+	u32 bucket;
+	u32 skip;		/* entries of the bucket already sent */
+	u32 idx;		/* *idx at that entry */
+};
+
+static struct kvx_br_cursor *kvx_br_cursor(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct kvx_br_cursor) > 3 * sizeof(cb->args[0]));
+	return (struct kvx_br_cursor *)&cb->args[3];
+}
+
+/* The FDB part of a dump, under RCU; -EMSGSIZE when @skb is full. */
+static int kvx_br_dump_fdb(struct sk_buff *skb, struct netlink_callback *cb,
+			   struct kvx_dev *kvx, int *idx)
+{
+	struct kvx_br_cursor *cur = kvx_br_cursor(cb);
+	const struct bucket_table *tbl;
+	struct rhash_head *pos;
+	u32 bucket = 0, skip = 0, n;
+	struct kvx_fdb *f;
+	int err;
+
+	tbl = rht_dereference_rcu(kvx->fdb.tbl, &kvx->fdb);
+	if (cur->ifindex == kvx->dev->ifindex && cur->size == tbl->size &&
+	    cur->hash_rnd == tbl->hash_rnd && cur->idx == cb->args[2] &&
+	    !rcu_access_pointer(tbl->future_tbl)) {
+		bucket = cur->bucket;
+		skip = cur->skip;
+		*idx = cur->idx;
+	}
+	cur->ifindex = 0;
+
+	for (; bucket < tbl->size; bucket++, skip = 0) {
+		n = 0;
+		rht_for_each_entry_rcu(f, pos, tbl, bucket, node) {
+			if (n++ < skip)
+				continue;
+			if (*idx >= cb->args[2]) {
+				err = kvx_br_fill(skb, cb, kvx, f->mac,
+						  &rcu_dereference(f->remote)->ip,
+						  READ_ONCE(f->port),
+						  READ_ONCE(f->vni),
+						  READ_ONCE(f->kind) ==
+						  KVXLAN_FDB_KIND_STATIC ?
+						  NUD_PERMANENT | NUD_NOARP :
+						  NUD_REACHABLE,
+						  READ_ONCE(f->updated),
+						  READ_ONCE(f->used));
+				if (err) {
+					*cur = (struct kvx_br_cursor) {
+						.ifindex = kvx->dev->ifindex,
+						.size = tbl->size,
+						.hash_rnd = tbl->hash_rnd,
+						.bucket = bucket,
+						.skip = n - 1,
+						.idx = *idx,
+					};
+					return err;
+				}
+			}
+			(*idx)++;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Flood entries first (as 00:00:00:00:00:00), then the FDB. Like every
+ * multi-part dump, one that races with changes may miss or repeat entries
+ * that changed; the genl dump flags that, "bridge fdb" has no such flag.
+ */
 int kvx_ndo_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		     struct net_device *dev, struct net_device *filter_dev,
 		     int *idx)
@@ -190,8 +275,6 @@ int kvx_ndo_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	static const u8 zero[ETH_ALEN];
 	struct kvx_dev *kvx = netdev_priv(dev);
 	const struct kvx_flood *fl;
-	struct rhashtable_iter iter;
-	struct kvx_fdb *f;
 	unsigned int i;
 	int err = 0;
 
@@ -203,32 +286,13 @@ int kvx_ndo_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		err = kvx_br_fill(skb, cb, kvx, zero, &fl->ent[i].remote->ip,
 				  fl->ent[i].port, fl->ent[i].vni,
 				  NUD_PERMANENT | NUD_NOARP, jiffies, jiffies);
-		if (err)
+		if (err) {
+			kvx_br_cursor(cb)->ifindex = 0;
 			break;
+		}
 	}
+	if (!err)
+		err = kvx_br_dump_fdb(skb, cb, kvx, idx);
 	rcu_read_unlock();
-	if (err)
-		return err;
-
-	rhashtable_walk_enter(&kvx->fdb, &iter);
-	rhashtable_walk_start(&iter);
-	while ((f = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(f))
-			continue;
-		if (*idx < cb->args[2])
-			goto skip;
-		err = kvx_br_fill(skb, cb, kvx, f->mac,
-				  &rcu_dereference(f->remote)->ip,
-				  READ_ONCE(f->port), READ_ONCE(f->vni),
-				  READ_ONCE(f->kind) == KVXLAN_FDB_KIND_STATIC ?
-				  NUD_PERMANENT | NUD_NOARP : NUD_REACHABLE,
-				  READ_ONCE(f->updated), READ_ONCE(f->used));
-		if (err)
-			break;
-skip:
-		(*idx)++;
-	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
 	return err;
 }

@@ -16,6 +16,7 @@
 /* The ageing sweep runs every second and looks at this many entries. */
 #define KVX_AGE_INTERVAL	HZ
 #define KVX_AGE_BUDGET		16384
+#define KVX_AGE_BATCH		256	/* entries per hold of fdb_lock */
 
 static struct kmem_cache *kvx_fdb_cache;
 
@@ -203,13 +204,19 @@ static void kvx_fdb_set_remote(struct kvx_dev *kvx, struct kvx_fdb *f,
 	}
 }
 
-static void kvx_fdb_account(struct kvx_dev *kvx, u8 kind, int delta)
+/* @f joins (@delta 1) or leaves (-1) the entries of its kind. */
+static void kvx_fdb_account(struct kvx_dev *kvx, struct kvx_fdb *f, int delta)
 {
 	lockdep_assert_held(&kvx->fdb_lock);
-	if (kind == KVXLAN_FDB_KIND_STATIC)
+	if (f->kind == KVXLAN_FDB_KIND_STATIC) {
 		kvx->n_static += delta;
-	else
+	} else {
 		WRITE_ONCE(kvx->n_learned, kvx->n_learned + delta);
+		if (delta > 0)
+			list_add_tail(&f->learned, &kvx->learned);
+		else
+			list_del(&f->learned);
+	}
 	kvx->fdb_gen++;
 }
 
@@ -249,7 +256,7 @@ static struct kvx_fdb *kvx_fdb_create(struct kvx_dev *kvx, const u8 *mac,
 		kmem_cache_free(kvx_fdb_cache, f);
 		return ERR_PTR(err);
 	}
-	kvx_fdb_account(kvx, kind, 1);
+	kvx_fdb_account(kvx, f, 1);
 	return f;
 }
 
@@ -262,7 +269,7 @@ static void kvx_fdb_destroy(struct kvx_dev *kvx, struct kvx_fdb *f,
 	if (event)
 		kvx_nl_fdb_notify(kvx, f, event);
 	rhashtable_remove_fast(&kvx->fdb, &f->node, kvx_fdb_params);
-	kvx_fdb_account(kvx, f->kind, -1);
+	kvx_fdb_account(kvx, f, -1);
 	r->fdb_refs--;
 	kvx_remote_put(kvx, r);
 	call_rcu(&f->rcu, kvx_fdb_free_rcu);
@@ -301,9 +308,9 @@ static int __kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac,
 	}
 	kvx_fdb_set_remote(kvx, f, r);
 	if (f->kind != KVXLAN_FDB_KIND_STATIC) {
-		kvx_fdb_account(kvx, f->kind, -1);
+		kvx_fdb_account(kvx, f, -1);
 		WRITE_ONCE(f->kind, KVXLAN_FDB_KIND_STATIC);
-		kvx_fdb_account(kvx, f->kind, 1);
+		kvx_fdb_account(kvx, f, 1);
 	}
 	WRITE_ONCE(f->port, port);
 	WRITE_ONCE(f->vni, vni);
@@ -558,50 +565,44 @@ count:
 
 /* ----- ageing ----- */
 
+/*
+ * Looks at up to KVX_AGE_BUDGET learned entries per run, in rounds of
+ * KVX_AGE_BATCH under the lock: the oldest-looked-at first, each one that
+ * is still alive goes to the back of the list. Static entries are never
+ * visited, so a table of a million static entries costs the sweep nothing,
+ * and a learned entry is looked at within n_learned / KVX_AGE_BUDGET runs.
+ */
 static void kvx_fdb_age(struct work_struct *work)
 {
 	struct kvx_dev *kvx = container_of(to_delayed_work(work),
 					   struct kvx_dev, age_work);
-	const struct kvx_cfg *cfg;
 	unsigned long timeout, now = jiffies;
-	unsigned int budget = KVX_AGE_BUDGET;
+	unsigned int todo = 0, n;
 	struct kvx_fdb *f;
 
 	rcu_read_lock();
-	cfg = rcu_dereference(kvx->cfg);
-	timeout = (unsigned long)cfg->ageing * HZ;
+	timeout = (unsigned long)rcu_dereference(kvx->cfg)->ageing * HZ;
 	rcu_read_unlock();
+	if (timeout)
+		todo = min_t(u32, KVX_AGE_BUDGET, READ_ONCE(kvx->n_learned));
 
-	if (timeout && READ_ONCE(kvx->n_learned)) {
-		rhashtable_walk_start(&kvx->age_iter);
-		while (budget--) {
-			f = rhashtable_walk_next(&kvx->age_iter);
-			if (IS_ERR(f))
-				continue;
-			if (!f) {
-				/* End of the table: the next run starts over. */
-				rhashtable_walk_stop(&kvx->age_iter);
-				rhashtable_walk_exit(&kvx->age_iter);
-				rhashtable_walk_enter(&kvx->fdb, &kvx->age_iter);
-				goto resched;
-			}
-			if (READ_ONCE(f->kind) != KVXLAN_FDB_KIND_LEARNED ||
-			    time_before(now, READ_ONCE(f->updated) + timeout))
-				continue;
-			spin_lock_bh(&kvx->fdb_lock);
-			/* Recheck: it may have been refreshed or deleted. */
-			if (f->kind == KVXLAN_FDB_KIND_LEARNED &&
-			    time_after_eq(now, READ_ONCE(f->updated) + timeout) &&
-			    rhashtable_lookup_fast(&kvx->fdb, f->mac,
-						   kvx_fdb_params) == f) {
+	while (todo) {
+		spin_lock_bh(&kvx->fdb_lock);
+		n = min3(todo, (unsigned int)KVX_AGE_BATCH, kvx->n_learned);
+		todo = n ? todo - n : 0;
+		while (n--) {
+			f = list_first_entry(&kvx->learned, struct kvx_fdb,
+					     learned);
+			if (time_after_eq(now, READ_ONCE(f->updated) + timeout)) {
 				kvx_fdb_destroy(kvx, f, KVXLAN_EVENT_AGED);
 				kvx_cnt_inc(kvx->cnt, KVX_FDB_AGED);
+			} else {
+				list_move_tail(&f->learned, &kvx->learned);
 			}
-			spin_unlock_bh(&kvx->fdb_lock);
 		}
-		rhashtable_walk_stop(&kvx->age_iter);
+		spin_unlock_bh(&kvx->fdb_lock);
+		cond_resched();
 	}
-resched:
 	queue_delayed_work(system_power_efficient_wq, &kvx->age_work,
 			   KVX_AGE_INTERVAL);
 }
@@ -627,7 +628,7 @@ int kvx_fdb_init(struct kvx_dev *kvx)
 		rhashtable_destroy(&kvx->remotes);
 		return err;
 	}
-	rhashtable_walk_enter(&kvx->fdb, &kvx->age_iter);
+	INIT_LIST_HEAD(&kvx->learned);
 	INIT_DELAYED_WORK(&kvx->age_work, kvx_fdb_age);
 	return 0;
 }
@@ -641,7 +642,6 @@ void kvx_fdb_uninit(struct kvx_dev *kvx)
 	struct kvx_fdb_filter all = { .vni = KVX_VNI_DEV };
 
 	cancel_delayed_work_sync(&kvx->age_work);
-	rhashtable_walk_exit(&kvx->age_iter);
 	kvx_fdb_flush_ev(kvx, &all, KVXLAN_EVENT_UNSPEC);
 	kvx_flood_clear(kvx);
 	WARN_ON_ONCE(atomic_read(&kvx->remotes.nelems));

@@ -103,6 +103,7 @@ struct kvx_cfg {
 	u32 dampen_moves;		/* 0: no dampening */
 	u32 dampen_window;		/* seconds */
 	u32 dampen_hold;		/* seconds */
+	bool peers_only;		/* rx only from known remotes */
 	struct rcu_head rcu;
 };
 
@@ -146,6 +147,7 @@ struct kvx_fdb {
 	unsigned long window_start;	/* MAC-move dampening; fdb_lock */
 	u32 window_moves;		/* fdb_lock */
 	unsigned long hold_until;	/* no relearning before; fdb_lock */
+	struct list_head learned;	/* in kvx_dev.learned; fdb_lock */
 	struct rcu_head rcu;
 };
 
@@ -203,11 +205,17 @@ enum kvx_dev_cnt {
 	KVX_FDB_LEARN_LIMIT,		/* not learned: max-learned reached */
 	KVX_FDB_LEARN_DAMPENED,		/* not relearned: moving too often */
 	KVX_RX_DROP_UDP6_ZERO_CSUM,	/* IPv6, UDP checksum 0, not allowed */
+	KVX_RX_DROP_UNKNOWN_PEER,	/* peers-only, sender not a remote */
+	KVX_RX_DROP_OVERSIZE,		/* inner frame larger than the MTU */
 	__KVX_DEV_CNT_MAX
 };
 #define KVX_DEV_CNT_FIRST_TX	KVX_TX_DROP_SHORT
 #define KVX_DEV_CNT_FIRST_FDB	KVX_FDB_LEARNED
-/* Counters appended later (the uapi order is fixed) follow the FDB ones. */
+/*
+ * Counters appended later (the uapi order is fixed) follow the FDB ones;
+ * all of them are rx drops.
+ */
+#define KVX_DEV_CNT_FIRST_LATE_RX	KVX_RX_DROP_UDP6_ZERO_CSUM
 
 /* Drops counted per network namespace, before a device is known. */
 enum kvx_net_cnt {
@@ -307,7 +315,8 @@ struct kvx_dev {
 	u32 n_learned;			/* fdb_lock, read locklessly */
 	u32 fdb_gen;			/* bumped on each change; fdb_lock */
 	struct delayed_work age_work;	/* the ageing sweep */
-	struct rhashtable_iter age_iter; /* where the sweep resumes */
+	/* learned entries, next to be looked at by the sweep first; fdb_lock */
+	struct list_head learned;
 };
 
 extern unsigned int kvx_net_id;

@@ -80,6 +80,8 @@ int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	if (vs->family == AF_INET6 && !udp_hdr(skb)->check &&
 	    !cfg->udp6_zero_rx)
 		return kvx_rcv_drop_dev(kvx, skb, KVX_RX_DROP_UDP6_ZERO_CSUM);
+	if (cfg->peers_only && !kvx_remote_lookup(kvx, &src))
+		return kvx_rcv_drop_dev(kvx, skb, KVX_RX_DROP_UNKNOWN_PEER);
 
 	/*
 	 * Pulls UDP + VXLAN, makes sure a whole inner Ethernet header is
@@ -93,6 +95,14 @@ int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	skb_reset_mac_header(skb);
 	skb->protocol = eth_type_trans(skb, kvx->dev);
 	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
+
+	/*
+	 * As a veth or bridge port would: no frame larger than the MTU (a
+	 * VLAN tag allowed), except GRO's merged ones.
+	 */
+	if (unlikely(skb->len > READ_ONCE(kvx->dev->mtu) + VLAN_HLEN &&
+		     !skb_is_gso(skb)))
+		return kvx_rcv_drop_dev(kvx, skb, KVX_RX_DROP_OVERSIZE);
 
 	/*
 	 * Remember the outer header by offset: the pulls below may move the

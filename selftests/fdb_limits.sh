@@ -20,7 +20,8 @@
 # static `kvxlan fdb add`s made during and after the storm succeed and do
 # not count against the limit.
 #
-# Moves: one MAC from 10.0.0.2, 10.0.0.3, 10.0.0.2, ... (10 frames).  The
+# Moves (the default dampen-moves 5 and dampen-window 10, dampen-hold 600):
+# one MAC from 10.0.0.2, 10.0.0.3, 10.0.0.2, ... (10 frames).  The
 # first frame learns it, the next five move it (fdb_moved 5, more than
 # KVXLAN_DAMPEN_MOVES = 5 moves within KVXLAN_DAMPEN_WINDOW stops
 # relearning), the sixth would-be move and every later frame from the other
@@ -122,6 +123,8 @@ check_eq "fdb_learned (entries)" "$(fdb_count learned)" "$MAX"
 check_eq "learn_limit counter" "$(counter learn_limit)" "$STORM"
 
 log_step "MAC move dampening"
+# The default moves and window, a hold long enough for a loaded emulated VM
+check_ok "link set dampen-hold 600" kvx "$h1" link set vx0 dampen-hold 600
 check_ok "flush learned entries" kvx "$h1" fdb flush dev vx0 learned
 check_eq "fdb_learned after flush" "$(fdb_count learned)" 0
 check_eq "static entries survive the flush" "$(fdb_count static)" "$n_static"
@@ -151,6 +154,10 @@ check_eq "ethtool -S fdb_learn_dampened" \
 	"$(ethtool_stat "$h1" vx0 fdb_learn_dampened)" 6
 
 log_step "configured dampening: values out of range are refused"
+check_eq "default dampen-hold (a new device)" \
+	"$(kvx_add "$h1" vxd vni 5999 && kvx "$h1" -j link show vxd | jq '.[0].dampen_hold')" \
+	"$(uapi_define KVXLAN_DAMPEN_HOLD)"
+kvx "$h1" link del vxd
 check_fail_msg "dampen-window 0" "out of range|range" \
 	kvx "$h1" link set vx0 dampen-window 0
 check_fail_msg "dampen-hold 86401" "out of range|range" \
@@ -162,8 +169,7 @@ check_eq "defaults unchanged: dampen-moves" "$(lj dampen_moves)" \
 	"$(uapi_define KVXLAN_DAMPEN_MOVES)"
 check_eq "defaults unchanged: dampen-window" "$(lj dampen_window)" \
 	"$(uapi_define KVXLAN_DAMPEN_WINDOW)"
-check_eq "defaults unchanged: dampen-hold" "$(lj dampen_hold)" \
-	"$(uapi_define KVXLAN_DAMPEN_HOLD)"
+check_eq "dampen-hold as set" "$(lj dampen_hold)" 600
 
 log_step "configured dampening: 2 moves in 60 s, then a 3 s hold"
 check_ok "link set dampen-moves 2 dampen-window 60 dampen-hold 3" \

@@ -6,9 +6,11 @@
 #  +------------------------------+          +---------------------------+
 #  | h1                           |          | h2 (no VXLAN device)      |
 #  |  vx0 192.168.100.1/24        |          |  scapy: vxlan_inject.py   |
-#  |  kvxlan vni 5000             |          |  sendp() on veth1         |
-#  |  remote 10.0.0.2             |          |                           |
+#  |  kvxlan vni 5000, mtu 1500   |          |  sendp() on veth1         |
+#  |  remote 10.0.0.2, learning   |          |                           |
+#  |  vx1 kvxlan vni 5001, down   |          |                           |
 #  |  veth0 10.0.0.1/24 ----------+----------+- veth1 10.0.0.2/24        |
+#  |        mtu 9000              |          |         mtu 9000          |
 #  +------------------------------+          +---------------------------+
 #
 # scapy (an independent writer of the wire format) sends one packet per
@@ -19,6 +21,20 @@
 # counter must have moved by exactly the number of packets of its kind,
 # `ip -s link` must show the device's drops, and no malformed inner frame
 # may have been delivered or learned.
+#
+# The cases (vxlan_inject.py has the details): I flag clear; each of the
+# 7 reserved flag bits, 24 reserved bits before the VNI and 8 after it
+# set, one packet per bit (and the GBP G bit); UDP payload shorter than the
+# VXLAN header, and empty; unknown VNI; the VNI of a device that is down;
+# inner frame shorter than an Ethernet header; outer CE on a Not-ECT inner
+# packet; inner source MAC multicast, zero, or the device's own; an inner
+# frame longer than the MTU (veths at 9000 bytes let it reach kvxlan).
+# (IPv6 with a zero UDP checksum: udp6_zero_csum.sh.)
+#
+# A second round sends every packet again as 8-byte IPv4 fragments (the
+# UDP header, then the VXLAN header, then the inner frame 8 bytes at a
+# time): reassembled, each is a non-linear skb whose headers cross
+# fragments.  Every counter must move again by exactly the same amount.
 
 source "$(dirname "$0")/lib.sh"
 set -e
@@ -30,14 +46,17 @@ require_kvxlan
 log_step "setup"
 setup_ns h1 h2
 veth_pair "$h1" veth0 10.0.0.1/24 "$h2" veth1 10.0.0.2/24
-kvx_add "$h1" vx0 vni 5000 local 10.0.0.1 remote 10.0.0.2 dev veth0
+ip -n "$h1" link set veth0 mtu 9000
+ip -n "$h2" link set veth1 mtu 9000
+kvx_add "$h1" vx0 vni 5000 local 10.0.0.1 remote 10.0.0.2 dev veth0 mtu 1500
+kvx_add "$h1" vx1 vni 5001 local 10.0.0.1 dev veth0
 overlay_up "$h1" vx0 192.168.100.1/24
 VX0_MAC=$(link_mac "$h1" vx0)
 VETH0_MAC=$(link_mac "$h1" veth0)
 wait_underlay "$h2" 10.0.0.1
 
 proc_keys="rx_drop_short_header rx_drop_no_vni_flag rx_drop_reserved_bits rx_drop_unknown_vni"
-eth_keys="rx_drop_short_inner rx_drop_ecn"
+eth_keys="rx_drop_short_inner rx_drop_ecn rx_drop_bad_src_mac rx_drop_own_mac rx_drop_oversize"
 TMP=$(mktemp -d)
 defer rm -rf "$TMP"
 
@@ -64,8 +83,26 @@ declare -A expect=(
 	[unknown_vni]=rx_drop_unknown_vni
 	[short_inner]=rx_drop_short_inner
 	[ecn_ce_not_ect]=rx_drop_ecn
+	[down_vni]=rx_drop_unknown_vni
+	[src_mcast]=rx_drop_bad_src_mac
+	[src_zero]=rx_drop_bad_src_mac
+	[src_own]=rx_drop_own_mac
+	[oversize]=rx_drop_oversize
 )
-cases="no_i_flag flag_bit gbp_bit reserved1 reserved2 short_header empty unknown_vni short_inner ecn_ce_not_ect"
+cases="no_i_flag flag_bit gbp_bit reserved1 reserved2 short_header empty unknown_vni short_inner ecn_ce_not_ect down_vni src_mcast src_zero src_own oversize"
+for b in 0 1 2 4 5 6 7; do
+	cases+=" flagbit:$b"
+	expect[flagbit:$b]=rx_drop_reserved_bits
+done
+for b in $(seq 0 23); do
+	cases+=" res1bit:$b"
+	expect[res1bit:$b]=rx_drop_reserved_bits
+done
+for b in $(seq 0 7); do
+	cases+=" res2bit:$b"
+	expect[res2bit:$b]=rx_drop_reserved_bits
+done
+log "    $(wc -w <<<"$cases") malformed packets per round"
 # delivered: ecn_ce_ect0 and valid
 
 log_step "send: $cases, then ecn_ce_ect0 and valid"
@@ -129,15 +166,27 @@ if fdb=$(kvx "$h1" fdb show dev vx0 2>/dev/null); then
 	log_ok "kvxlan fdb show: no 02:00:00:00:bb:* entry"
 fi
 
-log_step "a second round moves every counter again, by the same amount"
+# reasm_ok: h1's IPv4 ReasmOKs (datagrams reassembled)
+reasm_ok()
+{
+	ip netns exec "$h1" awk '$1 == "Ip:" && !n { for (i = 2; i <= NF; i++) k[i] = $i; n = 1; next }
+		$1 == "Ip:" { for (i = 2; i <= NF; i++) if (k[i] == "ReasmOKs") print $i }' /proc/net/snmp
+}
+log_step "a second round, in 8-byte IP fragments, moves every counter again by the same amount"
+frag_before=$(reasm_ok)
 # shellcheck disable=SC2086
 ip netns exec "$h2" "$PYTHON" "$KSFT_DIR/vxlan_inject.py" --iface veth1 \
 	--src 10.0.0.2 --dst 10.0.0.1 --dst-mac "$VETH0_MAC" \
-	--inner-dst-mac "$VX0_MAC" $cases ecn_ce_ect0 valid >/dev/null ||
-	fail "vxlan_inject.py failed"
+	--inner-dst-mac "$VX0_MAC" --fragment 8 $cases ecn_ce_ect0 valid \
+	>"$TMP/frag.log" || fail "vxlan_inject.py failed: $(cat "$TMP/frag.log")"
+grep -E "^(empty|short_header|valid|oversize) " "$TMP/frag.log" | sed 's/^/    /'
 v=$(wait_counter 20 $((rx_before + 4)) dev_stat "$h1" vx0 rx_packets) ||
 	fail "second round of valid packets not delivered: rx_packets $v"
 check_eq "vx0 rx_packets" "$v" $((rx_before + 4))
+frag_after=$(reasm_ok)
+# every case but "empty" (8 bytes of IP payload: one fragment, no reassembly)
+check_eq "IPv4 datagrams reassembled (IpReasmOKs)" \
+	$((frag_after - frag_before)) $(($(wc -w <<<"$cases") + 2 - 1))
 for k in $proc_keys; do
 	check_eq "/proc/net/kvxlan $k" "$(kvx_proc_stat "$h1" "$k")" \
 		$((2 * want[$k] - before[$k]))

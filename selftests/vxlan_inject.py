@@ -3,7 +3,7 @@
 """Send hand-made VXLAN packets with scapy, for malformed.sh.
 
     vxlan_inject.py --iface DEV --src IP --dst IP --dst-mac MAC \
-                    --inner-dst-mac MAC CASE...
+                    --inner-dst-mac MAC [--fragment N] CASE...
 
 Each CASE is one outer Ethernet/IP/UDP(4789) packet, sent in the order
 given; the outer header is IPv6 when --dst is an IPv6 address (then the
@@ -23,6 +23,21 @@ outer traffic class plays the IPv4 TOS byte's part):
     ecn_ce_ect0     valid, outer ECN CE, inner IPv4 ECT(0) (deliver as CE)
     zero_csum       valid, but the outer UDP checksum is 0 (over IPv6:
                     RFC 6935/6936, dropped unless the receiver allows it)
+    flagbit:N       flags 0x08 | (1 << N), N = 0..7 but 3 (the I flag)
+    res1bit:N       flags 0x08, bit N (0..23) of the 24 reserved bits
+                    before the VNI set
+    res2bit:N       flags 0x08, bit N (0..7) of the reserved byte after
+                    the VNI set
+    down_vni        a valid header with VNI 5001 (a device that is down)
+    src_mcast       inner source MAC 01:00:5e:00:00:01 (multicast)
+    src_zero        inner source MAC 00:00:00:00:00:00
+    src_own         inner source MAC = --inner-dst-mac (the receiver's own)
+    oversize        valid, an inner frame of 1600 bytes (inner IPv4 of
+                    1586: more than a 1500-byte MTU plus a VLAN tag)
+
+--fragment N sends each IPv4 packet as fragments of N bytes of IP payload
+(N a multiple of 8; 8 splits the UDP header from the VXLAN header): the
+receiver's IP layer reassembles them into a non-linear skb.
 
 Every other case has its UDP checksum computed (over IPv4 too).
 
@@ -35,17 +50,18 @@ index).
 import argparse
 import sys
 
-from scapy.all import Ether, ICMP, IP, IPv6, Raw, UDP, conf, sendp
+from scapy.all import Ether, ICMP, IP, IPv6, Raw, UDP, conf, fragment, sendp
 from scapy.layers.vxlan import VXLAN
 
 VNI = 5000
 
 
-def inner(args, idx, valid=False, tos=0):
-    src = "02:00:00:00:aa:01" if valid else "02:00:00:00:bb:%02x" % idx
+def inner(args, idx, valid=False, tos=0, src=None, pad=0):
+    if src is None:
+        src = "02:00:00:00:aa:01" if valid else "02:00:00:00:bb:%02x" % idx
     return (Ether(src=src, dst=args.inner_dst_mac) /
             IP(src="192.168.100.2", dst="192.168.100.1", tos=tos) /
-            ICMP(id=0x4b56, seq=idx))
+            ICMP(id=0x4b56, seq=idx) / Raw(b"\0" * pad))
 
 
 # outer IPv4 TOS byte per case (default 0)
@@ -85,6 +101,29 @@ def payload(args, case, idx):
         return VXLAN(flags=0x08, vni=VNI) / inner(args, idx, True, tos=0x02)
     if case == "zero_csum":
         return VXLAN(flags=0x08, vni=VNI) / inner(args, idx)
+    name, _, bit = case.partition(":")
+    if name == "flagbit" and bit and int(bit) in range(8) and int(bit) != 3:
+        return VXLAN(flags=0x08 | (1 << int(bit)), vni=VNI) / inner(args, idx)
+    if name == "res1bit" and bit and int(bit) in range(24):
+        return (VXLAN(flags=0x08, reserved1=1 << int(bit), vni=VNI) /
+                inner(args, idx))
+    if name == "res2bit" and bit and int(bit) in range(8):
+        return (VXLAN(flags=0x08, vni=VNI, reserved2=1 << int(bit)) /
+                inner(args, idx))
+    if case == "down_vni":
+        return VXLAN(flags=0x08, vni=VNI + 1) / inner(args, idx)
+    if case == "src_mcast":
+        return VXLAN(flags=0x08, vni=VNI) / inner(args, idx,
+                                                  src="01:00:5e:00:00:01")
+    if case == "src_zero":
+        return VXLAN(flags=0x08, vni=VNI) / inner(args, idx,
+                                                  src="00:00:00:00:00:00")
+    if case == "src_own":
+        return VXLAN(flags=0x08, vni=VNI) / inner(args, idx,
+                                                  src=args.inner_dst_mac)
+    if case == "oversize":
+        # Ether 14 + IPv4 20 + ICMP 8 + 1558 = 1600
+        return VXLAN(flags=0x08, vni=VNI) / inner(args, idx, pad=1558)
     raise SystemExit("unknown case: %s" % case)
 
 
@@ -96,6 +135,7 @@ def main():
     p.add_argument("--dst-mac", required=True)
     p.add_argument("--inner-dst-mac", required=True)
     p.add_argument("--port", type=int, default=4789)
+    p.add_argument("--fragment", type=int, default=0)
     p.add_argument("cases", nargs="+")
     args = p.parse_args()
     conf.verb = 0
@@ -113,7 +153,14 @@ def main():
                   chksum=0 if case == "zero_csum" else None)
         pkt = Ether(dst=args.dst_mac) / outer / udp / pl
         raw = bytes(pkt[UDP].payload)
-        print("%-13s udp payload %3d bytes, header %s" %
+        if args.fragment and IP in pkt:
+            # build the checksums first: fragment() copies the bytes
+            frags = fragment(Ether(bytes(pkt))[IP], fragsize=args.fragment)
+            pkts.extend(Ether(dst=args.dst_mac) / f for f in frags)
+            print("%-13s udp payload %4d bytes, header %s, %d fragments" %
+                  (case, len(raw), raw[:8].hex(), len(frags)))
+            continue
+        print("%-13s udp payload %4d bytes, header %s" %
               (case, len(raw), raw[:8].hex()))
         pkts.append(pkt)
     sendp(pkts, iface=args.iface, verbose=False)

@@ -63,6 +63,7 @@ struct link_req {
 	uint32_t dampen_moves;
 	uint32_t dampen_window;
 	uint32_t dampen_hold;
+	bool peers_only;
 	uint32_t mtu;
 	bool up;
 };
@@ -120,7 +121,8 @@ void link_usage(FILE *out)
 		"                  [ udp6zerocsumrx { on | off } ]\n"
 		"                  [ flowlabel { LABEL | auto } ]\n"
 		"                  [ dampen-moves N ] [ dampen-window SECONDS ]\n"
-		"                  [ dampen-hold SECONDS ]\n");
+		"                  [ dampen-hold SECONDS ]\n"
+		"                  [ peers-only { on | off } ]\n");
 }
 
 static int __printf(1, 2)
@@ -186,7 +188,7 @@ static int link_parse_kw(int argc, char **argv, int *i, struct link_req *req)
 	    !strcmp(kw, "udpcsum") || !strcmp(kw, "udp6zerocsumtx") ||
 	    !strcmp(kw, "udp6zerocsumrx") || !strcmp(kw, "flowlabel") ||
 	    !strcmp(kw, "dampen-moves") || !strcmp(kw, "dampen-window") ||
-	    !strcmp(kw, "dampen-hold")) {
+	    !strcmp(kw, "dampen-hold") || !strcmp(kw, "peers-only")) {
 		arg = link_next(argc, argv, i, kw);
 		if (!arg)
 			return KVX_EXIT_USAGE;
@@ -305,6 +307,10 @@ static int link_parse_kw(int argc, char **argv, int *i, struct link_req *req)
 		bit = IFLA_KVXLAN_DAMPEN_HOLD;
 		if (parse_u32(arg, &req->dampen_hold))
 			return link_bad_value(kw, arg, "a decimal number");
+	} else if (!strcmp(kw, "peers-only")) {
+		bit = IFLA_KVXLAN_PEERS_ONLY;
+		if (parse_on_off(arg, &req->peers_only))
+			return link_bad_value(kw, arg, "\"on\" or \"off\"");
 	} else {
 		bit = LINK_KW_MTU;
 		if (parse_u32(arg, &req->mtu))
@@ -440,6 +446,8 @@ static void link_put_info(struct nlmsghdr *nlh, const struct link_req *req,
 	if (link_has(req, IFLA_KVXLAN_DAMPEN_HOLD))
 		mnl_attr_put_u32(nlh, IFLA_KVXLAN_DAMPEN_HOLD,
 				 req->dampen_hold);
+	if (link_has(req, IFLA_KVXLAN_PEERS_ONLY))
+		mnl_attr_put_u8(nlh, IFLA_KVXLAN_PEERS_ONLY, req->peers_only);
 	mnl_attr_nest_end(nlh, data);
 out:
 	mnl_attr_nest_end(nlh, linkinfo);
@@ -470,6 +478,7 @@ static const enum mnl_attr_data_type link_data_types[IFLA_KVXLAN_MAX + 1] = {
 	[IFLA_KVXLAN_DAMPEN_MOVES] = MNL_TYPE_U32,
 	[IFLA_KVXLAN_DAMPEN_WINDOW] = MNL_TYPE_U32,
 	[IFLA_KVXLAN_DAMPEN_HOLD] = MNL_TYPE_U32,
+	[IFLA_KVXLAN_PEERS_ONLY] = MNL_TYPE_U8,
 };
 
 static int link_data_attr_cb(const struct nlattr *attr, void *data)
@@ -699,6 +708,9 @@ static void link_print_text(const struct link_msg *m, const char *ifname)
 	if (d[IFLA_KVXLAN_DAMPEN_HOLD])
 		printf(" dampen-hold %u",
 		       mnl_attr_get_u32(d[IFLA_KVXLAN_DAMPEN_HOLD]));
+	if (d[IFLA_KVXLAN_PEERS_ONLY])
+		printf(" peers-only %s",
+		       mnl_attr_get_u8(d[IFLA_KVXLAN_PEERS_ONLY]) ? "on" : "off");
 	if (m->tb[IFLA_MTU])
 		printf(" mtu %u", mnl_attr_get_u32(m->tb[IFLA_MTU]));
 	if (m->tb[IFLA_OPERSTATE])
@@ -792,6 +804,9 @@ static void link_print_json(const struct link_msg *m, const char *ifname)
 	if (d[IFLA_KVXLAN_DAMPEN_HOLD])
 		json_uint("dampen_hold",
 			  mnl_attr_get_u32(d[IFLA_KVXLAN_DAMPEN_HOLD]));
+	if (d[IFLA_KVXLAN_PEERS_ONLY])
+		json_bool("peers_only",
+			  mnl_attr_get_u8(d[IFLA_KVXLAN_PEERS_ONLY]));
 	json_close_object();
 }
 

@@ -109,6 +109,16 @@
  * IFLA_KVXLAN_DAMPEN_HOLD: NLA_U32, seconds, 1..86400, default
  *     KVXLAN_DAMPEN_HOLD (30). A change applies to holds that start later.
  *
+ * IFLA_KVXLAN_PEERS_ONLY: NLA_U8, 0 or 1, default 0. Accept packets only
+ *     from the remote VTEPs the device knows: the addresses its FDB entries
+ *     and its flood list name. Others are dropped before decapsulation and
+ *     counted ("rx_drop_unknown_peer"); nothing is learned from them. With
+ *     learning on, only MACs behind known VTEPs are learned (remotes
+ *     learned before the option was turned on stay known until their
+ *     entries are flushed or age out). A multicast group in the flood list
+ *     is not a peer: with a group, name the peers in the FDB or the flood
+ *     list too.
+ *
  * Generic netlink family "kvxlan", version 1
  * -------------------------------------------
  *
@@ -261,6 +271,7 @@ enum {
 	IFLA_KVXLAN_DAMPEN_MOVES,
 	IFLA_KVXLAN_DAMPEN_WINDOW,
 	IFLA_KVXLAN_DAMPEN_HOLD,
+	IFLA_KVXLAN_PEERS_ONLY,
 	__IFLA_KVXLAN_MAX
 };
 #define IFLA_KVXLAN_MAX (__IFLA_KVXLAN_MAX - 1)
@@ -398,6 +409,8 @@ enum kvxlan_stats_a {
 	KVXLAN_STATS_A_LEARN_LIMIT,
 	KVXLAN_STATS_A_LEARN_DAMPENED,
 	KVXLAN_STATS_A_RX_DROP_UDP6_ZERO_CSUM,
+	KVXLAN_STATS_A_RX_DROP_UNKNOWN_PEER,
+	KVXLAN_STATS_A_RX_DROP_OVERSIZE,
 	__KVXLAN_STATS_A_MAX
 };
 #define KVXLAN_STATS_A_MAX (__KVXLAN_STATS_A_MAX - 1)
