@@ -10,12 +10,30 @@
 #   make bench           kvxlan against the in-tree vxlan driver and the bare
 #                        underlay in one VM (KERNELS=, BENCH_*: scripts/bench)
 #   make style           checkpatch; make sparse: C=2 build
+#
+#   make install         build, then install the module for KERNELRELEASE
+#                        (/lib/modules/KERNELRELEASE/updates, then depmod:
+#                        install-module) and the CLI, its man page and the
+#                        uapi header under PREFIX (/usr/local: install-tools);
+#                        DESTDIR= stages (no depmod)
+#   make uninstall       remove exactly those files (uninstall-module,
+#                        uninstall-tools)
+#   make dkms-install    the sources to /usr/src/kvxlan-VERSION, dkms add,
+#                        dkms install for KERNELS= (default: every
+#                        installed kernel that dkms.conf accepts)
+#   make dkms-uninstall  dkms remove, and /usr/src/kvxlan-VERSION
 
 KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
 VERSION := $(shell cat VERSION)
 W ?= 1
 PWD := $(shell pwd)
+
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+INCLUDEDIR ?= $(PREFIX)/include
+MODDIR ?= /lib/modules/$(KERNELRELEASE)/updates
 
 all: module tools
 
@@ -43,9 +61,55 @@ bench: deps
 style:
 	scripts/checkpatch
 
+# install = install-module + install-tools (the CLI, its man page, the
+# uapi header: what a DKMS install also needs).  The module must have been
+# built for the kernel it is installed for.
+install: install-module install-tools
+
+install-module: module
+	@vermagic=$$(modinfo -F vermagic kvxlan.ko | cut -d' ' -f1); \
+	if [ "$$vermagic" != "$(KERNELRELEASE)" ]; then \
+		echo "install: kvxlan.ko is built for $$vermagic, not $(KERNELRELEASE): set KERNELRELEASE=" >&2; \
+		exit 1; \
+	fi
+	install -D -m 0644 kvxlan.ko $(DESTDIR)$(MODDIR)/kvxlan.ko
+	$(if $(DESTDIR),,depmod -a $(KERNELRELEASE))
+
+install-tools: tools
+	install -D -m 0755 tools/kvxlan $(DESTDIR)$(SBINDIR)/kvxlan
+	install -D -m 0644 tools/kvxlan.8 $(DESTDIR)$(MANDIR)/man8/kvxlan.8
+	install -D -m 0644 uapi/linux/kvxlan.h $(DESTDIR)$(INCLUDEDIR)/linux/kvxlan.h
+
+# Directories go too if that leaves them empty: install created them (only
+# PREFIX's own directories and /lib/modules/KERNELRELEASE must exist).
+rmdir_empty = for d in $(1); do \
+		[ ! -d "$$d" ] || rmdir --ignore-fail-on-non-empty "$$d" || exit 1; \
+	done
+
+uninstall: uninstall-module uninstall-tools
+
+uninstall-module:
+	rm -f $(DESTDIR)$(MODDIR)/kvxlan.ko
+	@$(call rmdir_empty,$(DESTDIR)$(MODDIR))
+	$(if $(DESTDIR),,depmod -a $(KERNELRELEASE))
+
+uninstall-tools:
+	rm -f $(DESTDIR)$(SBINDIR)/kvxlan
+	rm -f $(DESTDIR)$(MANDIR)/man8/kvxlan.8
+	rm -f $(DESTDIR)$(INCLUDEDIR)/linux/kvxlan.h
+	@$(call rmdir_empty,$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(INCLUDEDIR)/linux)
+
+dkms-install:
+	scripts/dkms install
+
+dkms-uninstall:
+	scripts/dkms uninstall
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || rm -rf module/*.o module/.*.cmd *.ko *.mod* modules.order Module.symvers .*.cmd
 	$(MAKE) -C tools clean
 	rm -rf build
 
-.PHONY: all module sparse tools deps check demo bench style clean
+.PHONY: all module sparse tools deps check demo bench style clean install \
+	install-module install-tools uninstall uninstall-module uninstall-tools \
+	dkms-install dkms-uninstall

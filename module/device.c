@@ -11,6 +11,24 @@
 
 #include "kvx.h"
 
+/*
+ * The IFLA_KVXLAN_DAMPEN_* ranges: beyond the s16 NLA_POLICY_RANGE holds.
+ * Not const: on 6.1 nla_policy.range is a pointer to non-const.
+ */
+static struct netlink_range_validation kvx_dampen_moves_range = {
+	.max = KVXLAN_DAMPEN_MOVES_MAX,
+};
+
+static struct netlink_range_validation kvx_dampen_window_range = {
+	.min = 1,
+	.max = KVXLAN_DAMPEN_WINDOW_MAX,
+};
+
+static struct netlink_range_validation kvx_dampen_hold_range = {
+	.min = 1,
+	.max = KVXLAN_DAMPEN_HOLD_MAX,
+};
+
 static const struct nla_policy kvx_policy[IFLA_KVXLAN_MAX + 1] = {
 	[IFLA_KVXLAN_VNI]		= { .type = NLA_U32 },
 	[IFLA_KVXLAN_LOCAL]		= { .type = NLA_BINARY,
@@ -33,6 +51,12 @@ static const struct nla_policy kvx_policy[IFLA_KVXLAN_MAX + 1] = {
 	[IFLA_KVXLAN_UDP6_ZERO_CSUM_TX]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[IFLA_KVXLAN_UDP6_ZERO_CSUM_RX]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[IFLA_KVXLAN_FLOWLABEL]		= { .type = NLA_U32 },
+	[IFLA_KVXLAN_DAMPEN_MOVES]	=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &kvx_dampen_moves_range),
+	[IFLA_KVXLAN_DAMPEN_WINDOW]	=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &kvx_dampen_window_range),
+	[IFLA_KVXLAN_DAMPEN_HOLD]	=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &kvx_dampen_hold_range),
 };
 
 static void kvx_cfg_free(struct kvx_cfg *cfg)
@@ -54,6 +78,9 @@ static void kvx_cfg_defaults(struct net *net, struct kvx_cfg *cfg)
 	cfg->learning = true;
 	cfg->ageing = KVXLAN_DEFAULT_AGEING;
 	cfg->max_learned = KVXLAN_DEFAULT_MAX_LEARNED;
+	cfg->dampen_moves = KVXLAN_DAMPEN_MOVES;
+	cfg->dampen_window = KVXLAN_DAMPEN_WINDOW;
+	cfg->dampen_hold = KVXLAN_DAMPEN_HOLD;
 }
 
 /* An address attribute: 4 bytes for IPv4, 16 for IPv6, 0 for none. */
@@ -277,6 +304,13 @@ static int kvx_cfg_parse(struct net *net, struct nlattr *data[],
 		cfg->ageing = nla_get_u32(data[IFLA_KVXLAN_AGEING]);
 	if (data[IFLA_KVXLAN_MAX_LEARNED])
 		cfg->max_learned = nla_get_u32(data[IFLA_KVXLAN_MAX_LEARNED]);
+	if (data[IFLA_KVXLAN_DAMPEN_MOVES])
+		cfg->dampen_moves = nla_get_u32(data[IFLA_KVXLAN_DAMPEN_MOVES]);
+	if (data[IFLA_KVXLAN_DAMPEN_WINDOW])
+		cfg->dampen_window =
+			nla_get_u32(data[IFLA_KVXLAN_DAMPEN_WINDOW]);
+	if (data[IFLA_KVXLAN_DAMPEN_HOLD])
+		cfg->dampen_hold = nla_get_u32(data[IFLA_KVXLAN_DAMPEN_HOLD]);
 	if (data[IFLA_KVXLAN_UDP_CSUM])
 		cfg->udp_csum = nla_get_u8(data[IFLA_KVXLAN_UDP_CSUM]);
 	if (data[IFLA_KVXLAN_UDP6_ZERO_CSUM_TX])
@@ -576,7 +610,8 @@ static size_t kvx_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u8)) * 4 + /* TTL, TOS, DF, LEARNING */
 	       nla_total_size(sizeof(u32)) * 2 + /* AGEING, MAX_LEARNED */
 	       nla_total_size(sizeof(u8)) * 3 + /* UDP_CSUM, UDP6_ZERO_CSUM_* */
-	       nla_total_size(sizeof(u32));	/* FLOWLABEL */
+	       nla_total_size(sizeof(u32)) +	/* FLOWLABEL */
+	       nla_total_size(sizeof(u32)) * 3; /* DAMPEN_* */
 }
 
 static int kvx_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -606,7 +641,10 @@ static int kvx_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u8(skb, IFLA_KVXLAN_UDP_CSUM, cfg->udp_csum) ||
 	    nla_put_u8(skb, IFLA_KVXLAN_UDP6_ZERO_CSUM_TX, cfg->udp6_zero_tx) ||
 	    nla_put_u8(skb, IFLA_KVXLAN_UDP6_ZERO_CSUM_RX, cfg->udp6_zero_rx) ||
-	    nla_put_u32(skb, IFLA_KVXLAN_FLOWLABEL, cfg->label))
+	    nla_put_u32(skb, IFLA_KVXLAN_FLOWLABEL, cfg->label) ||
+	    nla_put_u32(skb, IFLA_KVXLAN_DAMPEN_MOVES, cfg->dampen_moves) ||
+	    nla_put_u32(skb, IFLA_KVXLAN_DAMPEN_WINDOW, cfg->dampen_window) ||
+	    nla_put_u32(skb, IFLA_KVXLAN_DAMPEN_HOLD, cfg->dampen_hold))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -237,6 +237,8 @@ static struct kvx_fdb *kvx_fdb_create(struct kvx_dev *kvx, const u8 *mac,
 	f->created = jiffies;
 	f->updated = f->created;
 	f->used = f->created;
+	f->window_start = f->created;
+	f->hold_until = f->created;	/* not held (0 may be ahead of jiffies) */
 	atomic64_set(&f->hits, 0);
 	kvx_fdb_set_remote(kvx, f, r);
 
@@ -266,10 +268,9 @@ static void kvx_fdb_destroy(struct kvx_dev *kvx, struct kvx_fdb *f,
 	call_rcu(&f->rcu, kvx_fdb_free_rcu);
 }
 
-/* Adds (or, with @replace, overwrites) a static entry. */
-int kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
-		__be16 port, u32 vni, bool replace,
-		struct netlink_ext_ack *extack)
+static int __kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac,
+			 const struct kvx_ip *ip, __be16 port, u32 vni,
+			 bool replace, struct netlink_ext_ack *extack)
 {
 	struct kvx_remote *r;
 	struct kvx_fdb *f;
@@ -287,7 +288,6 @@ int kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
 				   KVXLAN_FDB_KIND_STATIC);
 		if (IS_ERR(f)) {
 			err = PTR_ERR(f);
-			NL_SET_ERR_MSG_MOD(extack, "Cannot add the FDB entry");
 			goto out;
 		}
 		kvx_nl_fdb_notify(kvx, f, KVXLAN_EVENT_ADDED);
@@ -312,6 +312,36 @@ int kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
 	kvx_nl_fdb_notify(kvx, f, KVXLAN_EVENT_REPLACED);
 out:
 	spin_unlock_bh(&kvx->fdb_lock);
+	return err;
+}
+
+/*
+ * Adds (or, with @replace, overwrites) a static entry. Process context.
+ *
+ * The insert runs under fdb_lock, so when a table must grow first it can
+ * only allocate atomically, which fails on a fragmented host (-ENOMEM) or
+ * while another resize is pending (-EBUSY). The table's resize worker then
+ * grows it with GFP_KERNEL: wait for it and try again, so that an
+ * administrator's add does not fail in the middle of a large batch.
+ */
+int kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
+		__be16 port, u32 vni, bool replace,
+		struct netlink_ext_ack *extack)
+{
+	int tries = 0, err;
+
+	might_sleep();
+	for (;;) {
+		err = __kvx_fdb_set(kvx, mac, ip, port, vni, replace, extack);
+		if ((err != -ENOMEM && err != -EBUSY) || ++tries > 4)
+			break;
+		flush_work(&kvx->fdb.run_work);
+		flush_work(&kvx->remotes.run_work);
+		cond_resched();
+	}
+	if (err == -ENOMEM || err == -EBUSY)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "Cannot add the FDB entry: out of memory");
 	return err;
 }
 
@@ -411,26 +441,36 @@ unsigned int kvx_fdb_flush(struct kvx_dev *kvx,
 
 /* ----- learning ----- */
 
-/* A learned MAC shows up behind another remote. */
+/*
+ * A learned MAC shows up behind another remote. More than cfg->dampen_moves
+ * moves within cfg->dampen_window seconds hold it where it is for
+ * cfg->dampen_hold seconds; a new window starts when the hold ends.
+ */
 static void kvx_fdb_move(struct kvx_dev *kvx, struct kvx_fdb *f,
-			 const struct kvx_ip *src)
+			 const struct kvx_ip *src, const struct kvx_cfg *cfg)
 {
 	unsigned long now = jiffies;
 	struct kvx_remote *r;
 
 	lockdep_assert_held(&kvx->fdb_lock);
-	if (time_before(now, f->hold_until)) {
-		kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARN_DAMPENED);
-		return;
-	}
-	if (time_after(now, f->window_start + KVXLAN_DAMPEN_WINDOW * HZ)) {
-		f->window_start = now;
-		f->window_moves = 0;
-	}
-	if (++f->window_moves > KVXLAN_DAMPEN_MOVES) {
-		WRITE_ONCE(f->hold_until, now + KVXLAN_DAMPEN_HOLD * HZ);
-		kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARN_DAMPENED);
-		return;
+	if (cfg->dampen_moves) {
+		if (time_before(now, f->hold_until)) {
+			kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARN_DAMPENED);
+			return;
+		}
+		if (time_after(now, f->window_start +
+				    (unsigned long)cfg->dampen_window * HZ)) {
+			f->window_start = now;
+			f->window_moves = 0;
+		}
+		if (++f->window_moves > cfg->dampen_moves) {
+			/* after the hold, moves are counted afresh */
+			f->window_start = now + (unsigned long)cfg->dampen_hold * HZ;
+			f->window_moves = 0;
+			WRITE_ONCE(f->hold_until, f->window_start);
+			kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARN_DAMPENED);
+			return;
+		}
 	}
 
 	r = kvx_remote_get(kvx, src);
@@ -445,7 +485,8 @@ static void kvx_fdb_move(struct kvx_dev *kvx, struct kvx_fdb *f,
 }
 
 static void kvx_fdb_learn_slow(struct kvx_dev *kvx, const u8 *mac,
-			       const struct kvx_ip *src, u32 max_learned)
+			       const struct kvx_ip *src,
+			       const struct kvx_cfg *cfg)
 {
 	struct kvx_fdb *f;
 
@@ -454,8 +495,8 @@ static void kvx_fdb_learn_slow(struct kvx_dev *kvx, const u8 *mac,
 	if (f) {
 		if (f->kind == KVXLAN_FDB_KIND_LEARNED &&
 		    !kvx_ip_eq(&kvx_fdb_remote(kvx, f)->ip, src))
-			kvx_fdb_move(kvx, f, src);
-	} else if (max_learned && kvx->n_learned >= max_learned) {
+			kvx_fdb_move(kvx, f, src, cfg);
+	} else if (cfg->max_learned && kvx->n_learned >= cfg->max_learned) {
 		kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARN_LIMIT);
 	} else {
 		f = kvx_fdb_create(kvx, mac, src, 0, KVX_VNI_DEV,
@@ -483,7 +524,7 @@ void kvx_fdb_count_rx(struct kvx_dev *kvx, const struct kvx_ip *src,
  * was seen behind the VTEP @src. Counts the packet for that remote too.
  */
 void kvx_fdb_learn(struct kvx_dev *kvx, const u8 *mac,
-		   const struct kvx_ip *src, u32 max_learned,
+		   const struct kvx_ip *src, const struct kvx_cfg *cfg,
 		   unsigned int len)
 {
 	struct kvx_remote *r;
@@ -500,15 +541,17 @@ void kvx_fdb_learn(struct kvx_dev *kvx, const u8 *mac,
 		}
 		if (READ_ONCE(f->kind) == KVXLAN_FDB_KIND_STATIC)
 			goto count;
-		if (time_before(jiffies, READ_ONCE(f->hold_until))) {
+		if (cfg->dampen_moves &&
+		    time_before(jiffies, READ_ONCE(f->hold_until))) {
 			kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARN_DAMPENED);
 			goto count;
 		}
-	} else if (max_learned && READ_ONCE(kvx->n_learned) >= max_learned) {
+	} else if (cfg->max_learned &&
+		   READ_ONCE(kvx->n_learned) >= cfg->max_learned) {
 		kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARN_LIMIT);
 		goto count;
 	}
-	kvx_fdb_learn_slow(kvx, mac, src, max_learned);
+	kvx_fdb_learn_slow(kvx, mac, src, cfg);
 count:
 	kvx_fdb_count_rx(kvx, src, len);
 }

@@ -100,6 +100,9 @@ struct kvx_cfg {
 	bool learning;
 	u32 ageing;
 	u32 max_learned;
+	u32 dampen_moves;		/* 0: no dampening */
+	u32 dampen_window;		/* seconds */
+	u32 dampen_hold;		/* seconds */
 	struct rcu_head rcu;
 };
 
@@ -331,7 +334,7 @@ struct kvx_fdb *kvx_fdb_lookup(struct kvx_dev *kvx, const u8 *mac);
 struct kvx_remote *kvx_remote_lookup(struct kvx_dev *kvx,
 				     const struct kvx_ip *ip);
 void kvx_fdb_learn(struct kvx_dev *kvx, const u8 *mac,
-		   const struct kvx_ip *src, u32 max_learned,
+		   const struct kvx_ip *src, const struct kvx_cfg *cfg,
 		   unsigned int len);
 void kvx_fdb_count_rx(struct kvx_dev *kvx, const struct kvx_ip *src,
 		      unsigned int len);

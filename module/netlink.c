@@ -891,6 +891,9 @@ static int kvx_nl_fill_dev(struct sk_buff *skb, struct kvx_dev *kvx,
 	    nla_put_u8(skb, KVXLAN_A_LEARNING, cfg->learning) ||
 	    nla_put_u32(skb, KVXLAN_A_AGEING, cfg->ageing) ||
 	    nla_put_u32(skb, KVXLAN_A_MAX_LEARNED, cfg->max_learned) ||
+	    nla_put_u32(skb, KVXLAN_A_DAMPEN_MOVES, cfg->dampen_moves) ||
+	    nla_put_u32(skb, KVXLAN_A_DAMPEN_WINDOW, cfg->dampen_window) ||
+	    nla_put_u32(skb, KVXLAN_A_DAMPEN_HOLD, cfg->dampen_hold) ||
 	    nla_put_u32(skb, KVXLAN_A_FDB_STATIC, READ_ONCE(kvx->n_static)) ||
 	    nla_put_u32(skb, KVXLAN_A_FDB_LEARNED, READ_ONCE(kvx->n_learned))) {
 		rcu_read_unlock();

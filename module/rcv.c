@@ -120,7 +120,7 @@ int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 						KVX_RX_DROP_BAD_SRC_MAC);
 		if (ether_addr_equal(mac, kvx->dev->dev_addr))
 			return kvx_rcv_drop_dev(kvx, skb, KVX_RX_DROP_OWN_MAC);
-		kvx_fdb_learn(kvx, mac, &src, cfg->max_learned, skb->len);
+		kvx_fdb_learn(kvx, mac, &src, cfg, skb->len);
 	} else {
 		kvx_fdb_count_rx(kvx, &src, skb->len);
 	}

@@ -11,6 +11,7 @@
 #  |  ageing 300 (then 3)        |        |  remote 10.0.0.1              |
 #  |  `kvxlan -j monitor` > file |        |                               |
 #  |  veth0 10.0.0.1/24 ---------+--------+- veth1 10.0.0.2/24, .3/24     |
+#  |       (fd00::1/64)          |        |       (fd00::2/64, ::3/64)    |
 #  +-----------------------------+        +-------------------------------+
 #
 # With `kvxlan -j monitor dev vx0` running in the background (one JSON
@@ -42,20 +43,24 @@ SENTINEL=02:00:00:00:ff:ff
 TMP=$(mktemp -d)
 defer rm -rf "$TMP"
 MON=$TMP/monitor.json
+A=()		# A[N]: the underlay address 10.0.0.N (fd00::N)
+for i in 1 2 3 7 8 9 250; do
+	A[i]=$(ul "10.0.0.$i")
+done
 
 log_step "setup"
 setup_ns h1 h2
-veth_pair "$h1" veth0 10.0.0.1/24 "$h2" veth1 10.0.0.2/24
-ip -n "$h2" addr add 10.0.0.3/24 dev veth1
-kvx_add "$h1" vx0 vni 5000 local 10.0.0.1 remote 10.0.0.2 dev veth0
-kvx_add "$h2" vx0 vni 5000 local 10.0.0.2 remote 10.0.0.1 dev veth1
+veth_pair "$h1" veth0 "$(ul 10.0.0.1/24)" "$h2" veth1 "$(ul 10.0.0.2/24)"
+addr_add "$h2" veth1 "$(ul 10.0.0.3/24)"
+kvx_add "$h1" vx0 vni 5000 local "${A[1]}" remote "${A[2]}" dev veth0
+kvx_add "$h2" vx0 vni 5000 local "${A[2]}" remote "${A[1]}" dev veth1
 overlay_up "$h1" vx0 192.168.100.1/24
 overlay_up "$h2" vx0 192.168.100.2/24
 MAC2=$(link_mac "$h2" vx0)
 static_neigh "$h1" vx0 192.168.100.2 "$MAC2"
 static_neigh "$h2" vx0 192.168.100.1 "$(link_mac "$h1" vx0)"
-wait_underlay "$h1" 10.0.0.2
-wait_underlay "$h1" 10.0.0.3
+wait_underlay "$h1" "${A[2]}"
+wait_underlay "$h1" "${A[3]}"
 
 log_step "kvxlan -j monitor in the background"
 ip netns exec "$h1" "$KVXLAN" -j monitor dev vx0 >"$MON" 2>&1 &
@@ -64,36 +69,36 @@ defer kill "$MON_PID"
 # Subscribed once an event shows up: replace a sentinel until one does.
 sentinel_seen()
 {
-	kvx "$h1" fdb replace "$SENTINEL" dev vx0 dst 10.0.0.250 >/dev/null &&
+	kvx "$h1" fdb replace "$SENTINEL" dev vx0 dst "${A[250]}" >/dev/null &&
 		grep -q "$SENTINEL" "$MON"
 }
 slowwait 20 sentinel_seen || fail "kvxlan monitor printed nothing: $(cat "$MON")"
 kvx "$h1" fdb del "$SENTINEL" dev vx0 || fail "kvxlan fdb del $SENTINEL"
 log_ok "the monitor is subscribed"
 check_ok "static entry that must not age" \
-	kvx "$h1" fdb add "$KEEP" dev vx0 dst 10.0.0.7
+	kvx "$h1" fdb add "$KEEP" dev vx0 dst "${A[7]}"
 
 log_step "the scripted sequence"
-check_ok "kvxlan fdb add $STATIC dst 10.0.0.9" \
-	kvx "$h1" fdb add "$STATIC" dev vx0 dst 10.0.0.9
-check_ok "h2 pings h1: h1 learns MAC2 -> 10.0.0.2" \
+check_ok "kvxlan fdb add $STATIC dst ${A[9]}" \
+	kvx "$h1" fdb add "$STATIC" dev vx0 dst "${A[9]}"
+check_ok "h2 pings h1: h1 learns MAC2 -> ${A[2]}" \
 	ip netns exec "$h2" ping -c 1 -W 5 -q 192.168.100.1
 check_eq "h1 fdb entry for MAC2" \
 	"$(kvx "$h1" -j fdb get "$MAC2" dev vx0 | jq -r '"\(.dst) \(.kind)"')" \
-	"10.0.0.2 learned"
-log "    MAC2 moves behind another VTEP address: vx0 recreated on h2 with local 10.0.0.3"
+	"${A[2]} learned"
+log "    MAC2 moves behind another VTEP address: vx0 recreated on h2 with local ${A[3]}"
 kvx "$h2" link del vx0 || fail "kvxlan link del vx0 (h2)"
-kvx_add "$h2" vx0 vni 5000 local 10.0.0.3 remote 10.0.0.1 dev veth1
+kvx_add "$h2" vx0 vni 5000 local "${A[3]}" remote "${A[1]}" dev veth1
 ip -n "$h2" link set vx0 address "$MAC2"
 overlay_up "$h2" vx0 192.168.100.2/24
 static_neigh "$h2" vx0 192.168.100.1 "$(link_mac "$h1" vx0)"
-check_ok "h2 pings h1 from 10.0.0.3: MAC2 moves" \
+check_ok "h2 pings h1 from ${A[3]}: MAC2 moves" \
 	ip netns exec "$h2" ping -c 1 -W 5 -q 192.168.100.1
 check_eq "h1 fdb entry for MAC2" \
 	"$(kvx "$h1" -j fdb get "$MAC2" dev vx0 | jq -r '"\(.dst) \(.kind) \(.moves)"')" \
-	"10.0.0.3 learned 1"
-check_ok "kvxlan fdb replace $STATIC dst 10.0.0.8" \
-	kvx "$h1" fdb replace "$STATIC" dev vx0 dst 10.0.0.8
+	"${A[3]} learned 1"
+check_ok "kvxlan fdb replace $STATIC dst ${A[8]}" \
+	kvx "$h1" fdb replace "$STATIC" dev vx0 dst "${A[8]}"
 check_ok "kvxlan fdb del $STATIC" kvx "$h1" fdb del "$STATIC" dev vx0
 # Only now the short ageing time (the steps above may take seconds in an
 # emulated VM), under traffic that keeps MAC2 fresh: from when it stops,
@@ -145,12 +150,12 @@ got=$(jq -r --arg s "$SENTINEL" --arg k "$KEEP" \
 	'select(.mac != $s and .mac != $k) |
 	 "\(.event) \(.ifname) \(.mac) \(.dst) \(.kind)"' "$MON")
 want=$(printf '%s\n' \
-	"added vx0 $STATIC 10.0.0.9 static" \
-	"learned vx0 $MAC2 10.0.0.2 learned" \
-	"moved vx0 $MAC2 10.0.0.3 learned" \
-	"replaced vx0 $STATIC 10.0.0.8 static" \
-	"deleted vx0 $STATIC 10.0.0.8 static" \
-	"aged vx0 $MAC2 10.0.0.3 learned")
+	"added vx0 $STATIC ${A[9]} static" \
+	"learned vx0 $MAC2 ${A[2]} learned" \
+	"moved vx0 $MAC2 ${A[3]} learned" \
+	"replaced vx0 $STATIC ${A[8]} static" \
+	"deleted vx0 $STATIC ${A[8]} static" \
+	"aged vx0 $MAC2 ${A[3]} learned")
 if [ "$got" != "$want" ]; then
 	diff <(echo "$want") <(echo "$got") | sed 's/^/    /'
 	fail "events differ from the sequence (- expected, + got)"

@@ -7,8 +7,9 @@
                   (--random-macs N [--seed S] [--macs-file FILE] |
                    --mac MAC [--count N])
 
-One outer Ethernet/IPv4/UDP/VXLAN packet per frame, sent from DEV with an
-AF_PACKET socket, in order.  Frame i leaves with outer source address
+One outer Ethernet/IP/UDP/VXLAN packet per frame, sent from DEV with an
+AF_PACKET socket, in order; IPv6 when --dst is an IPv6 address (then every
+--src must be one too).  Frame i leaves with outer source address
 number i % len(--src), so "--src A,B --mac M --count 6" makes M show up
 behind A, B, A, B, A, B: a MAC moving between VTEPs.  --random-macs N gives
 every frame its own random, locally administered unicast source MAC (all
@@ -22,9 +23,11 @@ VTEP's learning and counters see it.
 
 The headers are packed here with struct rather than with scapy: scapy
 takes tens of seconds to import in an emulated VM, and malformed.sh
-already has scapy write VXLAN.  The outer UDP checksum is 0 (RFC 7348
-allows it for IPv4), so one packet per source is packed and only the 6
-bytes of the inner source MAC change from frame to frame.
+already has scapy write VXLAN.  Over IPv4 the outer UDP checksum is 0 (RFC
+7348 allows it), so one packet per source is packed and only the 6 bytes
+of the inner source MAC change from frame to frame.  Over IPv6 a zero
+checksum is dropped by default (RFC 6935/6936), so each frame gets its
+checksum, updated for the new MAC as RFC 1624 describes.
 """
 
 import argparse
@@ -34,8 +37,9 @@ import struct
 import sys
 
 VXLAN_I_FLAG = 0x08
-# Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8 + inner destination MAC 6
-INNER_SRC_OFF = 14 + 20 + 8 + 8 + 6
+# Ethernet 14 + IPv4 20 (IPv6 40) + UDP 8 + VXLAN 8 + inner destination MAC 6
+UDP_OFF = {4: 14 + 20, 6: 14 + 40}
+INNER_SRC_OFF = 8 + 8 + 6      # from the UDP header
 
 
 def mac_bytes(text):
@@ -64,12 +68,35 @@ def ipv4(src, dst, proto, payload):
     return hdr + payload
 
 
+def ipv6(src, dst, proto, payload):
+    """An IPv6 header and payload; a UDP payload gets its checksum."""
+    s6 = socket.inet_pton(socket.AF_INET6, src)
+    d6 = socket.inet_pton(socket.AF_INET6, dst)
+    if proto == socket.IPPROTO_UDP:
+        pseudo = s6 + d6 + struct.pack("!IxxxB", len(payload), proto)
+        c = csum(pseudo + payload + (b"\0" if len(payload) % 2 else b""))
+        payload = payload[:6] + struct.pack("!H", c or 0xffff) + payload[8:]
+    return struct.pack("!IHBB16s16s", 6 << 28, len(payload), proto, 64,
+                       s6, d6) + payload
+
+
 def udp(sport, dport, payload):
     return struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
 
 
+def csum_update(old_csum, old, new):
+    """RFC 1624 eqn. 3: the checksum after 16-bit words old became new."""
+    s = ~old_csum & 0xffff
+    for o, n in zip(struct.unpack("!3H", old), struct.unpack("!3H", new)):
+        s += (~o & 0xffff) + n
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return (~s & 0xffff) or 0xffff
+
+
 def frame(dst_mac, src_mac, payload):
-    return dst_mac + src_mac + struct.pack("!H", 0x0800) + payload
+    ethertype = 0x86dd if payload[0] >> 4 == 6 else 0x0800
+    return dst_mac + src_mac + struct.pack("!H", ethertype) + payload
 
 
 def random_macs(n, seed, avoid):
@@ -112,20 +139,32 @@ def main():
 
     with open("/sys/class/net/%s/address" % args.iface) as f:
         own_mac = mac_bytes(f.read().strip())
+    family = 6 if ":" in args.dst else 4
+    outer_ip = ipv6 if family == 6 else ipv4
     inner = frame(inner_dst, b"\0" * 6,
                   ipv4("192.0.2.1", "192.0.2.2", socket.IPPROTO_UDP,
                        udp(9, 9, b"kvxlan fdb test".ljust(18, b"\0"))))
     vxlan = struct.pack("!II", VXLAN_I_FLAG << 24, args.vni << 8)
     templates = [bytearray(frame(mac_bytes(args.dst_mac), own_mac,
-                                 ipv4(src, args.dst, socket.IPPROTO_UDP,
-                                      udp(50000, args.port, vxlan + inner))))
+                                 outer_ip(src, args.dst, socket.IPPROTO_UDP,
+                                          udp(50000, args.port,
+                                              vxlan + inner))))
                  for src in args.src.split(",")]
+    # the inner source MAC (all zero in the templates) and, over IPv6,
+    # the UDP checksum
+    mac_off = UDP_OFF[family] + INNER_SRC_OFF
+    sum_off = UDP_OFF[family] + 6
 
     sk = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     sk.bind((args.iface, 0))
     for i, mac in enumerate(macs):
         t = templates[i % len(templates)]
-        t[INNER_SRC_OFF:INNER_SRC_OFF + 6] = mac
+        if family == 6:
+            old_sum, = struct.unpack_from("!H", t, sum_off)
+            struct.pack_into("!H", t, sum_off,
+                             csum_update(old_sum, t[mac_off:mac_off + 6],
+                                         mac))
+        t[mac_off:mac_off + 6] = mac
         sk.send(t)
     sk.close()
 

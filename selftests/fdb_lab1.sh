@@ -12,6 +12,7 @@
 #  |       learning off, no remote  |      |       learning off, no remote  |
 #  |  fdb: 00:..:02 -> 10.1.0.1     |      |  fdb: 00:..:01 -> 10.0.0.1     |
 #  |  eth0 10.0.0.1/8 --------------+------+- eth0 10.1.0.1/8               |
+#  |      (fd00::1/16)              |      |      (fd00:1::1/16)            |
 #  +--------------------------------+      +--------------------------------+
 #
 # Each vx0 plays the seed's VM port (its MAC and address).  With only the
@@ -23,7 +24,8 @@
 # del` does not break it (the neighbour is cached and unicast goes through
 # the static entry), until the neighbour cache is flushed.  Then the same
 # table through `bridge fdb add/append/replace/del/show`, as for the in-tree
-# driver, compared with `kvxlan fdb show` and `kvxlan flood show`.
+# driver, compared with `kvxlan fdb show` and `kvxlan flood show`.  In
+# fdb_lab1.sh-ipv6 every underlay address is IPv6 (10.1.0.N -> fd00:1::N).
 
 source "$(dirname "$0")/lib.sh"
 set -e
@@ -34,6 +36,12 @@ require_kvxlan
 VM1_MAC=00:00:00:00:00:01
 VM2_MAC=00:00:00:00:00:02
 N=3
+HV1=$(ul 10.0.0.1)	# hv1's underlay address
+HV2=$(ul 10.1.0.1)	# hv2's
+R=()			# more remotes: R[3] = 10.1.0.3 ... R[9] = 10.1.0.9
+for i in 3 4 5 6 7 8 9; do
+	R[i]=$(ul "10.1.0.$i")
+done
 
 TMP=$(mktemp -d)
 defer rm -rf "$TMP"
@@ -65,21 +73,21 @@ neigh_failed()
 
 log_step "setup"
 setup_ns hv1 hv2
-veth_pair "$hv1" eth0 10.0.0.1/8 "$hv2" eth0 10.1.0.1/8
-hypervisor "$hv1" 10.0.0.1/8 "$VM1_MAC" 192.168.1.1/24
-hypervisor "$hv2" 10.1.0.1/8 "$VM2_MAC" 192.168.1.2/24
-wait_underlay "$hv1" 10.1.0.1
+veth_pair "$hv1" eth0 "$(ul 10.0.0.1/8)" "$hv2" eth0 "$(ul 10.1.0.1/8)"
+hypervisor "$hv1" "$(ul 10.0.0.1/8)" "$VM1_MAC" 192.168.1.1/24
+hypervisor "$hv2" "$(ul 10.1.0.1/8)" "$VM2_MAC" 192.168.1.2/24
+wait_underlay "$hv1" "$HV2"
 check_eq "hv1 flood list is empty" "$(kvx "$hv1" -j flood show dev vx0)" "[]"
 
 log_step "add-ucast-remote: static entries for the far VM"
-check_ok "hv1: kvxlan fdb add $VM2_MAC dst 10.1.0.1" \
-	kvx "$hv1" fdb add "$VM2_MAC" dev vx0 dst 10.1.0.1
-check_ok "hv2: kvxlan fdb add $VM1_MAC dst 10.0.0.1" \
-	kvx "$hv2" fdb add "$VM1_MAC" dev vx0 dst 10.0.0.1
+check_ok "hv1: kvxlan fdb add $VM2_MAC dst $HV2" \
+	kvx "$hv1" fdb add "$VM2_MAC" dev vx0 dst "$HV2"
+check_ok "hv2: kvxlan fdb add $VM1_MAC dst $HV1" \
+	kvx "$hv2" fdb add "$VM1_MAC" dev vx0 dst "$HV1"
 kvx "$hv1" fdb show dev vx0 | sed 's/^/    /'
 check_eq "hv1 fdb" \
 	"$(kvx "$hv1" -j fdb show dev vx0 | jq -c '[.[] | [.mac, .dst, .vni, .kind]]')" \
-	"[[\"$VM2_MAC\",\"10.1.0.1\",5000,\"static\"]]"
+	"[[\"$VM2_MAC\",\"$HV2\",5000,\"static\"]]"
 
 log_step "the first ping fails: the ARP request has no flood remote"
 capture_start "$hv1" vx0 "$TMP/arp.pcap" arp
@@ -98,10 +106,10 @@ check_eq "hv2 vx0 rx_packets" "$(dev_stat "$hv2" vx0 rx_packets)" 0
 ip -n "$hv1" neigh flush dev vx0
 
 log_step "add-mcast-remote unknown-dst: flood to hv2, the ping works"
-check_ok "kvxlan flood add dev vx0 dst 10.1.0.1" \
-	kvx "$hv1" flood add dev vx0 dst 10.1.0.1
+check_ok "kvxlan flood add dev vx0 dst $HV2" \
+	kvx "$hv1" flood add dev vx0 dst "$HV2"
 check_eq "hv1 flood list" "$(kvx "$hv1" -j flood show dev vx0)" \
-	'[{"dst":"10.1.0.1"}]'
+	"[{\"dst\":\"$HV2\"}]"
 capture_start "$hv1" eth0 "$TMP/underlay.pcap" udp port 4789
 check_ok "ping -c $N 192.168.1.2" \
 	ip netns exec "$hv1" ping -c "$N" -i 0.1 -W 5 -q 192.168.1.2
@@ -113,10 +121,10 @@ static_neigh "$hv2" vx0 192.168.1.1 "$VM1_MAC"
 # the seed's "traffic analysis": ARP request and reply, then the echoes
 check_eq "VXLAN packets on hv1 eth0 (ARP + $N echoes, both ways)" \
 	"$(capture_packets "$TMP/underlay.pcap")" $((2 + 2 * N))
-check_eq "flood copies to 10.1.0.1 (the ARP request)" \
-	"$(remote_stat "$hv1" 10.1.0.1 flood_copies)" 1
-check_eq "tx packets to 10.1.0.1" \
-	"$(remote_stat "$hv1" 10.1.0.1 tx_packets)" $((1 + N))
+check_eq "flood copies to $HV2 (the ARP request)" \
+	"$(remote_stat "$hv1" "$HV2" flood_copies)" 1
+check_eq "tx packets to $HV2" \
+	"$(remote_stat "$hv1" "$HV2" tx_packets)" $((1 + N))
 check_eq "hits of the static entry (the echo requests)" \
 	"$(fdb_hits "$hv1" "$VM2_MAC")" "$N"
 check_eq "hv1 tx_drop_no_remote unchanged" \
@@ -127,16 +135,16 @@ check_eq "hv2 fdb_learned counter" \
 	"$(ethtool_stat "$hv2" vx0 fdb_learned)" 0
 
 log_step "del-mcast-remote: the cached neighbour and the static entry suffice"
-check_ok "kvxlan flood del dev vx0 dst 10.1.0.1" \
-	kvx "$hv1" flood del dev vx0 dst 10.1.0.1
+check_ok "kvxlan flood del dev vx0 dst $HV2" \
+	kvx "$hv1" flood del dev vx0 dst "$HV2"
 check_eq "hv1 flood list" "$(kvx "$hv1" -j flood show dev vx0)" "[]"
 check_ok "ping -c $N 192.168.1.2" \
 	ip netns exec "$hv1" ping -c "$N" -i 0.1 -W 5 -q 192.168.1.2
 check_eq "flood copies unchanged" \
-	"$(remote_stat "$hv1" 10.1.0.1 flood_copies)" 1
+	"$(remote_stat "$hv1" "$HV2" flood_copies)" 1
 check_eq "hits of the static entry" "$(fdb_hits "$hv1" "$VM2_MAC")" $((2 * N))
 check_eq "the remote stays while the static entry uses it (fdb_refs)" \
-	"$(remote_stat "$hv1" 10.1.0.1 fdb_refs)" 1
+	"$(remote_stat "$hv1" "$HV2" fdb_refs)" 1
 check_eq "hv1 tx_drop_no_remote unchanged" \
 	"$(ethtool_stat "$hv1" vx0 tx_drop_no_remote)" "$arps"
 
@@ -189,33 +197,33 @@ compare_tables()
 }
 
 b() { bridge -n "$hv1" fdb "$@" || fail "bridge fdb $*"; }
-b add 00:00:00:00:00:03 dev vx0 dst 10.1.0.3
-b add 00:00:00:00:00:04 dev vx0 dst 10.1.0.4 port 4790 vni 5004
-b append 00:00:00:00:00:00 dev vx0 dst 10.1.0.1
-b append 00:00:00:00:00:00 dev vx0 dst 10.1.0.5 port 4790 vni 5005
-kvx "$hv1" fdb add 00:00:00:00:00:06 dev vx0 dst 10.1.0.6 ||
+b add 00:00:00:00:00:03 dev vx0 dst "${R[3]}"
+b add 00:00:00:00:00:04 dev vx0 dst "${R[4]}" port 4790 vni 5004
+b append 00:00:00:00:00:00 dev vx0 dst "$HV2"
+b append 00:00:00:00:00:00 dev vx0 dst "${R[5]}" port 4790 vni 5005
+kvx "$hv1" fdb add 00:00:00:00:00:06 dev vx0 dst "${R[6]}" ||
 	fail "kvxlan fdb add 00:00:00:00:00:06"
-kvx "$hv1" flood add dev vx0 dst 10.1.0.7 || fail "kvxlan flood add 10.1.0.7"
+kvx "$hv1" flood add dev vx0 dst "${R[7]}" || fail "kvxlan flood add ${R[7]}"
 compare_tables "$(printf '%s\n' \
-	"$VM2_MAC 10.1.0.1 - 5000 static" \
-	"00:00:00:00:00:03 10.1.0.3 - 5000 static" \
-	"00:00:00:00:00:04 10.1.0.4 4790 5004 static" \
-	"00:00:00:00:00:06 10.1.0.6 - 5000 static" | sort | paste -sd,)" \
-	"10.1.0.1 - 5000,10.1.0.5 4790 5005,10.1.0.7 - 5000" "after adds"
+	"$VM2_MAC $HV2 - 5000 static" \
+	"00:00:00:00:00:03 ${R[3]} - 5000 static" \
+	"00:00:00:00:00:04 ${R[4]} 4790 5004 static" \
+	"00:00:00:00:00:06 ${R[6]} - 5000 static" | sort | paste -sd,)" \
+	"$HV2 - 5000,${R[5]} 4790 5005,${R[7]} - 5000" "after adds"
 
 check_fail_msg "bridge fdb add of an existing MAC" "exist" \
-	bridge -n "$hv1" fdb add 00:00:00:00:00:03 dev vx0 dst 10.1.0.8
+	bridge -n "$hv1" fdb add 00:00:00:00:00:03 dev vx0 dst "${R[8]}"
 check_fail_msg "bridge fdb append of a flood remote already there" "already" \
-	bridge -n "$hv1" fdb append 00:00:00:00:00:00 dev vx0 dst 10.1.0.1
-b replace 00:00:00:00:00:03 dev vx0 dst 10.1.0.9
+	bridge -n "$hv1" fdb append 00:00:00:00:00:00 dev vx0 dst "$HV2"
+b replace 00:00:00:00:00:03 dev vx0 dst "${R[9]}"
 b del 00:00:00:00:00:04 dev vx0
-b del 00:00:00:00:00:00 dev vx0 dst 10.1.0.5
+b del 00:00:00:00:00:00 dev vx0 dst "${R[5]}"
 kvx "$hv1" fdb del 00:00:00:00:00:06 dev vx0 || fail "kvxlan fdb del 00:..:06"
-kvx "$hv1" flood del dev vx0 dst 10.1.0.1 || fail "kvxlan flood del 10.1.0.1"
+kvx "$hv1" flood del dev vx0 dst "$HV2" || fail "kvxlan flood del $HV2"
 compare_tables "$(printf '%s\n' \
-	"$VM2_MAC 10.1.0.1 - 5000 static" \
-	"00:00:00:00:00:03 10.1.0.9 - 5000 static" | sort | paste -sd,)" \
-	"10.1.0.7 - 5000" "after replace and deletes"
+	"$VM2_MAC $HV2 - 5000 static" \
+	"00:00:00:00:00:03 ${R[9]} - 5000 static" | sort | paste -sd,)" \
+	"${R[7]} - 5000" "after replace and deletes"
 check_fail_msg "bridge fdb del of a MAC that has no entry" "" \
 	bridge -n "$hv1" fdb del 00:00:00:00:00:04 dev vx0
 check_fail_msg "kvxlan fdb del of a MAC bridge fdb deleted" "No FDB entry" \
@@ -223,7 +231,7 @@ check_fail_msg "kvxlan fdb del of a MAC bridge fdb deleted" "No FDB entry" \
 
 log_step "the entry added with bridge fdb carries traffic"
 kvx "$hv1" fdb del "$VM2_MAC" dev vx0 || fail "kvxlan fdb del $VM2_MAC"
-b add "$VM2_MAC" dev vx0 dst 10.1.0.1
+b add "$VM2_MAC" dev vx0 dst "$HV2"
 static_neigh "$hv1" vx0 192.168.1.2 "$VM2_MAC"
 check_ok "ping through the bridge-fdb entry" \
 	ip netns exec "$hv1" ping -c "$N" -i 0.1 -W 5 -q 192.168.1.2

@@ -7,10 +7,14 @@
 #   1..N
 #   # <the test's own output>
 #   ok 1 p2p.sh
-#   not ok 2 reject.sh # exit=1
-#   ok 3 malformed.sh # SKIP
-#   not ok 4 lifecycle.sh # TIMEOUT 600 seconds
+#   ok 2 p2p.sh-ipv6
+#   not ok 3 reject.sh # exit=1
+#   ok 4 malformed.sh # SKIP
+#   not ok 5 lifecycle.sh # TIMEOUT 600 seconds
 #
+# A TEST named SCRIPT-ipv6 is a variant: SCRIPT run with KVX_FAMILY=6 (an
+# IPv6 underlay, see lib.sh), reported under its own name.  SCRIPT-ipv4 is
+# SCRIPT with KVX_FAMILY=4, the default.
 # Exit code 4 from a test is a skip.  The per-test timeout comes from the
 # `settings` file (timeout=SECONDS) beside this script, or $KSFT_TIMEOUT.
 # A test also fails if the kernel logged a warning, BUG or oops while it ran
@@ -38,8 +42,19 @@ for t in "$@"; do
 	log_before=$(klog_lines)
 	start=$(date +%s)
 
-	timeout -k 10 "$timeout_s" "./$t" 2>&1 | sed -u 's/^/# /'
-	rc=${PIPESTATUS[0]}
+	case $t in
+	*.sh-ipv6) prog=${t%-ipv6} family=6 ;;
+	*.sh-ipv4) prog=${t%-ipv4} family=4 ;;
+	*) prog=$t family=4 ;;
+	esac
+	if [ -x "./$prog" ]; then
+		KVX_FAMILY=$family timeout -k 10 "$timeout_s" "./$prog" 2>&1 |
+			sed -u 's/^/# /'
+		rc=${PIPESTATUS[0]}
+	else
+		echo "# $t: no test ./$prog"
+		rc=127
+	fi
 
 	secs=$(($(date +%s) - start))
 	new_log=$(dmesg 2>/dev/null | tail -n +"$((log_before + 1))")

@@ -25,9 +25,14 @@ KVX_TOP=$(cd "$KSFT_DIR/.." && pwd)
 # The built module, for tests that unload and reload it (lifecycle.sh).
 : "${KVXLAN_KO:=}"
 
+# The underlay family: 4 (default) or 6.  The runner sets KVX_FAMILY=6 for
+# a test's IPv6 variant ("p2p.sh-ipv6"); see "underlay family" below.
+: "${KVX_FAMILY:=4}"
+
 NS_LIST=()
 DEFER_LIST=()
 TEST_NAME=$(basename "$0" .sh)
+[ "$KVX_FAMILY" = 6 ] && TEST_NAME+=-ipv6
 
 # ---------------------------------------------------------------- logging
 
@@ -348,11 +353,11 @@ kvx_proc_stat()
 				      END { exit !found }'
 }
 
-# kvx_sock_users NS PORT [FAMILY]: users of the kvxlan UDP socket on PORT,
-# 0 if no socket is open.
+# kvx_sock_users NS PORT [FAMILY]: users of the kvxlan UDP socket on PORT
+# of FAMILY (inet or inet6, default the underlay's), 0 if none is open.
 kvx_sock_users()
 {
-	kvx_proc "$1" | awk -v p="$2" -v f="${3:-inet}" '
+	kvx_proc "$1" | awk -v p="$2" -v f="${3:-$UL_INET}" '
 		$1 == "socket" && $2 == f && $3 == p { print $5; found = 1 }
 		END { if (!found) print 0 }'
 }
@@ -363,6 +368,179 @@ uapi_define()
 {
 	awk -v n="$1" '$1 == "#define" && $2 == n { print $3; found = 1 }
 		       END { exit !found }' "$KVX_TOP/uapi/linux/kvxlan.h"
+}
+
+# ---------------------------------------------------------------- underlay family
+# A test is written once, with IPv4 underlay addresses, and runs over the
+# underlay family KVX_FAMILY by passing every underlay address through ul:
+#
+#	KVX_FAMILY=4                    KVX_FAMILY=6
+#	10.A.B.C                        fd00:A:B::C    (unique local)
+#	10.A.B.C/8, /16, /24, /32       .../16, /32, /64, /128
+#	239.A.B.C                       ff0e::A:B:C    (global scope group)
+#
+# (A, B, C written as they are, read as hex: 10.0.0.254 -> fd00::254.)
+# Overlay addresses (192.168.x.y on the kvxlan devices) never change.
+#
+#	UL_IP       ip | ip6       pcap protocol (tcpdump filters)
+#	UL_TS       ip | ipv6      tshark's field prefix (ip.src, ipv6.src)
+#	UL_INET     inet | inet6   `ip maddr`, /proc/net/kvxlan socket family
+#	UL_OVERHEAD 50 | 70        bytes kvxlan adds with a local of the family
+#	UL_TTL      ip[8] | ip6[7] the outer TTL / hop limit, in a pcap filter
+
+case "$KVX_FAMILY" in
+4)
+	UL_IP=ip UL_TS=ip UL_INET=inet UL_OVERHEAD=50 UL_TTL='ip[8]'
+	;;
+6)
+	UL_IP=ip6 UL_TS=ipv6 UL_INET=inet6 UL_OVERHEAD=70 UL_TTL='ip6[7]'
+	;;
+*)
+	printf '[FAIL] KVX_FAMILY=%s: must be 4 or 6\n' "$KVX_FAMILY"
+	exit "$ksft_fail"
+	;;
+esac
+
+# ip6_compress G0 ... G7: the eight groups (hex text) as inet_ntop prints
+# them (RFC 5952: leading zeros dropped, the longest run of two or more zero
+# groups, the first of equals, as "::")
+ip6_compress()
+{
+	local g=() i best=-1 blen=0 run=0 start out=""
+	for i in "$@"; do
+		g+=("$(printf '%x' "0x$i")")
+	done
+	for ((i = 0; i <= 8; i++)); do
+		if [ "$i" -lt 8 ] && [ "${g[$i]}" = 0 ]; then
+			[ "$run" = 0 ] && start=$i
+			run=$((run + 1))
+		else
+			if [ "$run" -gt "$blen" ] && [ "$run" -ge 2 ]; then
+				best=$start blen=$run
+			fi
+			run=0
+		fi
+	done
+	for ((i = 0; i < 8; i++)); do
+		if [ "$i" = "$best" ]; then
+			out+="::"
+			i=$((i + blen - 1))
+			continue
+		fi
+		[ -n "$out" ] && [ "${out: -1}" != : ] && out+=":"
+		out+=${g[$i]}
+	done
+	printf '%s\n' "$out"
+}
+
+# ul ADDR[/PLEN]...: each IPv4 template address of the underlay, in
+# KVX_FAMILY (one per line).  IPv6 addresses pass unchanged.
+ul()
+{
+	local a addr plen p6 o1 o2 o3 o4
+	for a in "$@"; do
+		if [ "$KVX_FAMILY" = 4 ] || [[ $a == *:* ]]; then
+			printf '%s\n' "$a"
+			continue
+		fi
+		addr=${a%%/*}
+		plen=
+		[[ $a == */* ]] && plen=${a#*/}
+		IFS=. read -r o1 o2 o3 o4 <<<"$addr"
+		case $o1 in
+		10) addr=$(ip6_compress fd00 "$o2" "$o3" 0 0 0 0 "$o4") ;;
+		239) addr=$(ip6_compress ff0e 0 0 0 0 "$o2" "$o3" "$o4") ;;
+		*)
+			echo "ul: no IPv6 equivalent for $a (10.x or 239.x)" >&2
+			return 1
+			;;
+		esac
+		if [ -n "$plen" ]; then
+			if [ "$plen" -le 8 ]; then p6=16
+			elif [ "$plen" -le 16 ]; then p6=32
+			elif [ "$plen" -le 24 ]; then p6=64
+			else p6=128
+			fi
+			addr+=/$p6
+		fi
+		printf '%s\n' "$addr"
+	done
+}
+
+# udp_at OFFSET[:SIZE]: a pcap expression for the bytes of the outer UDP
+# header (and what follows) at OFFSET: udp[OFFSET] over IPv4; over IPv6
+# (which pcap cannot index by "udp") ip6[40 + OFFSET], no extension header
+udp_at()
+{
+	local off=${1%%:*} size=
+	[[ $1 == *:* ]] && size=:${1#*:}
+	if [ "$KVX_FAMILY" = 4 ]; then
+		printf 'udp[%s%s]' "$off" "$size"
+	else
+		printf 'ip6[%s%s]' "$((40 + off))" "$size"
+	fi
+}
+
+# addr_add NS DEV ADDR/PLEN: an underlay address; IPv6 ones without DAD, so
+# they are usable at once
+addr_add()
+{
+	if [[ $3 == *:* ]]; then
+		ip -n "$1" addr add "$3" dev "$2" nodad
+	else
+		ip -n "$1" addr add "$3" dev "$2"
+	fi || fail "ip addr add $3 dev $2 (in $1)"
+}
+
+# mc_groups NS [FAMILY]: the multicast memberships of NS's devices as
+# "DEV GROUP USERS" lines, sorted, from /proc/net/igmp (FAMILY 4) or
+# /proc/net/igmp6 (6; default KVX_FAMILY), leaving out the ones the stack
+# holds by itself: 224.0.0.1, and every IPv6 interface- and link-local
+# group (ff01::/16, ff02::/16: all-nodes, solicited-node).
+mc_groups()
+{
+	local fam=${2:-$KVX_FAMILY}
+	if [ "$fam" = 4 ]; then
+		ip netns exec "$1" cat /proc/net/igmp | awk '
+			function hex(s,   i, v) {
+				v = 0
+				for (i = 1; i <= length(s); i++)
+					v = v * 16 + index("0123456789ABCDEF", substr(s, i, 1)) - 1
+				return v
+			}
+			/^[0-9]/ { dev = $2; next }
+			dev != "" && $1 ~ /^[0-9A-F]+$/ && $1 != "010000E0" {
+				# a host-order (little endian) u32
+				printf "%s %d.%d.%d.%d %s\n", dev, hex(substr($1, 7, 2)),
+					hex(substr($1, 5, 2)), hex(substr($1, 3, 2)),
+					hex(substr($1, 1, 2)), $2
+			}' | sort
+		return
+	fi
+	local idx dev grp users rest g i
+	ip netns exec "$1" cat /proc/net/igmp6 |
+		while read -r idx dev grp users rest; do
+			case $grp in ff01* | ff02*) continue ;; esac
+			g=()
+			for ((i = 0; i < 32; i += 4)); do
+				g+=("${grp:$i:4}")
+			done
+			printf '%s %s %s\n' "$dev" "$(ip6_compress "${g[@]}")" "$users"
+		done | sort
+}
+
+# mc_maddr NS DEV...: "DEV GROUP" lines from `ip maddr` for the family,
+# with the same groups left out as mc_groups
+mc_maddr()
+{
+	local ns=$1 dev
+	shift
+	for dev in "$@"; do
+		ip -n "$ns" maddr show dev "$dev" 2>/dev/null |
+			awk -v d="$dev" -v f="$UL_INET" '
+				$1 == f && $2 != "224.0.0.1" &&
+				$2 !~ /^ff0[12]:/ { print d, $2 }'
+	done | sort
 }
 
 # ---------------------------------------------------------------- topology
@@ -378,12 +556,13 @@ kvx_count()
 }
 
 # veth_pair NS1 DEV1 ADDR1 NS2 DEV2 ADDR2: a veth underlay between two hosts
+# (IPv6 addresses without DAD)
 veth_pair()
 {
 	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" ||
 		fail "veth pair $1/$2 - $4/$5"
-	ip -n "$1" addr add "$3" dev "$2"
-	ip -n "$4" addr add "$6" dev "$5"
+	addr_add "$1" "$2" "$3"
+	addr_add "$4" "$5" "$6"
 	ip -n "$1" link set "$2" up
 	ip -n "$4" link set "$5" up
 }
@@ -426,24 +605,28 @@ wait_underlay()
 #
 #   h1: vx0 192.168.100.1/24           h2: vx0 192.168.100.2/24
 #       veth0 10.0.0.1/24 ------------------ veth1 10.0.0.2/24
+#             (fd00::1/64)                         (fd00::2/64)
 #
-# vx0 is kvxlan VNI 5000 on both, pointing at the other host, with IPv6 off
-# and static neighbours so that every counted frame is one the test sent.
-# Extra arguments are added to both `kvxlan link add` lines.
-# Sets h1, h2, H1_MAC, H2_MAC (the vx0 addresses).
+# vx0 is kvxlan VNI 5000 on both, local its own underlay address, remote the
+# other host's, with IPv6 off on the overlay and static neighbours so that
+# every counted frame is one the test sent.  Extra arguments are added to
+# both `kvxlan link add` lines.  Sets h1, h2, H1_UL, H2_UL (the underlay
+# addresses, of KVX_FAMILY), H1_MAC, H2_MAC (the vx0 addresses).
 p2p_setup()
 {
+	H1_UL=$(ul 10.0.0.1)
+	H2_UL=$(ul 10.0.0.2)
 	setup_ns h1 h2
-	veth_pair "$h1" veth0 10.0.0.1/24 "$h2" veth1 10.0.0.2/24
-	kvx_add "$h1" vx0 vni 5000 local 10.0.0.1 remote 10.0.0.2 dev veth0 "$@"
-	kvx_add "$h2" vx0 vni 5000 local 10.0.0.2 remote 10.0.0.1 dev veth1 "$@"
+	veth_pair "$h1" veth0 "$(ul 10.0.0.1/24)" "$h2" veth1 "$(ul 10.0.0.2/24)"
+	kvx_add "$h1" vx0 vni 5000 local "$H1_UL" remote "$H2_UL" dev veth0 "$@"
+	kvx_add "$h2" vx0 vni 5000 local "$H2_UL" remote "$H1_UL" dev veth1 "$@"
 	overlay_up "$h1" vx0 192.168.100.1/24
 	overlay_up "$h2" vx0 192.168.100.2/24
 	H1_MAC=$(link_mac "$h1" vx0)
 	H2_MAC=$(link_mac "$h2" vx0)
 	static_neigh "$h1" vx0 192.168.100.2 "$H2_MAC"
 	static_neigh "$h2" vx0 192.168.100.1 "$H1_MAC"
-	wait_underlay "$h1" 10.0.0.2
+	wait_underlay "$h1" "$H2_UL"
 }
 
 # tcp_listening NS PORT: something listens on TCP PORT in NS
@@ -554,7 +737,7 @@ switch_port()
 		netns "$sw" || fail "veth $ns/$dev - $sw/$port"
 	ip -n "$sw" link set "$port" master "$br"
 	ip -n "$sw" link set "$port" up
-	ip -n "$ns" addr add "$addr" dev "$dev"
+	addr_add "$ns" "$dev" "$addr"
 	ip -n "$ns" link set "$dev" up
 }
 

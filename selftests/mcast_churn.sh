@@ -30,6 +30,10 @@
 # namespaces must list exactly the model's memberships: one per (underlay,
 # group) that an up device uses, with one "user" per UDP socket (port)
 # sharing it.  Deleting every device leaves none.
+#
+# mcast_churn.sh-ipv6: the same over IPv6 (e0 fd00::1/64, e1 fd00:0:1::1/64,
+# groups ff0e::1:1:1-3, /proc/net/igmp6 and `ip -6 maddr`; the devices have
+# no local address, so they are dual stack, and join with MLD).
 
 source "$(dirname "$0")/lib.sh"
 set -e
@@ -40,10 +44,16 @@ require_kvxlan
 CYCLES=200
 SEGMENT=25		# operations per batch, then the memberships are checked
 NS_EVERY=50		# cycles between two deletions of n2
-POOL=(239.1.1.1 239.1.1.2 239.1.1.3)
-UNICAST=10.0.0.9
+mapfile -t POOL < <(ul 239.1.1.1 239.1.1.2 239.1.1.3)
+UNICAST=$(ul 10.0.0.9)
+E0=$(ul 10.0.0.1/24)	# the underlay addresses of e0 and e1
+E1=$(ul 10.0.1.1/24)
+NODAD=
+[ "$KVX_FAMILY" = 6 ] && NODAD=nodad
 SEED=${MCAST_CHURN_SEED:-22}
 RANDOM=$SEED
+IGMP=/proc/net/igmp
+[ "$KVX_FAMILY" = 6 ] && IGMP=/proc/net/igmp6
 TMP=$(mktemp -d)
 defer rm -rf "$TMP"
 
@@ -53,8 +63,8 @@ declare -A VNI=([vx0]=100 [vx1]=101 [vx2]=102)
 declare -A PORT=([vx0]=4789 [vx1]=4789 [vx2]=4790)
 declare -A UP=([vx0]=1 [vx1]=1 [vx2]=1)
 declare -A UNDER=([vx0]=e0 [vx1]=e1 [vx2]=e0)
-declare -A FLOOD=([vx0]="239.1.1.1 239.1.1.2" [vx1]="239.1.1.2"
-	[vx2]="239.1.1.1 239.1.1.3")
+declare -A FLOOD=([vx0]="${POOL[0]} ${POOL[1]}" [vx1]="${POOL[1]}"
+	[vx2]="${POOL[0]} ${POOL[2]}")
 
 # expected: "DEV GROUP USERS" lines, sorted, for the model
 expected()
@@ -70,34 +80,12 @@ expected()
 		sort
 }
 
-# igmp NS: "DEV GROUP USERS" from /proc/net/igmp, all-hosts left out
-igmp()
-{
-	ip netns exec "$1" cat /proc/net/igmp | awk '
-		function hex(s,   i, v) {
-			v = 0
-			for (i = 1; i <= length(s); i++)
-				v = v * 16 + index("0123456789ABCDEF", substr(s, i, 1)) - 1
-			return v
-		}
-		/^[0-9]/ { dev = $2; next }
-		dev != "" && $1 ~ /^[0-9A-F]+$/ && $1 != "010000E0" {
-			# the address is printed as a host-order (little endian) u32
-			printf "%s %d.%d.%d.%d %s\n", dev, hex(substr($1, 7, 2)),
-				hex(substr($1, 5, 2)), hex(substr($1, 3, 2)),
-				hex(substr($1, 1, 2)), $2
-		}' | sort
-}
+# igmp NS: "DEV GROUP USERS" from /proc/net/igmp (igmp6), without the
+# groups the stack holds by itself (all-hosts; link-local IPv6 ones)
+igmp() { mc_groups "$1"; }
 
-# maddr NS: "DEV GROUP" from `ip maddr`, all-hosts left out
-maddr()
-{
-	local dev
-	for dev in e0 e1; do
-		ip -n "$1" maddr show dev "$dev" 2>/dev/null |
-			awk -v d="$dev" '$1 == "inet" && $2 != "224.0.0.1" { print d, $2 }'
-	done | sort
-}
+# maddr NS: "DEV GROUP" from `ip maddr`, the same left out
+maddr() { mc_maddr "$1" e0 e1; }
 
 # check_memberships NS WANT WHEN
 check_memberships()
@@ -105,10 +93,10 @@ check_memberships()
 	local got
 	got=$(igmp "$1")
 	if [ "$got" != "$2" ]; then
-		log "    /proc/net/igmp:"
-		ip netns exec "$1" cat /proc/net/igmp | sed 's/^/        /'
+		log "    $IGMP:"
+		ip netns exec "$1" cat "$IGMP" | sed 's/^/        /'
 		diff <(echo "$2") <(echo "$got") | sed 's/^/    /'
-		fail "$3: /proc/net/igmp differs from the configuration (- expected, + got)"
+		fail "$3: $IGMP differs from the configuration (- expected, + got)"
 	fi
 	got=$(maddr "$1")
 	if [ "$got" != "$(cut -d' ' -f1,2 <<<"$2" | sed '/^$/d')" ]; then
@@ -226,7 +214,7 @@ forget_ns()
 	NS_LIST=("${keep[@]}")
 }
 
-N2_WANT=$(printf '%s\n' "e0 239.1.1.1 1" "e0 239.1.1.2 2")
+N2_WANT=$(printf '%s\n' "e0 ${POOL[0]} 1" "e0 ${POOL[1]} 2")
 
 # n2_create: the second namespace and its two devices, up
 n2_create()
@@ -234,14 +222,14 @@ n2_create()
 	setup_ns n2
 	ip -n "$n2" -b - <<-EOF || fail "n2 underlay"
 		link add e0 type veth peer name e0p
-		addr add 10.0.0.1/24 dev e0
+		addr add $E0 dev e0 $NODAD
 		link set e0 up
 		link set e0p up
 	EOF
 	kvx "$n2" -b - <<-EOF || fail "n2 devices"
-		link add vx0 vni 100 group 239.1.1.1 dev e0 port 4789 up
-		group add 239.1.1.2 dev vx0
-		link add vx1 vni 101 group 239.1.1.2 dev e0 port 4790 up
+		link add vx0 vni 100 group ${POOL[0]} dev e0 port 4789 up
+		group add ${POOL[1]} dev vx0
+		link add vx1 vni 101 group ${POOL[1]} dev e0 port 4790 up
 	EOF
 }
 
@@ -250,8 +238,8 @@ setup_ns h
 ip -n "$h" -b - <<EOF || fail "h underlay"
 link add e0 type veth peer name e0p
 link add e1 type veth peer name e1p
-addr add 10.0.0.1/24 dev e0
-addr add 10.0.1.1/24 dev e1
+addr add $E0 dev e0 $NODAD
+addr add $E1 dev e1 $NODAD
 link set e0 up
 link set e0p up
 link set e1 up
@@ -308,7 +296,9 @@ kvx "$n2" link del vx0 || fail "kvxlan link del vx0 (n2)"
 kvx "$n2" link del vx1 || fail "kvxlan link del vx1 (n2)"
 check_memberships "$h" "" "no device, h"
 check_memberships "$n2" "" "no device, n2"
-check_eq "h: kvxlan sockets on 4789" "$(kvx_sock_users "$h" 4789)" 0
-check_eq "h: kvxlan sockets on 4790" "$(kvx_sock_users "$h" 4790)" 0
+for fam in inet inet6; do
+	check_eq "h: kvxlan $fam sockets on 4789" "$(kvx_sock_users "$h" 4789 $fam)" 0
+	check_eq "h: kvxlan $fam sockets on 4790" "$(kvx_sock_users "$h" 4790 $fam)" 0
+done
 
 exit "$ksft_pass"

@@ -33,6 +33,11 @@
 # link add ... group` (h1 vx0), `kvxlan group add` (h4 vx0), `kvxlan group
 # add ... via e0` (h1 vx1) and `bridge fdb append 00:00:00:00:00:00`
 # (h4 vx1).
+#
+# mcast_underlay.sh-ipv6: the same with MLD over an IPv6 underlay: e0
+# fd00::I/64, group ff0e::1:1:100; br0 fd00::254/64 and the link-local
+# fe80::254, the source of its MLD queries; /proc/net/igmp6, `ip -6 maddr`.
+# In both, the group's packets leave with TTL (hop limit) 1.
 
 source "$(dirname "$0")/lib.sh"
 set -e
@@ -40,9 +45,15 @@ set -e
 require_cmd ip jq ping bridge tcpdump
 require_kvxlan
 
-GROUP=239.1.1.100
+GROUP=$(ul 239.1.1.100)
+A=()		# A[i]: hi's underlay address, 10.0.0.i (fd00::i)
+for i in 1 2 3 4; do
+	A[i]=$(ul "10.0.0.$i")
+done
 N=3
 RESP_CS=100		# the querier's maximum response delay, 1/100 s
+IGMP=/proc/net/igmp
+[ "$KVX_FAMILY" = 6 ] && IGMP=/proc/net/igmp6
 TMP=$(mktemp -d)
 defer rm -rf "$TMP"
 
@@ -56,9 +67,9 @@ vtep()
 {
 	local ns=$1 i=$2 vni=$3 dev=$4 net=$5 how=$6
 	if [ "$how" = link ]; then
-		kvx_add "$ns" "$dev" vni "$vni" local "10.0.0.$i" group "$GROUP" dev e0
+		kvx_add "$ns" "$dev" vni "$vni" local "${A[i]}" group "$GROUP" dev e0
 	else
-		kvx_add "$ns" "$dev" vni "$vni" local "10.0.0.$i" dev e0
+		kvx_add "$ns" "$dev" vni "$vni" local "${A[i]}" dev e0
 	fi
 	case $how in
 	group) kvx "$ns" group add "$GROUP" dev "$dev" ;;
@@ -86,23 +97,17 @@ members()
 }
 members_are() { [ "$(members)" = "$1" ]; }
 
-# joined NS: does NS's e0 hold a membership of $GROUP?
+# joined NS: does NS's e0 hold a membership of $GROUP (ip maddr)?
 joined()
 {
-	ip -n "$1" maddr show dev e0 |
-		awk -v g="$GROUP" '$1 == "inet" && $2 == g { f = 1 } END { exit !f }'
+	mc_maddr "$1" e0 | grep -qxF "e0 $GROUP"
 }
 
-# igmp_users NS: "Users" of $GROUP on e0 in /proc/net/igmp (empty: none)
+# igmp_users NS: "Users" of $GROUP on e0 in /proc/net/igmp (igmp6; empty:
+# none)
 igmp_users()
 {
-	local a b c d hex
-	# printed as a host-order (little endian) u32
-	IFS=. read -r a b c d <<<"$GROUP"
-	hex=$(printf '%02X%02X%02X%02X' "$d" "$c" "$b" "$a")
-	ip netns exec "$1" cat /proc/net/igmp | awk -v g="$hex" '
-		/^[0-9]/ { dev = $2 }
-		dev == "e0" && $1 == g { print $2 }'
+	mc_groups "$1" | awk -v g="$GROUP" '$1 == "e0" && $2 == g { print $3 }'
 }
 
 fdb_of()
@@ -113,37 +118,39 @@ fdb_of()
 
 past() { [ "$(date +%s%3N)" -ge "$1" ]; }
 
-log_step "setup: an IGMP-snooping switch with a querier, four hosts"
+log_step "setup: an IGMP/MLD-snooping switch with a querier, four hosts"
 setup_ns sw h1 h2 h3 h4
 switch_add "$sw" br0 mcast_snooping 1 mcast_query_use_ifaddr 1 \
 	mcast_query_response_interval "$RESP_CS"
-ip -n "$sw" addr add 10.0.0.254/24 dev br0
+addr_add "$sw" br0 "$(ul 10.0.0.254/24)"
+# the source address of the MLD querier: a link-local one, usable at once
+[ "$KVX_FAMILY" = 6 ] && addr_add "$sw" br0 fe80::254/64
 hosts=("$h1" "$h2" "$h3" "$h4")
 for i in 1 2 3 4; do
-	switch_port "$sw" br0 "p$i" "${hosts[$((i - 1))]}" e0 "10.0.0.$i/24"
+	switch_port "$sw" br0 "p$i" "${hosts[$((i - 1))]}" e0 "$(ul "10.0.0.$i/24")"
 done
 ip -n "$sw" link set br0 type bridge mcast_querier 1
 querier_ready=$(($(date +%s%3N) + RESP_CS * 10 + 500))
 vtep "$h1" 1 5001 vx0 192.168.1 link
 vtep "$h4" 4 5001 vx0 192.168.1 group
-wait_underlay "$h1" 10.0.0.4
-wait_underlay "$h2" 10.0.0.1
-wait_underlay "$h3" 10.0.0.1
+wait_underlay "$h1" "${A[4]}"
+wait_underlay "$h2" "${A[1]}"
+wait_underlay "$h3" "${A[1]}"
 
 check_eq "h1 vx0 group (link add ... group)" \
 	"$(kvx "$h1" -j link show vx0 | jq -r '.[0].group')" "$GROUP"
 check_eq "h1 group show" "$(groups_of "$h1" vx0)" "$GROUP"
 check_eq "h4 group show" "$(groups_of "$h4" vx0)" "$GROUP"
 
-log_step "IGMP: h1 and h4 joined, the switch knows"
+log_step "IGMP (MLD): h1 and h4 joined, the switch knows"
 for i in 1 2 3 4; do
 	ns=${hosts[$((i - 1))]}
 	if [ "$i" = 1 ] || [ "$i" = 4 ]; then
 		joined "$ns" || fail "h$i e0 is not a member of $GROUP"
-		check_eq "h$i /proc/net/igmp: users of $GROUP on e0" "$(igmp_users "$ns")" 1
+		check_eq "h$i $IGMP: users of $GROUP on e0" "$(igmp_users "$ns")" 1
 	else
 		joined "$ns" && fail "h$i e0 is a member of $GROUP"
-		check_eq "h$i /proc/net/igmp: $GROUP on e0" "$(igmp_users "$ns")" ""
+		check_eq "h$i $IGMP: $GROUP on e0" "$(igmp_users "$ns")" ""
 	fi
 done
 slowwait 30 members_are p1,p4 || fail "MDB members of $GROUP: '$(members)', expected p1,p4"
@@ -168,22 +175,26 @@ capture_stop
 tcpdump -n -r "$TMP/h4.pcap" 2>/dev/null | sed 's/^/    h4 e0: /'
 check_eq "h4 e0: packets to $GROUP (the ARP request)" \
 	"$(capture_packets "$TMP/h4.pcap" dst host "$GROUP")" 1
+check_eq "h4 e0: ... with TTL (hop limit) 1" \
+	"$(capture_packets "$TMP/h4.pcap" dst host "$GROUP" and "$UL_TTL = 1")" 1
 check_eq "h4 vx0 rx_packets (ARP request + echo requests)" "$rx4" $((1 + N))
 check_eq "h4 learned MAC1 -> h1's unicast address" "$(fdb_of "$h4")" \
-	"00:00:00:00:00:01>10.0.0.1/learned"
+	"00:00:00:00:00:01>${A[1]}/learned"
 check_eq "h1 learned MAC4 -> h4's unicast address" "$(fdb_of "$h1")" \
-	"00:00:00:00:00:04>10.0.0.4/learned"
+	"00:00:00:00:00:04>${A[4]}/learned"
 # inner frame in the UDP payload: VXLAN at udp[8], Ethernet at udp[16]
 # (EtherType udp[28:2]), IPv4 at udp[30] (protocol udp[39], ICMP type
-# udp[50]), ARP at udp[30] (operation udp[36:2])
-check_eq "h4 e0: ARP reply, unicast to 10.0.0.1" \
-	"$(capture_packets "$TMP/h4.pcap" dst host 10.0.0.1 and 'udp[28:2] = 0x0806 and udp[36:2] = 2')" 1
-check_eq "h4 e0: echo requests, unicast to 10.0.0.4" \
-	"$(capture_packets "$TMP/h4.pcap" dst host 10.0.0.4 and 'udp[39] = 1 and udp[50] = 8')" "$N"
-check_eq "h4 e0: echo replies, unicast to 10.0.0.1" \
-	"$(capture_packets "$TMP/h4.pcap" dst host 10.0.0.1 and 'udp[39] = 1 and udp[50] = 0')" "$N"
+# udp[50]), ARP at udp[30] (operation udp[36:2]); udp_at: the same over IPv6
+arp_reply="$(udp_at 28:2) = 0x0806 and $(udp_at 36:2) = 2"
+icmp="$(udp_at 28:2) = 0x0800 and $(udp_at 39) = 1"
+check_eq "h4 e0: ARP reply, unicast to ${A[1]}" \
+	"$(capture_packets "$TMP/h4.pcap" dst host "${A[1]}" and "$arp_reply")" 1
+check_eq "h4 e0: echo requests, unicast to ${A[4]}" \
+	"$(capture_packets "$TMP/h4.pcap" dst host "${A[4]}" and "$icmp and $(udp_at 50) = 8")" "$N"
+check_eq "h4 e0: echo replies, unicast to ${A[1]}" \
+	"$(capture_packets "$TMP/h4.pcap" dst host "${A[1]}" and "$icmp and $(udp_at 50) = 0")" "$N"
 check_eq "h4 e0: no echo went to the group" \
-	"$(capture_packets "$TMP/h4.pcap" dst host "$GROUP" and 'udp[39] = 1')" 0
+	"$(capture_packets "$TMP/h4.pcap" dst host "$GROUP" and "$icmp")" 0
 
 log_step "two VNIs share the group: one membership"
 vtep "$h1" 1 5002 vx1 192.168.2 via
@@ -191,14 +202,14 @@ vtep "$h4" 4 5002 vx1 192.168.2 bridge
 check_eq "h1 vx1 group show" "$(groups_of "$h1" vx1)" "$GROUP@e0"
 check_eq "h4 vx1 group show (added with bridge fdb append)" \
 	"$(groups_of "$h4" vx1)" "$GROUP"
-check_eq "h4 /proc/net/igmp: users of $GROUP on e0" "$(igmp_users "$h4")" 1
+check_eq "h4 $IGMP: users of $GROUP on e0" "$(igmp_users "$h4")" 1
 check_ok "ping over vx1 (VNI 5002)" \
 	ip netns exec "$h1" ping -c 1 -W 5 -q 192.168.2.4
 
 log_step "deleting h4's vx1 keeps vx0 receiving the group"
 kvx "$h4" link del vx1 || fail "kvxlan link del vx1 (h4)"
 joined "$h4" || fail "h4 left $GROUP when one of its two devices was deleted"
-check_eq "h4 /proc/net/igmp: users of $GROUP on e0" "$(igmp_users "$h4")" 1
+check_eq "h4 $IGMP: users of $GROUP on e0" "$(igmp_users "$h4")" 1
 ip -n "$h1" neigh flush dev vx0
 rx4=$(dev_stat "$h4" vx0 rx_packets)
 check_ok "ping over vx0 again, ARP through the group" \
@@ -226,11 +237,11 @@ log_step "kvxlan group del on h4's vx0: h4 leaves"
 check_ok "kvxlan group del $GROUP dev vx0" kvx "$h4" group del "$GROUP" dev vx0
 check_eq "h4 group show" "$(groups_of "$h4" vx0)" ""
 joined "$h4" && fail "h4 is still a member of $GROUP with no device using it"
-check_eq "h4 /proc/net/igmp: $GROUP on e0" "$(igmp_users "$h4")" ""
+check_eq "h4 $IGMP: $GROUP on e0" "$(igmp_users "$h4")" ""
 slowwait 20 members_are p1 || fail "MDB members of $GROUP: '$(members)', expected p1"
 log_ok "MDB members of $GROUP: p1"
 joined "$h1" || fail "h1 left $GROUP"
-check_eq "h1 /proc/net/igmp: users of $GROUP on e0 (vx0 and vx1)" \
+check_eq "h1 $IGMP: users of $GROUP on e0 (vx0 and vx1)" \
 	"$(igmp_users "$h1")" 1
 
 exit "$ksft_pass"

@@ -8,14 +8,17 @@
 #  |  vx0 192.168.100.1/24   |          |  vx0 192.168.100.2/24   |
 #  |  kvxlan vni 5000        |          |  kvxlan vni 5000        |
 #  |  remote 10.0.0.2        |          |  remote 10.0.0.1        |
+#  |         (fd00::2)       |          |         (fd00::1)       |
 #  |        |                |          |        |                |
 #  |  veth0 10.0.0.1/24 -----+----------+- veth1 10.0.0.2/24      |
+#  |       (fd00::1/64)      |          |       (fd00::2/64)      |
 #  +-------------------------+          +-------------------------+
 #
 # Pings both ways over the overlay and checks that the interface counters
-# count exactly the frames sent, that the MTU defaults to underlay - 50, that
-# full-MTU packets and bulk TCP (GSO) cross intact with no drop counted, and
-# that `kvxlan link show` (text and JSON) reports the configuration.
+# count exactly the frames sent, that the MTU defaults to underlay - 50
+# (IPv6 underlay, p2p.sh-ipv6: underlay - 70), that full-MTU packets and
+# bulk TCP (GSO) cross intact with no drop counted, and that `kvxlan link
+# show` (text and JSON) reports the configuration.
 
 source "$(dirname "$0")/lib.sh"
 set -e
@@ -24,15 +27,16 @@ require_cmd ip jq ping nc ss ethtool
 require_kvxlan
 
 N=10
+MTU=$((1500 - UL_OVERHEAD))
 
 log_step "setup"
 p2p_setup
 
 log_step "MTU default"
-check_eq "h1 vx0 mtu" "$(ip -n "$h1" -j link show vx0 | jq '.[0].mtu')" 1450
-check_eq "h2 vx0 mtu" "$(ip -n "$h2" -j link show vx0 | jq '.[0].mtu')" 1450
+check_eq "h1 vx0 mtu" "$(ip -n "$h1" -j link show vx0 | jq '.[0].mtu')" "$MTU"
+check_eq "h2 vx0 mtu" "$(ip -n "$h2" -j link show vx0 | jq '.[0].mtu')" "$MTU"
 check_eq "h1 vx0 max_mtu" \
-	"$(ip -n "$h1" -d -j link show vx0 | jq '.[0].max_mtu')" 1450
+	"$(ip -n "$h1" -d -j link show vx0 | jq '.[0].max_mtu')" "$MTU"
 
 log_step "counters start at zero"
 for ns in "$h1" "$h2"; do
@@ -81,8 +85,8 @@ for ns in "$h1" "$h2"; do
 done
 
 log_step "a full-MTU packet passes, DF set, without fragmentation"
-check_ok "ping -s 1422 -M do" \
-	ip netns exec "$h1" ping -c 1 -W 5 -q -s 1422 -M do 192.168.100.2
+check_ok "ping -s $((MTU - 28)) -M do" \
+	ip netns exec "$h1" ping -c 1 -W 5 -q -s $((MTU - 28)) -M do 192.168.100.2
 
 log_step "bulk TCP both ways"
 tcp_transfer "$h1" "$h2" 192.168.100.2 2048
@@ -98,8 +102,8 @@ done
 log_step "kvxlan link show"
 out=$(kvx "$h1" link show vx0)
 log "$out" | sed 's/^/    /'
-for word in vx0 5000 10.0.0.1 10.0.0.2 veth0 4789; do
-	grep -qw -- "$word" <<<"$out" || fail "'link show vx0' lacks '$word'"
+for word in vx0 5000 "$H1_UL" "$H2_UL" veth0 4789; do
+	grep -qFw -- "$word" <<<"$out" || fail "'link show vx0' lacks '$word'"
 done
 log_ok "text output names vx0, vni, local, remote, dev, port"
 out=$(kvx "$h1" link show dev vx0)
@@ -115,8 +119,8 @@ dev=$(jq '.[0]' <<<"$json")
 f() { jq -r "$1" <<<"$dev"; }
 check_eq "ifname" "$(f .ifname)" vx0
 check_eq "vni" "$(f .vni)" 5000
-check_eq "local" "$(f .local)" 10.0.0.1
-check_eq "remote" "$(f .remote)" 10.0.0.2
+check_eq "local" "$(f .local)" "$H1_UL"
+check_eq "remote" "$(f .remote)" "$H2_UL"
 veth0_idx=$(ip -n "$h1" -j link show veth0 | jq '.[0].ifindex')
 case "$(f .link)" in
 veth0 | "$veth0_idx") log_ok "link ($(f .link))" ;;
@@ -136,13 +140,20 @@ check_eq "ageing (KVXLAN_DEFAULT_AGEING)" "$(f .ageing)" \
 	"$(uapi_define KVXLAN_DEFAULT_AGEING)"
 check_eq "max_learned (KVXLAN_DEFAULT_MAX_LEARNED, else 0)" \
 	"$(f .max_learned)" "$(uapi_define KVXLAN_DEFAULT_MAX_LEARNED || echo 0)"
-check_eq "mtu" "$(f .mtu)" 1450
+check_eq "mtu" "$(f .mtu)" "$MTU"
 case "$(f .operstate)" in
 UNKNOWN | UP | unknown | up) log_ok "operstate ($(f .operstate))" ;;
 *) fail "operstate: got '$(f .operstate)', expected UP or UNKNOWN" ;;
 esac
 jq -e 'has("df")' <<<"$dev" >/dev/null || fail "-j lacks key df"
 log_ok "df present ($(f .df))"
+if [ "$KVX_FAMILY" = 4 ]; then
+	check_eq "udpcsum (IPv4: off by default)" "$(f .udpcsum)" false
+else
+	check_eq "udp6zerocsumtx (off by default)" "$(f .udp6zerocsumtx)" false
+	check_eq "udp6zerocsumrx (off by default)" "$(f .udp6zerocsumrx)" false
+	check_eq "flowlabel (0 by default)" "$(f .flowlabel)" 0
+fi
 
 log_step "kvxlan link set, reflected by -j"
 kvx "$h1" link set vx0 ttl 17 tos 0x20 learning off ageing 60 max-learned 100 \
@@ -163,7 +174,7 @@ set | 1 | true) log_ok "df after set ($(f .df))" ;;
 *) fail "df after set: got '$(f .df)', expected set" ;;
 esac
 check_eq "vni unchanged by set" "$(f .vni)" 5000
-check_eq "remote unchanged by set" "$(f .remote)" 10.0.0.2
+check_eq "remote unchanged by set" "$(f .remote)" "$H2_UL"
 check_ok "still pings after set" \
 	ip netns exec "$h1" ping -c 2 -i 0.05 -W 5 -q 192.168.100.2
 

@@ -10,10 +10,12 @@
 #  |     (both port 4789, one    |        |                             |
 #  |      shared UDP socket)     |        |                             |
 #  |  veth0 10.0.0.1/24 ---------+--------+- veth1 10.0.0.2/24          |
+#  |       (fd00::1/64)          |        |       (fd00::2/64)          |
 #  +-----------------------------+        +-----------------------------+
 #
 # Pings on vx0 leave vx1's counters at exactly 0 on both hosts and vice
-# versa; the shared socket has 2 users; deleting vx1 on h1 drops it to 1,
+# versa; the shared socket has 2 users (and there is none of the other
+# address family: the local address pins it); deleting vx1 on h1 drops it to 1,
 # vx0 keeps working and h2's VNI 5001 frames are counted as unknown VNI.
 # Then the VNI and the port of an up device are changed (`kvxlan link set`):
 # traffic follows, the old VNI becomes unknown, sockets move ports.
@@ -28,8 +30,8 @@ N=5
 
 log_step "setup"
 p2p_setup
-kvx_add "$h1" vx1 vni 5001 local 10.0.0.1 remote 10.0.0.2 dev veth0
-kvx_add "$h2" vx1 vni 5001 local 10.0.0.2 remote 10.0.0.1 dev veth1
+kvx_add "$h1" vx1 vni 5001 local "$H1_UL" remote "$H2_UL" dev veth0
+kvx_add "$h2" vx1 vni 5001 local "$H2_UL" remote "$H1_UL" dev veth1
 overlay_up "$h1" vx1 192.168.101.1/24
 overlay_up "$h2" vx1 192.168.101.2/24
 static_neigh "$h1" vx1 192.168.101.2 "$(link_mac "$h2" vx1)"
@@ -37,6 +39,9 @@ static_neigh "$h2" vx1 192.168.101.1 "$(link_mac "$h1" vx1)"
 
 check_eq "h1 socket users on 4789" "$(kvx_sock_users "$h1" 4789)" 2
 check_eq "h2 socket users on 4789" "$(kvx_sock_users "$h2" 4789)" 2
+# a local address pins the underlay family: no socket of the other one
+other=$([ "$UL_INET" = inet ] && echo inet6 || echo inet)
+check_eq "h1 $other socket users on 4789" "$(kvx_sock_users "$h1" 4789 "$other")" 0
 kvx_proc "$h1" | sed 's/^/    /'
 
 counters()

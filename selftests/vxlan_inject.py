@@ -5,8 +5,9 @@
     vxlan_inject.py --iface DEV --src IP --dst IP --dst-mac MAC \
                     --inner-dst-mac MAC CASE...
 
-Each CASE is one outer Ethernet/IPv4/UDP(4789) packet, sent in the order
-given:
+Each CASE is one outer Ethernet/IP/UDP(4789) packet, sent in the order
+given; the outer header is IPv6 when --dst is an IPv6 address (then the
+outer traffic class plays the IPv4 TOS byte's part):
 
     valid           flags 0x08, VNI 5000, an inner ICMP echo request
     no_i_flag       flags 0x00 (I flag clear), VNI 5000
@@ -20,6 +21,10 @@ given:
     short_inner     a valid header followed by a 6-byte inner frame
     ecn_ce_not_ect  valid, outer ECN CE, inner IPv4 Not-ECT (RFC 6040: drop)
     ecn_ce_ect0     valid, outer ECN CE, inner IPv4 ECT(0) (deliver as CE)
+    zero_csum       valid, but the outer UDP checksum is 0 (over IPv6:
+                    RFC 6935/6936, dropped unless the receiver allows it)
+
+Every other case has its UDP checksum computed (over IPv4 too).
 
 Inner frames of the malformed cases use source MAC 02:00:00:00:bb:NN (NN =
 case index) so that a test can check that none was learned; the valid case
@@ -30,7 +35,7 @@ index).
 import argparse
 import sys
 
-from scapy.all import Ether, ICMP, IP, Raw, UDP, conf, sendp
+from scapy.all import Ether, ICMP, IP, IPv6, Raw, UDP, conf, sendp
 from scapy.layers.vxlan import VXLAN
 
 VNI = 5000
@@ -78,6 +83,8 @@ def payload(args, case, idx):
         return VXLAN(flags=0x08, vni=VNI) / inner(args, idx, True, tos=0x00)
     if case == "ecn_ce_ect0":
         return VXLAN(flags=0x08, vni=VNI) / inner(args, idx, True, tos=0x02)
+    if case == "zero_csum":
+        return VXLAN(flags=0x08, vni=VNI) / inner(args, idx)
     raise SystemExit("unknown case: %s" % case)
 
 
@@ -96,9 +103,15 @@ def main():
     pkts = []
     for idx, case in enumerate(args.cases, 1):
         pl = payload(args, case, idx)
-        pkt = (Ether(dst=args.dst_mac) /
-               IP(src=args.src, dst=args.dst, tos=OUTER_TOS.get(case, 0)) /
-               UDP(sport=50000 + idx, dport=args.port) / pl)
+        if ":" in args.dst:
+            outer = IPv6(src=args.src, dst=args.dst,
+                         tc=OUTER_TOS.get(case, 0))
+        else:
+            outer = IP(src=args.src, dst=args.dst, tos=OUTER_TOS.get(case, 0))
+        # chksum None: scapy computes it
+        udp = UDP(sport=50000 + idx, dport=args.port,
+                  chksum=0 if case == "zero_csum" else None)
+        pkt = Ether(dst=args.dst_mac) / outer / udp / pl
         raw = bytes(pkt[UDP].payload)
         print("%-13s udp payload %3d bytes, header %s" %
               (case, len(raw), raw[:8].hex()))

@@ -163,6 +163,9 @@ const enum mnl_attr_data_type kvx_a_types[KVXLAN_A_MAX + 1] = {
 	[KVXLAN_A_LEARNING] = MNL_TYPE_U8,
 	[KVXLAN_A_AGEING] = MNL_TYPE_U32,
 	[KVXLAN_A_MAX_LEARNED] = MNL_TYPE_U32,
+	[KVXLAN_A_DAMPEN_MOVES] = MNL_TYPE_U32,
+	[KVXLAN_A_DAMPEN_WINDOW] = MNL_TYPE_U32,
+	[KVXLAN_A_DAMPEN_HOLD] = MNL_TYPE_U32,
 	[KVXLAN_A_FDB_STATIC] = MNL_TYPE_U32,
 	[KVXLAN_A_FDB_LEARNED] = MNL_TYPE_U32,
 	[KVXLAN_A_FDB] = MNL_TYPE_NESTED,
@@ -266,6 +269,13 @@ int kvx_dev_info_parse(const struct nlmsghdr *nlh, struct kvx_dev_info *info)
 		info->ageing = mnl_attr_get_u32(tb[KVXLAN_A_AGEING]);
 	if (tb[KVXLAN_A_MAX_LEARNED])
 		info->max_learned = mnl_attr_get_u32(tb[KVXLAN_A_MAX_LEARNED]);
+	if (tb[KVXLAN_A_DAMPEN_MOVES])
+		info->dampen_moves = mnl_attr_get_u32(tb[KVXLAN_A_DAMPEN_MOVES]);
+	if (tb[KVXLAN_A_DAMPEN_WINDOW])
+		info->dampen_window =
+			mnl_attr_get_u32(tb[KVXLAN_A_DAMPEN_WINDOW]);
+	if (tb[KVXLAN_A_DAMPEN_HOLD])
+		info->dampen_hold = mnl_attr_get_u32(tb[KVXLAN_A_DAMPEN_HOLD]);
 	if (tb[KVXLAN_A_FDB_STATIC])
 		info->fdb_static = mnl_attr_get_u32(tb[KVXLAN_A_FDB_STATIC]);
 	if (tb[KVXLAN_A_FDB_LEARNED])

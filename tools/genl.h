@@ -81,6 +81,9 @@ struct kvx_dev_info {
 	bool learning;
 	uint32_t ageing;
 	uint32_t max_learned;
+	uint32_t dampen_moves;
+	uint32_t dampen_window;
+	uint32_t dampen_hold;
 	uint32_t fdb_static;
 	uint32_t fdb_learned;
 	uint64_t has;		/* bit KVXLAN_A_*: attribute present */

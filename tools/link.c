@@ -60,6 +60,9 @@ struct link_req {
 	bool udp6_zero_tx;
 	bool udp6_zero_rx;
 	uint32_t label;
+	uint32_t dampen_moves;
+	uint32_t dampen_window;
+	uint32_t dampen_hold;
 	uint32_t mtu;
 	bool up;
 };
@@ -115,7 +118,9 @@ void link_usage(FILE *out)
 		"                  [ udpcsum { on | off } ]\n"
 		"                  [ udp6zerocsumtx { on | off } ]\n"
 		"                  [ udp6zerocsumrx { on | off } ]\n"
-		"                  [ flowlabel { LABEL | auto } ]\n");
+		"                  [ flowlabel { LABEL | auto } ]\n"
+		"                  [ dampen-moves N ] [ dampen-window SECONDS ]\n"
+		"                  [ dampen-hold SECONDS ]\n");
 }
 
 static int __printf(1, 2)
@@ -179,7 +184,9 @@ static int link_parse_kw(int argc, char **argv, int *i, struct link_req *req)
 	    !strcmp(kw, "learning") || !strcmp(kw, "ageing") ||
 	    !strcmp(kw, "max-learned") || !strcmp(kw, "mtu") ||
 	    !strcmp(kw, "udpcsum") || !strcmp(kw, "udp6zerocsumtx") ||
-	    !strcmp(kw, "udp6zerocsumrx") || !strcmp(kw, "flowlabel")) {
+	    !strcmp(kw, "udp6zerocsumrx") || !strcmp(kw, "flowlabel") ||
+	    !strcmp(kw, "dampen-moves") || !strcmp(kw, "dampen-window") ||
+	    !strcmp(kw, "dampen-hold")) {
 		arg = link_next(argc, argv, i, kw);
 		if (!arg)
 			return KVX_EXIT_USAGE;
@@ -286,6 +293,18 @@ static int link_parse_kw(int argc, char **argv, int *i, struct link_req *req)
 					      "0..0xfffff or \"auto\"");
 		else
 			req->label = v;
+	} else if (!strcmp(kw, "dampen-moves")) {
+		bit = IFLA_KVXLAN_DAMPEN_MOVES;
+		if (parse_u32(arg, &req->dampen_moves))
+			return link_bad_value(kw, arg, "a decimal number");
+	} else if (!strcmp(kw, "dampen-window")) {
+		bit = IFLA_KVXLAN_DAMPEN_WINDOW;
+		if (parse_u32(arg, &req->dampen_window))
+			return link_bad_value(kw, arg, "a decimal number");
+	} else if (!strcmp(kw, "dampen-hold")) {
+		bit = IFLA_KVXLAN_DAMPEN_HOLD;
+		if (parse_u32(arg, &req->dampen_hold))
+			return link_bad_value(kw, arg, "a decimal number");
 	} else {
 		bit = LINK_KW_MTU;
 		if (parse_u32(arg, &req->mtu))
@@ -412,6 +431,15 @@ static void link_put_info(struct nlmsghdr *nlh, const struct link_req *req,
 				req->udp6_zero_rx);
 	if (link_has(req, IFLA_KVXLAN_FLOWLABEL))
 		mnl_attr_put_u32(nlh, IFLA_KVXLAN_FLOWLABEL, req->label);
+	if (link_has(req, IFLA_KVXLAN_DAMPEN_MOVES))
+		mnl_attr_put_u32(nlh, IFLA_KVXLAN_DAMPEN_MOVES,
+				 req->dampen_moves);
+	if (link_has(req, IFLA_KVXLAN_DAMPEN_WINDOW))
+		mnl_attr_put_u32(nlh, IFLA_KVXLAN_DAMPEN_WINDOW,
+				 req->dampen_window);
+	if (link_has(req, IFLA_KVXLAN_DAMPEN_HOLD))
+		mnl_attr_put_u32(nlh, IFLA_KVXLAN_DAMPEN_HOLD,
+				 req->dampen_hold);
 	mnl_attr_nest_end(nlh, data);
 out:
 	mnl_attr_nest_end(nlh, linkinfo);
@@ -439,6 +467,9 @@ static const enum mnl_attr_data_type link_data_types[IFLA_KVXLAN_MAX + 1] = {
 	[IFLA_KVXLAN_UDP6_ZERO_CSUM_TX] = MNL_TYPE_U8,
 	[IFLA_KVXLAN_UDP6_ZERO_CSUM_RX] = MNL_TYPE_U8,
 	[IFLA_KVXLAN_FLOWLABEL] = MNL_TYPE_U32,
+	[IFLA_KVXLAN_DAMPEN_MOVES] = MNL_TYPE_U32,
+	[IFLA_KVXLAN_DAMPEN_WINDOW] = MNL_TYPE_U32,
+	[IFLA_KVXLAN_DAMPEN_HOLD] = MNL_TYPE_U32,
 };
 
 static int link_data_attr_cb(const struct nlattr *attr, void *data)
@@ -659,6 +690,15 @@ static void link_print_text(const struct link_msg *m, const char *ifname)
 		else
 			printf(" flowlabel %#x", u32);
 	}
+	if (d[IFLA_KVXLAN_DAMPEN_MOVES])
+		printf(" dampen-moves %u",
+		       mnl_attr_get_u32(d[IFLA_KVXLAN_DAMPEN_MOVES]));
+	if (d[IFLA_KVXLAN_DAMPEN_WINDOW])
+		printf(" dampen-window %u",
+		       mnl_attr_get_u32(d[IFLA_KVXLAN_DAMPEN_WINDOW]));
+	if (d[IFLA_KVXLAN_DAMPEN_HOLD])
+		printf(" dampen-hold %u",
+		       mnl_attr_get_u32(d[IFLA_KVXLAN_DAMPEN_HOLD]));
 	if (m->tb[IFLA_MTU])
 		printf(" mtu %u", mnl_attr_get_u32(m->tb[IFLA_MTU]));
 	if (m->tb[IFLA_OPERSTATE])
@@ -743,6 +783,15 @@ static void link_print_json(const struct link_msg *m, const char *ifname)
 		else
 			json_uint("flowlabel", label);
 	}
+	if (d[IFLA_KVXLAN_DAMPEN_MOVES])
+		json_uint("dampen_moves",
+			  mnl_attr_get_u32(d[IFLA_KVXLAN_DAMPEN_MOVES]));
+	if (d[IFLA_KVXLAN_DAMPEN_WINDOW])
+		json_uint("dampen_window",
+			  mnl_attr_get_u32(d[IFLA_KVXLAN_DAMPEN_WINDOW]));
+	if (d[IFLA_KVXLAN_DAMPEN_HOLD])
+		json_uint("dampen_hold",
+			  mnl_attr_get_u32(d[IFLA_KVXLAN_DAMPEN_HOLD]));
 	json_close_object();
 }
 

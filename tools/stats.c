@@ -157,6 +157,9 @@ static void stats_print_dev(const struct kvx_dev_info *d)
 	}
 	STATS_FIELD(KVXLAN_A_AGEING, "ageing", d->ageing);
 	STATS_FIELD(KVXLAN_A_MAX_LEARNED, "max_learned", d->max_learned);
+	STATS_FIELD(KVXLAN_A_DAMPEN_MOVES, "dampen_moves", d->dampen_moves);
+	STATS_FIELD(KVXLAN_A_DAMPEN_WINDOW, "dampen_window", d->dampen_window);
+	STATS_FIELD(KVXLAN_A_DAMPEN_HOLD, "dampen_hold", d->dampen_hold);
 	STATS_FIELD(KVXLAN_A_FDB_STATIC, "fdb_static", d->fdb_static);
 	STATS_FIELD(KVXLAN_A_FDB_LEARNED, "fdb_learned", d->fdb_learned);
 #undef STATS_FIELD

@@ -94,6 +94,21 @@
  *     keeps one label and ECMP in the underlay can spread them. The outer
  *     hop limit and traffic class come from IFLA_KVXLAN_TTL and _TOS.
  *
+ * MAC-move dampening. A learned MAC that moves to another remote VTEP more
+ * than DAMPEN_MOVES times within DAMPEN_WINDOW seconds (a loop, or two
+ * hosts claiming one MAC) is not relearned for DAMPEN_HOLD seconds: it
+ * stays behind its current remote and each packet that would have moved
+ * it is counted as "fdb_learn_dampened".
+ *
+ * IFLA_KVXLAN_DAMPEN_MOVES: NLA_U32, 0..65535, default KVXLAN_DAMPEN_MOVES
+ *     (5). 0 turns dampening off: every move is learned.
+ *
+ * IFLA_KVXLAN_DAMPEN_WINDOW: NLA_U32, seconds, 1..3600, default
+ *     KVXLAN_DAMPEN_WINDOW (10).
+ *
+ * IFLA_KVXLAN_DAMPEN_HOLD: NLA_U32, seconds, 1..86400, default
+ *     KVXLAN_DAMPEN_HOLD (30). A change applies to holds that start later.
+ *
  * Generic netlink family "kvxlan", version 1
  * -------------------------------------------
  *
@@ -111,7 +126,8 @@
  *
  * KVXLAN_CMD_DEV_GET (do, dump)
  *     In: IFINDEX (do). Out, per device: IFINDEX, VNI, PORT, LEARNING,
- *     AGEING, MAX_LEARNED, FDB_STATIC, FDB_LEARNED (entry counts) and
+ *     AGEING, MAX_LEARNED, DAMPEN_MOVES, DAMPEN_WINDOW, DAMPEN_HOLD,
+ *     FDB_STATIC, FDB_LEARNED (entry counts) and
  *     STATS (nest of KVXLAN_STATS_A_*: drop reasons and learning counters).
  *
  * KVXLAN_CMD_FDB_ADD, KVXLAN_CMD_FDB_REPLACE (do)
@@ -174,9 +190,11 @@
  *
  * Attributes (enum kvxlan_a, top level)
  *     IFINDEX: u32. VNI: u32. PORT: u16, host order. LEARNING: u8.
- *     AGEING, MAX_LEARNED: u32 seconds / entries. FDB_STATIC, FDB_LEARNED:
- *     u32. FDB: nest, enum kvxlan_fdb_a. REMOTE: nest, enum kvxlan_remote_a,
- *     may repeat. STATS: nest, enum kvxlan_stats_a. EVENT: u8.
+ *     AGEING, MAX_LEARNED: u32 seconds / entries. DAMPEN_MOVES,
+ *     DAMPEN_WINDOW, DAMPEN_HOLD: u32, as IFLA_KVXLAN_DAMPEN_* (moves,
+ *     seconds, seconds). FDB_STATIC, FDB_LEARNED: u32. FDB: nest, enum
+ *     kvxlan_fdb_a. REMOTE: nest, enum kvxlan_remote_a, may repeat. STATS:
+ *     nest, enum kvxlan_stats_a. EVENT: u8.
  *
  * FDB entry (enum kvxlan_fdb_a)
  *     MAC: binary, 6 bytes; unicast and non-zero for ADD/REPLACE.
@@ -204,9 +222,8 @@
  *     "ethtool -S". LEARNED: entries learned. MOVED: moves. AGED: entries
  *     aged out. LEARN_LIMIT: sources not learned because MAX_LEARNED was
  *     reached. LEARN_DAMPENED: sources not relearned because the MAC moved
- *     too often (more than KVXLAN_DAMPEN_MOVES moves within
- *     KVXLAN_DAMPEN_WINDOW seconds; relearning resumes
- *     KVXLAN_DAMPEN_HOLD seconds later).
+ *     too often (more than DAMPEN_MOVES moves within DAMPEN_WINDOW
+ *     seconds; relearning resumes DAMPEN_HOLD seconds later).
  */
 #ifndef _UAPI_LINUX_KVXLAN_H
 #define _UAPI_LINUX_KVXLAN_H
@@ -241,6 +258,9 @@ enum {
 	IFLA_KVXLAN_UDP6_ZERO_CSUM_TX,
 	IFLA_KVXLAN_UDP6_ZERO_CSUM_RX,
 	IFLA_KVXLAN_FLOWLABEL,
+	IFLA_KVXLAN_DAMPEN_MOVES,
+	IFLA_KVXLAN_DAMPEN_WINDOW,
+	IFLA_KVXLAN_DAMPEN_HOLD,
 	__IFLA_KVXLAN_MAX
 };
 #define IFLA_KVXLAN_MAX (__IFLA_KVXLAN_MAX - 1)
@@ -266,9 +286,13 @@ enum kvxlan_df {
 #define KVXLAN_MCGRP_EVENTS	"events"
 
 #define KVXLAN_FLOOD_MAX	4096
+/* MAC-move dampening defaults, IFLA_KVXLAN_DAMPEN_* */
 #define KVXLAN_DAMPEN_MOVES	5
 #define KVXLAN_DAMPEN_WINDOW	10
 #define KVXLAN_DAMPEN_HOLD	30
+#define KVXLAN_DAMPEN_MOVES_MAX	65535
+#define KVXLAN_DAMPEN_WINDOW_MAX 3600
+#define KVXLAN_DAMPEN_HOLD_MAX	86400
 
 enum kvxlan_cmd {
 	KVXLAN_CMD_UNSPEC,
@@ -306,6 +330,9 @@ enum kvxlan_a {
 	KVXLAN_A_REMOTE,
 	KVXLAN_A_STATS,
 	KVXLAN_A_EVENT,
+	KVXLAN_A_DAMPEN_MOVES,
+	KVXLAN_A_DAMPEN_WINDOW,
+	KVXLAN_A_DAMPEN_HOLD,
 	__KVXLAN_A_MAX
 };
 #define KVXLAN_A_MAX (__KVXLAN_A_MAX - 1)
