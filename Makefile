@@ -7,6 +7,8 @@
 #   make check           build for every supported kernel, run the selftests
 #                        in one VM per kernel
 #   make demo            the seed's lab in a VM
+#   make bench           kvxlan against the in-tree vxlan driver and the bare
+#                        underlay in one VM (KERNELS=, BENCH_*: scripts/bench)
 #   make style           checkpatch; make sparse: C=2 build
 #
 #   make install         build, then install the module for KERNELRELEASE
@@ -52,6 +54,9 @@ check: deps
 
 demo: deps
 	scripts/demo
+
+bench: deps
+	scripts/bench
 
 style:
 	scripts/checkpatch
@@ -105,6 +110,6 @@ clean:
 	$(MAKE) -C tools clean
 	rm -rf build
 
-.PHONY: all module sparse tools deps check demo style clean install \
+.PHONY: all module sparse tools deps check demo bench style clean install \
 	install-module install-tools uninstall uninstall-module uninstall-tools \
 	dkms-install dkms-uninstall
