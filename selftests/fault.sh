@@ -21,8 +21,8 @@
 #    and destroyed each time): afterwards only vx0 is left, vx0's socket
 #    has one user and no socket remains on the other port.
 # 2. Four processes add, replace, delete and flush FDB entries for the same
-#    64 MACs while h2 sends frames from 16 of those MACs (learning, moves
-#    between two VTEPs) and h1 transmits to 8 of them.  Then the table is
+#    64 MACs while h2 sends frames from 8 of those MACs (learning, moves
+#    between two VTEPs) and h1 transmits to 4 of them.  Then the table is
 #    consistent: the dump has fdb_static + fdb_learned entries, each
 #    remote's fdb_refs is the number of entries naming it, a flush empties
 #    it and leaves only the flood remote.
@@ -46,7 +46,7 @@ require_kvxlan
 
 CYCLES=${KVX_FAULT_CYCLES:-1000}
 WORKERS=4
-OPS=${KVX_FAULT_OPS:-150}	# per worker
+OPS=${KVX_FAULT_OPS:-80}	# per worker
 TMP=$(mktemp -d)
 defer rm -rf "$TMP"
 dmesg_start=$(dmesg | wc -l)
@@ -120,7 +120,7 @@ learner()
 {
 	local round mac
 	for round in 1 2; do
-		for mac in "${MACS[@]:0:16}"; do
+		for mac in "${MACS[@]:0:8}"; do
 			ip netns exec "$h2" "$PYTHON" "$KSFT_DIR/fdb_inject.py" \
 				--iface veth1 --dst 10.0.0.1 --dst-mac "$VETH0_MAC" \
 				--src 10.0.0.2,10.0.0.3 --mac "$mac" --count 4 \
@@ -130,8 +130,8 @@ learner()
 }
 VETH0_MAC=$(link_mac "$h1" veth0)
 PINGS=()
-for i in $(seq 0 7); do
-	ip netns exec "$h1" ping -q -i 0.05 -w 600 "192.168.100.$((10 + i))" \
+for i in $(seq 0 3); do
+	ip netns exec "$h1" ping -q -i 0.1 -w 600 "192.168.100.$((10 + i))" \
 		>/dev/null 2>&1 &
 	PINGS+=($!)
 done
@@ -148,7 +148,7 @@ done
 wait "$LEARNER" || fail "fdb_inject.py failed"
 kill "${PINGS[@]}" 2>/dev/null || true
 wait "${PINGS[@]}" 2>/dev/null || true
-log "# figure: concurrent_fdb_ops $((WORKERS * OPS)) with 128 learning frames"
+log "# figure: concurrent_fdb_ops $((WORKERS * OPS)) with 64 learning frames"
 st=$(kvx "$h1" -j stats dev vx0)
 n_static=$(jq .fdb_static <<<"$st")
 n_learned=$(jq .fdb_learned <<<"$st")

@@ -16,7 +16,9 @@
 # IPv6 underlay, see lib.sh), reported under its own name.  SCRIPT-ipv4 is
 # SCRIPT with KVX_FAMILY=4, the default.
 # Exit code 4 from a test is a skip.  The per-test timeout comes from the
-# `settings` file (timeout=SECONDS) beside this script, or $KSFT_TIMEOUT.
+# `settings` file (timeout=SECONDS) beside this script, or $KSFT_TIMEOUT; a
+# line timeout:SCRIPT=SECONDS in `settings` gives SCRIPT (and its variants)
+# a limit of its own.
 # A test also fails if the kernel logged a warning, BUG or oops while it ran
 # (taint flags or the kernel log), whatever its own exit code.
 # Exits 1 if any test failed.
@@ -47,8 +49,10 @@ for t in "$@"; do
 	*.sh-ipv4) prog=${t%-ipv4} family=4 ;;
 	*) prog=$t family=4 ;;
 	esac
+	limit=$(sed -n "s/^timeout:$prog=//p" settings 2>/dev/null)
+	limit=${limit:-$timeout_s}
 	if [ -x "./$prog" ]; then
-		KVX_FAMILY=$family timeout -k 10 "$timeout_s" "./$prog" 2>&1 |
+		KVX_FAMILY=$family timeout -k 10 "$limit" "./$prog" 2>&1 |
 			sed -u 's/^/# /'
 		rc=${PIPESTATUS[0]}
 	else
@@ -80,7 +84,7 @@ for t in "$@"; do
 		echo "ok $n $t # SKIP"
 		skip=$((skip + 1))
 	elif [ "$rc" -eq 124 ]; then
-		echo "not ok $n $t # TIMEOUT $timeout_s seconds"
+		echo "not ok $n $t # TIMEOUT $limit seconds"
 		fail=$((fail + 1))
 	else
 		echo "not ok $n $t # exit=$rc"

@@ -43,6 +43,8 @@ veth_pair "$h1" veth0 10.0.0.1/24 "$h2" veth1 10.0.0.2/24
 wait_underlay "$h1" 10.0.0.2
 
 log_step "1. $NDEV devices on one port"
+# no IPv6 on them: each would autoconfigure and send MLD and DAD packets
+ip netns exec "$h1" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 for i in $(seq 0 $((NDEV - 1))); do
 	echo "link add vk$i vni $((10000 + i)) local 10.0.0.1 remote 10.0.0.2 dev veth0"
 done >"$TMP/add"
