@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Send hand-made VXLAN packets with scapy, for malformed.sh.
+"""Send hand-made VXLAN packets with scapy (malformed.sh, udp6_zero_csum.sh,
+wire_format.sh).
 
     vxlan_inject.py --iface DEV --src IP --dst IP --dst-mac MAC \
-                    --inner-dst-mac MAC [--fragment N] CASE...
+                    --inner-dst-mac MAC [--data] [--inner-hex FILE] \
+                    [--fragment N] CASE[,KEY=VALUE...]...
 
 Each CASE is one outer Ethernet/IP/UDP(4789) packet, sent in the order
 given; the outer header is IPv6 when --dst is an IPv6 address (then the
@@ -41,6 +43,28 @@ receiver's IP layer reassembles them into a non-linear skb.
 
 Every other case has its UDP checksum computed (over IPv4 too).
 
+KEY=VALUE after a case sets one field of its packet to an explicit value
+(numbers in decimal or 0x hex), after the case has built it:
+
+    src       outer source address (of the --dst family)
+    ttl tos   outer TTL / hop limit, TOS / traffic class (ECN included)
+    df        outer IPv4 DF bit, 0 or 1 (scapy's default: 0)
+    fl        outer IPv6 flow label
+    sport dport csum     outer UDP source, destination port, checksum
+    flags reserved1 vni reserved2   the VXLAN header's fields (8, 24, 24
+                                    and 8 bits; with flags 0x04 or 0x80,
+                                    scapy's GPE and GBP layouts, whose
+                                    other fields stay 0)
+    isrc idst inner Ethernet source, destination MAC
+    itos      inner IPv4 TOS
+    proto     inner IPv4 payload: icmp (echo request, the default) or udp
+              (a datagram from port 40000 to port 9)
+
+--data gives every inner ICMP or UDP packet 48 bytes of payload, (index +
+k) mod 256 for k = 0..47, so that no two cases carry the same bytes.
+--inner-hex FILE writes one line per case: its index (from 1), then its
+inner Ethernet frame in hex, as sent.
+
 Inner frames of the malformed cases use source MAC 02:00:00:00:bb:NN (NN =
 case index) so that a test can check that none was learned; the valid case
 uses 02:00:00:00:aa:01, and so do the ECN cases (ICMP sequence = case
@@ -59,9 +83,12 @@ VNI = 5000
 def inner(args, idx, valid=False, tos=0, src=None, pad=0):
     if src is None:
         src = "02:00:00:00:aa:01" if valid else "02:00:00:00:bb:%02x" % idx
-    return (Ether(src=src, dst=args.inner_dst_mac) /
-            IP(src="192.168.100.2", dst="192.168.100.1", tos=tos) /
-            ICMP(id=0x4b56, seq=idx) / Raw(b"\0" * pad))
+    frame = (Ether(src=src, dst=args.inner_dst_mac) /
+             IP(src="192.168.100.2", dst="192.168.100.1", tos=tos) /
+             ICMP(id=0x4b56, seq=idx))
+    if pad:
+        frame /= Raw(b"\0" * pad)
+    return frame
 
 
 # outer IPv4 TOS byte per case (default 0)
@@ -127,6 +154,68 @@ def payload(args, case, idx):
     raise SystemExit("unknown case: %s" % case)
 
 
+def num(v):
+    return int(v, 0)
+
+
+# KEY -> (layer, field, parser): "udp" is the outer UDP header, "vxlan" the
+# VXLAN header, "ether" and "ip" the inner frame's Ethernet and IPv4 headers
+FIELDS = {
+    "sport": ("udp", "sport", num),
+    "dport": ("udp", "dport", num),
+    "csum": ("udp", "chksum", num),
+    "flags": ("vxlan", "flags", num),
+    "reserved1": ("vxlan", "reserved1", num),
+    "vni": ("vxlan", "vni", num),
+    "reserved2": ("vxlan", "reserved2", num),
+    "isrc": ("ether", "src", str),
+    "idst": ("ether", "dst", str),
+    "itos": ("ip", "tos", num),
+}
+# outer header keys: (IPv4 field, IPv6 field)
+OUTER = {"src": ("src", "src"), "ttl": ("ttl", "hlim"), "tos": ("tos", "tc"),
+         "df": ("flags", None), "fl": (None, "fl")}
+
+
+def overrides(spec):
+    """CASE,KEY=VALUE,... -> (CASE, {KEY: VALUE})"""
+    name, *kvs = spec.split(",")
+    over = {}
+    for kv in kvs:
+        k, sep, v = kv.partition("=")
+        if not sep or (k not in FIELDS and k not in OUTER and k != "proto"):
+            raise SystemExit("%s: bad KEY=VALUE '%s'" % (spec, kv))
+        over[k] = v
+    return name, over
+
+
+def apply_inner(pl, over, data):
+    """Set the VXLAN header's and the inner frame's fields of payload pl."""
+    layers = {"vxlan": pl.getlayer(VXLAN), "ether": pl.getlayer(Ether),
+              "ip": pl.getlayer(IP)}
+    if over.get("proto", "icmp") not in ("icmp", "udp"):
+        raise SystemExit("proto: icmp or udp, not %s" % over["proto"])
+    ip = layers["ip"]
+    if ip is not None:
+        if over.get("proto") == "udp":
+            ip.remove_payload()
+            ip.add_payload(UDP(sport=40000, dport=9))
+        if data:
+            ip.payload.add_payload(Raw(data))
+    for k, v in over.items():
+        if k not in FIELDS or FIELDS[k][0] == "udp":
+            continue
+        layer, field, parse = FIELDS[k]
+        if layers[layer] is None:
+            raise SystemExit("%s: this case has no %s layer" % (k, layer))
+        setattr(layers[layer], field, parse(v))
+    vx = layers["vxlan"]
+    if vx is not None and vx.flags & 0x04:
+        # scapy would fill in a VXLAN-GPE next protocol (3, Ethernet) for
+        # the P bit: keep that byte 0, so only the bits given are set
+        vx.NextProtocol = 0
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--iface", required=True)
@@ -135,34 +224,62 @@ def main():
     p.add_argument("--dst-mac", required=True)
     p.add_argument("--inner-dst-mac", required=True)
     p.add_argument("--port", type=int, default=4789)
+    p.add_argument("--data", action="store_true")
+    p.add_argument("--inner-hex")
     p.add_argument("--fragment", type=int, default=0)
     p.add_argument("cases", nargs="+")
     args = p.parse_args()
     conf.verb = 0
 
     pkts = []
-    for idx, case in enumerate(args.cases, 1):
+    hexes = []
+    v6 = ":" in args.dst
+    for idx, spec in enumerate(args.cases, 1):
+        case, over = overrides(spec)
         pl = payload(args, case, idx)
-        if ":" in args.dst:
+        data = bytes((idx + k) & 0xff for k in range(48)) if args.data \
+            else None
+        apply_inner(pl, over, data)
+        if v6:
             outer = IPv6(src=args.src, dst=args.dst,
                          tc=OUTER_TOS.get(case, 0))
         else:
             outer = IP(src=args.src, dst=args.dst, tos=OUTER_TOS.get(case, 0))
+        for k, (f4, f6) in OUTER.items():
+            if k not in over:
+                continue
+            f = f6 if v6 else f4
+            if f is None:
+                raise SystemExit("%s: not a field of IPv%d" % (k, 6 if v6
+                                                                 else 4))
+            v = over[k] if k == "src" else num(over[k])
+            if k == "df":
+                v = "DF" if v else 0
+            setattr(outer, f, v)
         # chksum None: scapy computes it
         udp = UDP(sport=50000 + idx, dport=args.port,
                   chksum=0 if case == "zero_csum" else None)
+        for k, v in over.items():
+            if k in FIELDS and FIELDS[k][0] == "udp":
+                setattr(udp, FIELDS[k][1], num(v))
         pkt = Ether(dst=args.dst_mac) / outer / udp / pl
         raw = bytes(pkt[UDP].payload)
+        inner_eth = pl.getlayer(Ether)
+        hexes.append("%d %s" % (idx, bytes(inner_eth).hex()
+                                if inner_eth is not None else "-"))
+        note = "".join(" " + kv for kv in spec.split(",")[1:])
         if args.fragment and IP in pkt:
             # build the checksums first: fragment() copies the bytes
             frags = fragment(Ether(bytes(pkt))[IP], fragsize=args.fragment)
             pkts.extend(Ether(dst=args.dst_mac) / f for f in frags)
-            print("%-13s udp payload %4d bytes, header %s, %d fragments" %
-                  (case, len(raw), raw[:8].hex(), len(frags)))
-            continue
-        print("%-13s udp payload %4d bytes, header %s" %
-              (case, len(raw), raw[:8].hex()))
-        pkts.append(pkt)
+            note += ", %d fragments" % len(frags)
+        else:
+            pkts.append(pkt)
+        print("%-13s udp payload %4d bytes, header %s%s" %
+              (case, len(raw), raw[:8].hex(), note))
+    if args.inner_hex:
+        with open(args.inner_hex, "w") as f:
+            f.write("\n".join(hexes) + "\n")
     sendp(pkts, iface=args.iface, verbose=False)
     return 0
 

@@ -1,13 +1,24 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# What kvxlan puts on the wire, read back by tshark's VXLAN dissector.
+# The wire format both ways: what kvxlan sends, read back by tshark's VXLAN
+# dissector, and what kvxlan does with packets that scapy (an independent
+# writer) builds field by field.
 #
-#  h1: vx0 192.168.100.1 (kvxlan vni 5000)   h2: vx0 192.168.100.2
-#      veth0 10.0.0.1/24 ---------------------- veth1 10.0.0.2/24
-#           (fd00::1/64)                             (fd00::2/64)
-#            ^ tcpdump -w
+#  +-------------------------------------+        +---------------------------+
+#  | h1                                  |        | h2                        |
+#  |  vx0 192.168.100.1 kvxlan vni 5000  |        |  vx0 192.168.100.2        |
+#  |      remote 10.0.0.2  (learning on) |        |   kvxlan vni 5000         |
+#  |  vx1 192.168.101.1 vni 16777215     |        |                           |
+#  |      (learning off)                 |        |  scapy: vxlan_inject.py   |
+#  |  vx2 192.168.102.1 vni 5000         |        |   (step 4) sendp() on     |
+#  |      port 4790 remote 10.0.0.2      |        |   veth1                   |
+#  |   ^ tcpdump -w (step 4, inbound)    |        |                           |
+#  |  veth0 10.0.0.1/24 -----------------+--------+- veth1 10.0.0.2/24        |
+#  |   (fd00::1/64)  ^ tcpdump -w        |        |   (fd00::2/64)            |
+#  +-------------------------------------+        +---------------------------+
 #
+# Sending (h1's vx0, captured on veth0, decoded by tshark):
 # 1. Outer header: UDP destination port 4789, VXLAN flags 0x08 with every
 #    reserved field zero, VNI 5000, the inner Ethernet/IPv4/ICMP frame.
 # 2. With `srcport 40000 40100`, 40 inner UDP flows leave with several
@@ -15,16 +26,51 @@
 # 3. `ttl 17 tos 0x20 df set` appear in the outer IPv4 header; with `tos
 #    inherit` the outer TOS is the inner packet's (ping -Q 0x28).
 #
+# Receiving (step 4): h1 gets vx1 (VNI 16777215, learning off) and vx2 (VNI
+# 5000 again, on port 4790); vx2 sends one frame, which leaves for UDP port
+# 4790.  Then scapy sends h1, in one burst, packets whose fields are set one
+# at a time to explicit values (the table rx_cases below), each with its own
+# inner source MAC and ICMP sequence number:
+#    dropped and counted once in /proc/net/kvxlan: I flag clear
+#    (rx_drop_no_vni_flag); every reserved bit, one at a time, with the I
+#    flag: the 7 other flag bits, the 24 bits before the VNI, the 8 after it
+#    (rx_drop_reserved_bits, 39 packets); VNIs 0, 4999, 5001, 0x011388 (5000
+#    with a bit of the top byte), and 16777215 on port 4790
+#    (rx_drop_unknown_vni);
+#    to no kvxlan socket: ports 4788, 4791, 8472 (the stack's UDP NoPorts);
+#    delivered: VNI 5000 on port 4789 to vx0 with TTL 1, 255, TOS 0xb8,
+#    outer ECT(0) over a Not-ECT inner packet, CE over CE, source ports 0,
+#    1, 4789, 65535, an inner UDP datagram, an outer source other than the
+#    remote (10.0.0.3), DF set and clear and a zero UDP checksum (IPv4),
+#    flow labels 1, 0x12345, 0xfffff (IPv6); VNI 16777215 to vx1; VNI 5000
+#    on port 4790 to vx2.
+# Then, exactly: each device's rx_packets grew by its cases, each counter
+# by its cases, nothing else moved (no device drop, no UDP error); the
+# inner frames tcpdump saw arrive on vx0, vx1, vx2 are byte for byte the
+# ones scapy wrapped (each carries 48 bytes of its own payload); vx0 and
+# vx2 learned each inner source MAC with the packet's outer source address
+# as its remote, vx1 (learning off) none, and no dropped packet's MAC.
+#
+# Decisions, as the in-tree driver (vxlan_core.c, without GBP or GPE): a
+# reserved bit set drops the packet, where RFC 7348 says receivers MUST
+# ignore them (malformed.sh: the same reasons over IPv4, with the short and
+# truncated packets); RFC 6040 decapsulation: outer ECT over a Not-ECT inner
+# packet is delivered unchanged, CE over ECT is marked CE (malformed.sh),
+# CE over Not-ECT dropped (malformed.sh).  Zero UDP checksums over IPv6:
+# udp6_zero_csum.sh.
+#
 # wire_format.sh-ipv6, over IPv6: the outer IPv6 header's addresses; flow
 # label 0 by default (1.); with `flowlabel auto` (2.) the 40 flows have
 # several distinct labels and one flow a single one; ttl and tos become the
 # hop limit and the traffic class, and `flowlabel 0x12345` is on every
-# packet (3.).
+# packet (3.); step 4 the same, with IPv6 outer headers (hop limit,
+# traffic class, flow label; no DF, no zero checksum).
 
 source "$(dirname "$0")/lib.sh"
 set -e
 
 require_cmd ip jq ping tcpdump tshark
+require_python_module scapy
 require_kvxlan
 
 TMP=$(mktemp -d)
@@ -177,5 +223,241 @@ while IFS='|' read -r ttl ds df hlim tclass flow; do
 		check_eq "#$n flow label" "$flow" 0x012345
 	fi
 done <"$TMP/ttl.txt"
+
+log_step "4. receive: scapy's packets, field by field"
+# ageing 0: under TCG this step can outlast the default 300 s, and no entry
+# may age out while the counters and the FDB are compared
+kvx "$h1" link set vx0 ageing 0 || fail "link set vx0 ageing 0"
+kvx_add "$h1" vx1 vni 16777215 local "$H1_UL" dev veth0 learning off
+kvx_add "$h1" vx2 vni 5000 local "$H1_UL" remote "$H2_UL" port 4790 \
+	dev veth0 ageing 0
+overlay_up "$h1" vx1 192.168.101.1/24
+overlay_up "$h1" vx2 192.168.102.1/24
+declare -A MAC
+for d in vx0 vx1 vx2; do
+	MAC[$d]=$(link_mac "$h1" "$d")
+done
+VETH0_MAC=$(link_mac "$h1" veth0)
+
+log "    vx2 sends to port 4790"
+static_neigh "$h1" vx2 192.168.102.2 02:00:00:00:dd:02
+capture_start "$h1" veth0 "$TMP/tx4790.pcap" udp and src host "$H1_UL"
+ip netns exec "$h1" ping -c 1 -W 1 -q 192.168.102.2 >/dev/null 2>&1 || true
+slowwait 10 value_ge 1 capture_count "$TMP/tx4790.pcap" >/dev/null ||
+	fail "nothing left vx2"
+capture_stop
+check_eq "vx2's frame: to UDP port 4790" \
+	"$(capture_count "$TMP/tx4790.pcap" "$UL_IP" and "$(udp_at 2:2)" = 4790)" 1
+check_eq "vx2's frame: nothing to port 4789" "$(capture_count "$TMP/tx4790.pcap")" 1
+
+# rx_cases: "EXPECT CASE[,KEY=VALUE...]" (vxlan_inject.py's syntax): EXPECT
+# is the device that must deliver the packet, a /proc/net/kvxlan counter
+# that must count it, or noport (no kvxlan socket on its port: UDP
+# NoPorts).  Dropped ones first, so that once the last delivered packet has
+# arrived every one has been handled.
+rx_cases=("rx_drop_no_vni_flag valid,flags=0x00")
+for b in 0x01 0x02 0x04 0x10 0x20 0x40 0x80; do
+	rx_cases+=("rx_drop_reserved_bits valid,flags=$((0x08 | b))")
+done
+for ((b = 0; b < 24; b++)); do
+	rx_cases+=("rx_drop_reserved_bits valid,reserved1=$((1 << b))")
+done
+for ((b = 0; b < 8; b++)); do
+	rx_cases+=("rx_drop_reserved_bits valid,reserved2=$((1 << b))")
+done
+rx_cases+=(
+	"rx_drop_unknown_vni valid,vni=0"
+	"rx_drop_unknown_vni valid,vni=4999"
+	"rx_drop_unknown_vni valid,vni=5001"
+	"rx_drop_unknown_vni valid,vni=0x011388"
+	"rx_drop_unknown_vni valid,vni=16777215,dport=4790"
+	"noport valid,dport=4788"
+	"noport valid,dport=4791"
+	"noport valid,dport=8472"
+	"vx0 valid"
+	"vx0 valid,ttl=1"
+	"vx0 valid,ttl=255"
+	"vx0 valid,tos=0xb8"
+	"vx0 valid,tos=0x02"
+	"vx0 valid,tos=0x03,itos=0x03"
+	"vx0 valid,sport=0"
+	"vx0 valid,sport=1"
+	"vx0 valid,sport=4789"
+	"vx0 valid,sport=65535"
+	"vx0 valid,proto=udp"
+	"vx0 valid,src=$(ul 10.0.0.3)"
+)
+if [ "$KVX_FAMILY" = 4 ]; then
+	rx_cases+=("vx0 valid,df=1" "vx0 valid,df=0" "vx0 valid,csum=0")
+else
+	rx_cases+=("vx0 valid,fl=1" "vx0 valid,fl=0x12345" "vx0 valid,fl=0xfffff")
+fi
+rx_cases+=(
+	"vx1 valid,vni=16777215"
+	"vx2 valid,dport=4790"
+	"vx0 valid,vni=5000,dport=4789,flags=0x08"
+)
+
+# every case gets its inner source MAC (02:00:00:00:aa:NN delivered,
+# bb:NN dropped, NN the case's number in hex, 1 to 255) and its device's
+# MAC as inner destination
+declare -A want_n=() want_src=() CAPTURE=()
+EXPECT=() args=()
+n=0
+for c in "${rx_cases[@]}"; do
+	n=$((n + 1))
+	exp=${c%% *} spec=${c#* }
+	want_n[$exp]=$((${want_n[$exp]:-0} + 1))
+	case $exp in
+	vx*)
+		mac=$(printf '02:00:00:00:aa:%02x' "$n")
+		src=$H2_UL
+		[[ $spec == *,src=* ]] && src=${spec##*,src=} src=${src%%,*}
+		want_src[$exp]+="$mac $src"$'\n'
+		spec+=",idst=${MAC[$exp]}"
+		;;
+	*) mac=$(printf '02:00:00:00:bb:%02x' "$n") ;;
+	esac
+	args+=("$spec,isrc=$mac")
+	EXPECT[n]=$exp
+done
+[ "$n" -le 255 ] || fail "more than 255 cases: inner MACs would repeat"
+
+# udp_stat NS 4|6 KEY: a Udp: (4) or Udp6 (6) counter of the namespace
+udp_stat()
+{
+	if [ "$2" = 4 ]; then
+		ip netns exec "$1" cat /proc/net/snmp | awk -v k="$3" '
+			$1 == "Udp:" && !hdr { for (i = 2; i <= NF; i++) col[$i] = i; hdr = 1; next }
+			$1 == "Udp:" && hdr { print $col[k]; exit }'
+	else
+		ip netns exec "$1" cat /proc/net/snmp6 |
+			awk -v k="Udp6$3" '$1 == k { print $2 }'
+	fi
+}
+# dev_counters NS DEV: "KEY VALUE" lines, every counter of `kvxlan -j stats`
+dev_counters()
+{
+	kvx "$1" -j stats dev "$2" |
+		jq -r '.counters | to_entries[] | "\(.key) \(.value)"'
+}
+
+proc_keys="rx_drop_short_header rx_drop_no_vni_flag rx_drop_reserved_bits rx_drop_unknown_vni"
+declare -A before
+for k in $proc_keys; do
+	before[$k]=$(kvx_proc_stat "$h1" "$k") || fail "/proc/net/kvxlan lacks $k"
+done
+for k in NoPorts InErrors InCsumErrors; do
+	for f in 4 6; do
+		before[$f$k]=$(udp_stat "$h1" $f $k)
+		[ -n "${before[$f$k]}" ] || fail "no UDP (IPv$f) counter $k"
+	done
+done
+for d in vx0 vx1 vx2; do
+	before[$d]=$(dev_stat "$h1" "$d" rx_packets)
+	before[$d.dropped]=$(dev_stat "$h1" "$d" rx_dropped)
+	dev_counters "$h1" "$d" >"$TMP/$d.counters" ||
+		fail "kvxlan -j stats dev $d"
+	# the frames from h2 with inner source 02:00:00:00:aa:*: pcap's
+	# "inbound" would do, but libpcap 1.10 in immediate mode loses the
+	# first packet with it (filtered in user space, where it is false)
+	capture_start "$h1" "$d" "$TMP/rx-$d.pcap" \
+		"ether[6:4] = 0x02000000 and ether[10] = 0xaa"
+	CAPTURE[$d]=$CAPTURE_PID
+done
+
+log "    ${#rx_cases[@]} packets from h2's veth1"
+ip netns exec "$h2" "$PYTHON" "$KSFT_DIR/vxlan_inject.py" --iface veth1 \
+	--src "$H2_UL" --dst "$H1_UL" --dst-mac "$VETH0_MAC" \
+	--inner-dst-mac "${MAC[vx0]}" --data --inner-hex "$TMP/inner.hex" \
+	"${args[@]}" | sed 's/^/    /'
+[ "${PIPESTATUS[0]}" -eq 0 ] || fail "vxlan_inject.py failed"
+
+log_step "4. each packet delivered or counted once, where it belongs"
+for d in vx0 vx1 vx2; do
+	want=$((before[$d] + ${want_n[$d]:-0}))
+	v=$(wait_counter 20 "$want" dev_stat "$h1" "$d" rx_packets) ||
+		fail "$d rx_packets $v, expected $want"
+	check_eq "$d rx_packets (+${want_n[$d]:-0})" "$v" "$want"
+done
+for k in $proc_keys; do
+	check_eq "/proc/net/kvxlan $k (+${want_n[$k]:-0})" \
+		"$(kvx_proc_stat "$h1" "$k")" $((before[$k] + ${want_n[$k]:-0}))
+done
+# The inner UDP datagrams (IPv4, to port 9) reach h1's UDP too: NoPorts
+inner_udp=$(printf '%s\n' "${rx_cases[@]}" | grep -c ',proto=udp') || true
+declare -A noports=([4]=$inner_udp [6]=0)
+noports[$KVX_FAMILY]=$((noports[$KVX_FAMILY] + want_n[noport]))
+for f in 4 6; do
+	check_eq "UDP (IPv$f) NoPorts (+${noports[$f]})" \
+		"$(udp_stat "$h1" $f NoPorts)" $((before[${f}NoPorts] + noports[$f]))
+	for k in InErrors InCsumErrors; do
+		check_eq "UDP (IPv$f) $k" "$(udp_stat "$h1" $f $k)" \
+			"${before[$f$k]}"
+	done
+done
+for d in vx0 vx1 vx2; do
+	check_eq "$d rx_dropped" "$(dev_stat "$h1" "$d" rx_dropped)" \
+		"${before[$d.dropped]}"
+	# learned: one per delivered packet (its own MAC) where learning is on
+	nl=${want_n[$d]:-0}
+	[ "$d" = vx1 ] && nl=0
+	awk -v n="$nl" '$1 == "learned" { $2 += n } 1' "$TMP/$d.counters" \
+		>"$TMP/$d.want"
+	dev_counters "$h1" "$d" >"$TMP/$d.after" || fail "kvxlan -j stats dev $d"
+	if ! diff -u "$TMP/$d.want" "$TMP/$d.after" >"$TMP/$d.diff"; then
+		sed 's/^/    /' "$TMP/$d.diff"
+		fail "$d: a device counter moved (or learned did not move by $nl)"
+	fi
+	log_ok "$d: learned +$nl, every other counter unchanged ($(wc -l <"$TMP/$d.after") counters)"
+done
+
+log_step "4. the inner frames arrived byte for byte"
+# pcap_hex FILE: each frame of FILE in hex, one line per frame
+pcap_hex()
+{
+	tcpdump -n -xx -r "$1" 2>/dev/null | awk '
+		/^\t0x/ { for (i = 2; i <= NF; i++) h = h $i; next }
+		{ if (h != "") print h; h = "" }
+		END { if (h != "") print h }'
+}
+for d in vx0 vx1 vx2; do
+	slowwait 20 value_ge "${want_n[$d]:-0}" \
+		capture_count "$TMP/rx-$d.pcap" >/dev/null || true
+	kill -INT "${CAPTURE[$d]}" 2>/dev/null
+	wait "${CAPTURE[$d]}" 2>/dev/null || true
+	awk -v d="$d" 'NR == FNR { to[$1] = $2; next }
+		       to[$1] == d { print $2 }' \
+		<(for i in "${!EXPECT[@]}"; do echo "$i ${EXPECT[$i]}"; done) \
+		"$TMP/inner.hex" | sort >"$TMP/$d.sent"
+	pcap_hex "$TMP/rx-$d.pcap" | sort >"$TMP/$d.got"
+	if ! diff "$TMP/$d.sent" "$TMP/$d.got" >"$TMP/$d.diff"; then
+		sed 's/^/    /' "$TMP/$d.diff" "$TMP/rx-$d.pcap.log"
+		fail "$d: the inner frames delivered differ from those sent"
+	fi
+	check_eq "$d: frames captured" "$(wc -l <"$TMP/$d.got")" "${want_n[$d]:-0}"
+	log_ok "$d: inner frames identical to scapy's ($(wc -l <"$TMP/$d.got"))"
+done
+
+log_step "4. learning: inner source MAC -> outer source address"
+for d in vx0 vx1 vx2; do
+	kvx "$h1" -j fdb show dev "$d" >"$TMP/$d.fdb" ||
+		fail "kvxlan fdb show dev $d"
+	got=$(jq -r '.[] | select(.mac | test("^02:00:00:00:(aa|bb):")) |
+		    "\(.mac) \(.dst) \(.kind)"' "$TMP/$d.fdb" | sort)
+	if [ "$d" = vx1 ]; then
+		want=""
+	else
+		want=$(printf '%s' "${want_src[$d]}" | sed '/^$/d; s/$/ learned/' | sort)
+	fi
+	if [ "$got" != "$want" ]; then
+		log "    got:"; sed 's/^/      /' <<<"$got"
+		log "    expected:"; sed 's/^/      /' <<<"$want"
+		fail "$d: learned entries differ"
+	fi
+	log_ok "$d: $(grep -c . <<<"$got") learned entries, each from its outer source"
+done
+check_eq "the outer source 10.0.0.3 learned" \
+	"$(jq -r --arg s "$(ul 10.0.0.3)" '[.[] | select(.dst == $s)] | length' "$TMP/vx0.fdb")" 1
 
 exit "$ksft_pass"
