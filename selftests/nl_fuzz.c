@@ -856,6 +856,9 @@ static void account(const struct msg *m, const struct expect *ex,
 	}
 	if (!a->has_msg && !ex->core_bare && e != ex->want && e != ex->want2) {
 		s->bare_errno[e]++;
+		if (!ex->bare_counts && s->bare_errno[e] <= 2)
+			note("no extack message (the core's?): %s: %s",
+			     ex->what, errname(e));
 		if (ex->bare_counts) {
 			s->bare++;
 			note("BARE: %s: %s without an extack message",
@@ -1853,7 +1856,8 @@ static void gen_neigh(struct msg *m, struct expect *ex, char *what,
 	uint16_t type, flags = NLM_F_REQUEST | NLM_F_ACK;
 	struct gen g = {};
 	uint8_t buf[32];
-	unsigned int r = rnd(100);
+	unsigned int r = rnd(100), i;
+	bool full = false, kvx_dev = false;
 	uint32_t v;
 
 	if (r < 55) {
@@ -1882,6 +1886,7 @@ static void gen_neigh(struct msg *m, struct expect *ex, char *what,
 		goto out;
 	}
 	msg_put(m, &ndm, sizeof(ndm));
+	full = true;
 	if (chance(92)) {
 		gen_mac(buf);
 		attr_put(m, NDA_LLADDR, buf, chance(95) ? 6 : rnd(9));
@@ -1916,9 +1921,17 @@ static void gen_neigh(struct msg *m, struct expect *ex, char *what,
 	}
 out:
 	memset(ex, 0, sizeof(*ex));
+	for (i = 0; i < opt.ndevs; i++)
+		if (ndm.ndm_ifindex == opt.dev[i])
+			kvx_dev = true;
 	if (opt.unpriv && type != RTM_GETNEIGH && m->len > NLMSG_HDRLEN) {
 		ex->want = EPERM;
 		ex->core_bare = true;
+	} else {
+		/* What reaches kvxlan's ndo_fdb_add/del must explain errors. */
+		ex->bare_counts = type != RTM_GETNEIGH && full && kvx_dev &&
+				  ndm.ndm_family == AF_BRIDGE &&
+				  (ndm.ndm_flags & NTF_SELF);
 	}
 	snprintf(what, what_size, "%s ifindex %d state 0x%x flags 0x%x/0x%x",
 		 type == RTM_NEWNEIGH ? "RTM_NEWNEIGH" :
