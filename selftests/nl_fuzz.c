@@ -4,7 +4,8 @@
  *
  *   nl_fuzz --dev vx0 [--dev vx1] [--underlay veth0] [--seed N]
  *           [--iterations N] [--entries N] [--rounds N] [--timeout MS]
- *           [--phases genl,link,neigh,dump | unpriv] [--only N] [-v]
+ *           [--budget SECONDS] [--phases genl,link,neigh,dump | unpriv]
+ *           [--only N] [-v]
  *
  * Phases (each deterministic for a given --seed; case N of a phase can be
  * replayed alone with --only N):
@@ -32,6 +33,10 @@
  *   unpriv  drops to uid/gid 65534 before opening anything: every change
  *           command, link and neighbour request, and joining "events",
  *           must answer EPERM; reads still work; nothing changed.
+ *
+ * --budget ends each of the genl, link, neigh and unpriv phases after that
+ * many seconds (the cases are the same, there are fewer of them: an
+ * emulated guest on a busy host may manage only a few a second).
  *
  * Every request asks for an ACK and every answer is awaited with a
  * timeout: no answer within --timeout ms is a hang. Each answer must parse
@@ -102,6 +107,7 @@ static struct {
 	unsigned int entries;
 	unsigned int rounds;
 	int timeout_ms;
+	double budget;		/* seconds per fuzzing phase, 0: none */
 	int verbose;
 	long only;
 	const char *phases;
@@ -868,12 +874,25 @@ static void account(const struct msg *m, const struct expect *ex,
 	}
 }
 
-/* A line per phase and every 250 cases, with the time since the start. */
-static void progress(unsigned long n, unsigned long total)
+/*
+ * A line per phase and every 250 cases, with the time since the start.
+ * False once the phase has used up its --budget.
+ */
+static bool progress(unsigned long n, unsigned long total)
 {
-	if (opt.only < 0 && (n % 250 == 0 || n == total))
+	static double phase_start;
+
+	if (!n)
+		phase_start = elapsed();
+	if (opt.only < 0 && n % 250 == 0)
 		printf("nl_fuzz: %s: %lu/%lu cases, %.1f s\n",
 		       surface_name[cur], n, total, elapsed());
+	if (opt.budget && elapsed() - phase_start > opt.budget) {
+		printf("nl_fuzz: %s: time budget of %.0f s used up after %lu cases\n",
+		       surface_name[cur], opt.budget, n);
+		return false;
+	}
+	return true;
 }
 
 /* ----- the genl family ----- */
@@ -1636,7 +1655,8 @@ static void phase_genl(struct nlsock *g, struct msg *m)
 
 	cur = S_GENL;
 	for (n = 0; n < opt.iterations; n++) {
-		progress(n, opt.iterations);
+		if (!progress(n, opt.iterations))
+			break;
 		if (opt.only >= 0 && (long)n != opt.only)
 			continue;
 		cur_case = n;
@@ -1820,7 +1840,8 @@ static void phase_link(struct nlsock *rt, struct nlsock *g, struct msg *m)
 
 	cur = S_LINK;
 	for (n = 0; n < iters; n++) {
-		progress(n, iters);
+		if (!progress(n, iters))
+			break;
 		if (opt.only >= 0 && (long)n != opt.only)
 			continue;
 		cur_case = n;
@@ -1949,7 +1970,8 @@ static void phase_neigh(struct nlsock *rt, struct nlsock *g, struct msg *m)
 
 	cur = S_NEIGH;
 	for (n = 0; n < iters; n++) {
-		progress(n, iters);
+		if (!progress(n, iters))
+			break;
 		if (opt.only >= 0 && (long)n != opt.only)
 			continue;
 		cur_case = n;
@@ -2539,7 +2561,8 @@ static void phase_unpriv(struct nlsock *g, struct nlsock *rt, struct msg *m)
 		struct genl_reply r = {};
 		struct nlmsghdr *nlh;
 
-		progress(n, opt.iterations);
+		if (!progress(n, opt.iterations))
+			break;
 		if (opt.only >= 0 && (long)n != opt.only)
 			continue;
 		cur_case = n;
@@ -2647,7 +2670,8 @@ static void usage(void)
 	fprintf(stderr,
 		"Usage: nl_fuzz --dev DEV [--dev DEV...] [--underlay DEV] [--seed N]\n"
 		"               [--iterations N] [--entries N] [--rounds N]\n"
-		"               [--timeout MS] [--phases genl,link,neigh,dump|unpriv]\n"
+		"               [--timeout MS] [--budget SECONDS]\n"
+		"               [--phases genl,link,neigh,dump|unpriv]\n"
 		"               [--only N] [-v]\n");
 	exit(2);
 }
@@ -2662,6 +2686,7 @@ int main(int argc, char **argv)
 		{ "entries", required_argument, NULL, 'e' },
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "budget", required_argument, NULL, 'b' },
 		{ "phases", required_argument, NULL, 'p' },
 		{ "only", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -2707,6 +2732,9 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			opt.timeout_ms = strtoul(optarg, NULL, 0);
+			break;
+		case 'b':
+			opt.budget = strtod(optarg, NULL);
 			break;
 		case 'p':
 			opt.phases = optarg;
