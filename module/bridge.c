@@ -126,9 +126,13 @@ int kvx_ndo_fdb_del(struct ndmsg *ndm, struct nlattr *tb[],
 		return err;
 
 	if (is_zero_ether_addr(addr)) {
-		if (req.has_ip)
-			return kvx_flood_del(kvx, &req.ip);
-		return kvx_flood_del_all(kvx);
+		if (!req.has_ip)
+			return kvx_flood_del_all(kvx);
+		err = kvx_flood_del(kvx, &req.ip);
+		if (err == -ENOENT)
+			NL_SET_ERR_MSG_MOD(extack,
+					   "Address is not in the flood list");
+		return err;
 	}
 	if (req.has_ip) {
 		/* Only the entry pointing at that remote. */
@@ -137,10 +141,16 @@ int kvx_ndo_fdb_del(struct ndmsg *ndm, struct nlattr *tb[],
 		err = f && kvx_ip_eq(&rcu_dereference(f->remote)->ip, &req.ip) ?
 		      0 : -ENOENT;
 		rcu_read_unlock();
-		if (err)
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "No FDB entry for this MAC and destination");
 			return err;
+		}
 	}
-	return kvx_fdb_del(kvx, addr);
+	err = kvx_fdb_del(kvx, addr);
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG_MOD(extack, "No FDB entry for this MAC");
+	return err;
 }
 
 static int kvx_br_fill(struct sk_buff *skb, struct netlink_callback *cb,
