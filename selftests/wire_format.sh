@@ -457,7 +457,7 @@ for d in vx0 vx1 vx2; do
 		log "    expected:"; sed 's/^/      /' <<<"$want"
 		fail "$d: learned entries differ"
 	fi
-	log_ok "$d: $(grep -c . <<<"$got") learned entries, each from its outer source"
+	log_ok "$d: $(awk 'NF { n++ } END { print n + 0 }' <<<"$got") learned entries, each from its outer source"
 done
 check_eq "the outer source 10.0.0.3 learned" \
 	"$(jq -r --arg s "$(ul 10.0.0.3)" '[.[] | select(.dst == $s)] | length' "$TMP/vx0.fdb")" 1
