@@ -947,18 +947,23 @@ static int kvx_nl_dev_get_dumpit(struct sk_buff *skb,
 	struct kvx_dump_ctx *ctx = kvx_dump_ctx(cb);
 	struct net_device *dev;
 	struct kvx_dev *kvx;
+	u32 idx = 0;
 	int err = 0;
 
+	/*
+	 * Resume by position among the namespace's kvxlan devices: the
+	 * device list is not in ifindex order (an ifindex can be chosen).
+	 */
 	rcu_read_lock();
 	for_each_netdev_rcu(sock_net(skb->sk), dev) {
 		kvx = kvx_from_dev(dev);
-		if (!kvx || dev->ifindex <= ctx->ifindex)
+		if (!kvx || idx++ < ctx->skip)
 			continue;
 		err = kvx_nl_fill_dev(skb, kvx, NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, NLM_F_MULTI);
 		if (err)
 			break;
-		ctx->ifindex = dev->ifindex;
+		ctx->skip++;
 	}
 	rcu_read_unlock();
 	if (err == -EMSGSIZE && skb->len)

@@ -16,7 +16,8 @@
 #
 # 1. 10000 kvxlan devices (VNIs 10000..19999) on port 4789, created with one
 #    `kvxlan -b` and brought up with one `ip -batch`: one socket with 10000
-#    users; the last one talks to h2; all deleted, no socket is left.
+#    users; `kvxlan stats` (a DEV_GET dump of many parts) lists each once;
+#    the last one talks to h2; all deleted, no socket is left.
 # 2. A flood list of 1000 remotes: 3 broadcast frames make exactly 3 copies
 #    to every remote (per-remote flood_copies), 3000 in all, and 3 frames
 #    on vf's tx_packets.  The list grows to KVXLAN_FLOOD_MAX (4096) entries
@@ -59,6 +60,8 @@ t=$(date +%s%N)
 check_ok "ip -batch: $NDEV link set up" ip -n "$h1" -batch "$TMP/up"
 log "# figure: devices_up $NDEV in $(ms "$t") ms"
 check_eq "socket users on 4789" "$(kvx_sock_users "$h1" 4789)" "$NDEV"
+check_eq "kvxlan stats (a DEV_GET dump of many parts): devices, each once" \
+	"$(kvx "$h1" -j stats | jq '[.[].ifname] | unique | length')" "$NDEV"
 check_eq "sockets on 4789" \
 	"$(kvx_proc "$h1" | awk '$1 == "socket" && $3 == 4789' | wc -l)" 1
 last=vk$((NDEV - 1))
