@@ -8,7 +8,7 @@
 #  |  vk0 .. vk9999: VNI 10000..19999 |        |  vx0 vni 19999               |
 #  |    local 10.0.0.1, one socket    |        |    192.168.200.2             |
 #  |  vk9999 192.168.200.1            |        |                              |
-#  |  vf vni 5000 192.168.100.1       |        |  (10.1.0.0/16 routed here:   |
+#  |  vxf vni 5000 192.168.100.1       |        |  (10.1.0.0/16 routed here:   |
 #  |    flood list: 1000, then 4096   |        |   the flood remotes' copies  |
 #  |    remotes 10.1.x.y              |        |   arrive and are dropped)    |
 #  |  veth0 10.0.0.1/24 --------------+--------+- veth1 10.0.0.2/24           |
@@ -17,10 +17,11 @@
 # 1. 10000 kvxlan devices (VNIs 10000..19999) on port 4789, created with one
 #    `kvxlan -b` and brought up with one `ip -batch`: one socket with 10000
 #    users; `kvxlan stats` (a DEV_GET dump of many parts) lists each once;
-#    the last one talks to h2; all deleted, no socket is left.
+#    the last one talks to h2; all deleted at once (ip link del group),
+#    no socket is left.
 # 2. A flood list of 1000 remotes: 3 broadcast frames make exactly 3 copies
 #    to every remote (per-remote flood_copies), 3000 in all, and 3 frames
-#    on vf's tx_packets.  The list grows to KVXLAN_FLOOD_MAX (4096) entries
+#    on vxf's tx_packets.  The list grows to KVXLAN_FLOOD_MAX (4096) entries
 #    and no further: the next add is refused with a message, and a broadcast
 #    frame still makes exactly 4096 copies.
 # (A learning storm against max-learned: fdb_limits.sh.)
@@ -71,11 +72,14 @@ ip netns exec "$h1" sysctl -qw "net.ipv6.conf.$last.disable_ipv6=1"
 ip -n "$h1" addr add 192.168.200.1/24 dev "$last"
 check_ok "$last (VNI $((10000 + NDEV - 1))) pings h2" \
 	ip netns exec "$h1" ping -c 2 -i 0.2 -W 5 -q 192.168.200.2
+# One by one each delete waits for an RCU grace period: as a group, one
+# unregister_netdevice_many() for all.
 for i in $(seq 0 $((NDEV - 1))); do
-	echo "link del vk$i"
-done >"$TMP/del"
+	echo "link set vk$i group 77"
+done >"$TMP/group"
+check_ok "ip -batch: $NDEV link set group 77" ip -n "$h1" -batch "$TMP/group"
 t=$(date +%s%N)
-check_ok "kvxlan -b: $NDEV link del" kvx "$h1" -b "$TMP/del"
+check_ok "ip link del group 77" ip -n "$h1" link del group 77
 log "# figure: devices_deleted $NDEV in $(ms "$t") ms"
 check_eq "kvxlan devices left" "$(kvx_count "$h1")" 0
 check_eq "socket users on 4789" "$(kvx_sock_users "$h1" 4789)" 0
@@ -83,47 +87,47 @@ kvx "$h2" link del vx0
 
 log_step "2. a flood list of $NFLOOD remotes"
 ip -n "$h1" route add 10.1.0.0/16 via 10.0.0.2 dev veth0
-kvx_add "$h1" vf vni 5000 local 10.0.0.1 dev veth0
-overlay_up "$h1" vf 192.168.100.1/24
+kvx_add "$h1" vxf vni 5000 local 10.0.0.1 dev veth0
+overlay_up "$h1" vxf 192.168.100.1/24
 # flood_lines FROM TO: flood add lines for remotes FROM..TO-1
 flood_lines()
 {
 	awk -v a="$1" -v b="$2" 'BEGIN {
 		for (i = a; i < b; i++)
-			printf "flood add dev vf dst 10.1.%d.%d\n", int(i / 250), 1 + i % 250
+			printf "flood add dev vxf dst 10.1.%d.%d\n", int(i / 250), 1 + i % 250
 	}'
 }
 flood_lines 0 "$NFLOOD" >"$TMP/flood"
 check_ok "kvxlan -b: $NFLOOD flood add" kvx "$h1" -b "$TMP/flood"
-check_eq "flood show entries" "$(kvx "$h1" -j flood show dev vf | jq length)" "$NFLOOD"
-tx0=$(dev_stat "$h1" vf tx_packets)
+check_eq "flood show entries" "$(kvx "$h1" -j flood show dev vxf | jq length)" "$NFLOOD"
+tx0=$(dev_stat "$h1" vxf tx_packets)
 # nothing answers: ping exits 1
 ip netns exec "$h1" ping -b -c 3 -i 0.2 -W 1 -q 192.168.100.255 >/dev/null 2>&1 ||
 	true
 # copies: the per-remote counters, once all 3 frames are counted
-copies() { kvx "$h1" -j stats dev vf remotes | jq '[.[].flood_copies] | add // 0'; }
+copies() { kvx "$h1" -j stats dev vxf remotes | jq '[.[].flood_copies] | add // 0'; }
 v=$(wait_counter 20 $((3 * NFLOOD)) copies) ||
 	fail "flood copies $v, expected $((3 * NFLOOD))"
 check_eq "flood copies in all" "$v" $((3 * NFLOOD))
 check_eq "remotes with exactly 3 copies" \
-	"$(kvx "$h1" -j stats dev vf remotes | jq '[.[] | select(.flood_copies == 3)] | length')" \
+	"$(kvx "$h1" -j stats dev vxf remotes | jq '[.[] | select(.flood_copies == 3)] | length')" \
 	"$NFLOOD"
-check_eq "vf tx_packets (frames, not copies)" \
-	$(($(dev_stat "$h1" vf tx_packets) - tx0)) 3
+check_eq "vxf tx_packets (frames, not copies)" \
+	$(($(dev_stat "$h1" vxf tx_packets) - tx0)) 3
 
 log_step "  grow to KVXLAN_FLOOD_MAX ($FLOOD_MAX) and no further"
 flood_lines "$NFLOOD" "$FLOOD_MAX" >"$TMP/flood2"
 check_ok "kvxlan -b: $((FLOOD_MAX - NFLOOD)) more" kvx "$h1" -b "$TMP/flood2"
-check_eq "flood show entries" "$(kvx "$h1" -j flood show dev vf | jq length)" "$FLOOD_MAX"
+check_eq "flood show entries" "$(kvx "$h1" -j flood show dev vxf | jq length)" "$FLOOD_MAX"
 check_fail_msg "flood add number $((FLOOD_MAX + 1))" "." \
-	kvx "$h1" flood add dev vf dst 10.2.0.1
-check_eq "flood show entries" "$(kvx "$h1" -j flood show dev vf | jq length)" "$FLOOD_MAX"
+	kvx "$h1" flood add dev vxf dst 10.2.0.1
+check_eq "flood show entries" "$(kvx "$h1" -j flood show dev vxf | jq length)" "$FLOOD_MAX"
 before=$(copies)
 ip netns exec "$h1" ping -b -c 1 -W 1 -q 192.168.100.255 >/dev/null 2>&1 || true
 v=$(wait_counter 30 $((before + FLOOD_MAX)) copies) ||
 	fail "flood copies $v, expected $((before + FLOOD_MAX))"
 check_eq "copies of one broadcast frame" $((v - before)) "$FLOOD_MAX"
-check_ok "delete vf" kvx "$h1" link del vf
+check_ok "delete vxf" kvx "$h1" link del vxf
 check_eq "no socket left" "$(kvx_sock_users "$h1" 4789)" 0
 
 exit "$ksft_pass"
