@@ -108,7 +108,7 @@ dkms-uninstall:
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || rm -rf module/*.o module/.*.cmd *.ko *.mod* modules.order Module.symvers .*.cmd
 	$(MAKE) -C tools clean
-	$(MAKE) -C selftests clean
+	if [ -d selftests ]; then $(MAKE) -C selftests clean; fi
 	rm -rf build
 
 .PHONY: all module sparse tools deps check demo bench style clean install \
