@@ -28,7 +28,8 @@
 #    it and leaves only the flood remote.
 # 3. vx0 taken down and up 20 times, then deleted and recreated, while ping
 #    floods cross it in both directions.
-# 4. The underlay device is renamed under vx0 (bound by ifindex): traffic
+# 4. The underlay device is taken down, renamed and brought up under vx0
+#    (bound by ifindex; 6.1 cannot rename a device that is up): traffic
 #    still flows and `link show` names the new device.
 # 5. vx0's local address changes to 10.0.0.11: traffic flows, and the outer
 #    source address on the wire is the new one.
@@ -194,7 +195,11 @@ wait "$F1" "$F2" 2>/dev/null || true
 kernel_clean "down/up/delete under floods"
 
 log_step "4. the underlay device is renamed"
+# 6.1 refuses to rename a device that is up (EBUSY)
+ip -n "$h1" link set veth0 down
 ip -n "$h1" link set veth0 name ul0
+ip -n "$h1" link set ul0 up
+wait_underlay "$h1" 10.0.0.2
 check_eq "link show: dev" "$(kvx "$h1" -j link show vx0 | jq -r '.[0].link')" ul0
 check_ok "traffic after the rename" pings "$h1" 192.168.100.2
 
