@@ -6,6 +6,8 @@
 #                        / KDIR=)
 #   make check           build for every supported kernel, run the selftests
 #                        in one VM per kernel
+#   make debug-kernel    build, once per machine, the debug kernel (KASAN,
+#                        lockdep, kmemleak, UBSAN; ~30 min)
 #   make demo            the seed's lab in a VM
 #   make style           checkpatch; make sparse: C=2 build
 #
@@ -49,6 +51,9 @@ deps:
 
 check: deps
 	scripts/check
+
+debug-kernel: deps
+	scripts/debug-kernel
 
 demo: deps
 	scripts/demo
@@ -105,6 +110,7 @@ clean:
 	$(MAKE) -C tools clean
 	rm -rf build
 
-.PHONY: all module sparse tools deps check demo style clean install \
+.PHONY: all module sparse tools deps check debug-kernel demo style clean \
+	install \
 	install-module install-tools uninstall uninstall-module uninstall-tools \
 	dkms-install dkms-uninstall
