@@ -6,6 +6,10 @@
 #                        / KDIR=)
 #   make check           build for every supported kernel, run the selftests
 #                        in one VM per kernel
+#   make check-debug     the selftests on the debug kernel, booted with
+#                        panic_on_warn, then a kmemleak scan and a search
+#                        of the kernel log for splats; over an hour under
+#                        emulation, so not part of .ci/run
 #   make debug-kernel    build, once per machine, the debug kernel (KASAN,
 #                        lockdep, kmemleak, UBSAN; ~30 min)
 #   make demo            the seed's lab in a VM
@@ -51,6 +55,9 @@ deps:
 
 check: deps
 	scripts/check
+
+check-debug: deps
+	scripts/check --debug
 
 debug-kernel: deps
 	scripts/debug-kernel
@@ -110,7 +117,7 @@ clean:
 	$(MAKE) -C tools clean
 	rm -rf build
 
-.PHONY: all module sparse tools deps check debug-kernel demo style clean \
-	install \
+.PHONY: all module sparse tools deps check check-debug debug-kernel demo \
+	style clean install \
 	install-module install-tools uninstall uninstall-module uninstall-tools \
 	dkms-install dkms-uninstall
