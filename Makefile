@@ -8,10 +8,11 @@
 #                        in one VM per kernel
 #   make check-debug     the selftests on the debug kernel, booted with
 #                        panic_on_warn, then a kmemleak scan and a search
-#                        of the kernel log for splats; over an hour under
-#                        emulation, so not part of .ci/run
+#                        of the kernel log for splats; several times
+#                        slower than make check, too slow for .ci/run
 #   make debug-kernel    build, once per machine, the debug kernel (KASAN,
-#                        lockdep, kmemleak, UBSAN; ~30 min)
+#                        lockdep, kmemleak, UBSAN; long: hours on a busy
+#                        2-core machine)
 #   make demo            the seed's lab in a VM
 #   make style           checkpatch; make sparse: C=2 build
 #
