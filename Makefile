@@ -6,6 +6,13 @@
 #                        / KDIR=)
 #   make check           build for every supported kernel, run the selftests
 #                        in one VM per kernel
+#   make check-debug     the selftests on the debug kernel, booted with
+#                        panic_on_warn, then a kmemleak scan and a search
+#                        of the kernel log for splats; several times
+#                        slower than make check, too slow for .ci/run
+#   make debug-kernel    build, once per machine, the debug kernel (KASAN,
+#                        lockdep, kmemleak, UBSAN; long: hours on a busy
+#                        2-core machine)
 #   make demo            the seed's lab in a VM
 #   make bench           kvxlan against the in-tree vxlan driver and the bare
 #                        underlay in one VM (KERNELS=, BENCH_*: scripts/bench)
@@ -51,6 +58,12 @@ deps:
 
 check: deps
 	scripts/check
+
+check-debug: deps
+	scripts/check --debug
+
+debug-kernel: deps
+	scripts/debug-kernel
 
 demo: deps
 	scripts/demo
@@ -111,6 +124,7 @@ clean:
 	if [ -d selftests ]; then $(MAKE) -C selftests clean; fi
 	rm -rf build
 
-.PHONY: all module sparse tools deps check demo bench style clean install \
+.PHONY: all module sparse tools deps check check-debug debug-kernel demo \
+	bench style clean install \
 	install-module install-tools uninstall uninstall-module uninstall-tools \
 	dkms-install dkms-uninstall
