@@ -18,7 +18,8 @@
 # Exit code 4 from a test is a skip.  The per-test timeout comes from the
 # `settings` file (timeout=SECONDS) beside this script, or $KSFT_TIMEOUT; a
 # line timeout:SCRIPT=SECONDS in `settings` gives SCRIPT (and its variants)
-# a limit of its own.
+# a limit of its own.  KVX_TIMEOUT_SCALE=N multiplies every limit by N
+# (make check-debug: a debug kernel is several times slower).
 # A test also fails if the kernel logged a warning, BUG or oops while it ran
 # (taint flags or the kernel log), whatever its own exit code.
 # Exits 1 if any test failed.
@@ -50,7 +51,7 @@ for t in "$@"; do
 	*) prog=$t family=4 ;;
 	esac
 	limit=$(sed -n "s/^timeout:$prog=//p" settings 2>/dev/null)
-	limit=${limit:-$timeout_s}
+	limit=$((${limit:-$timeout_s} * ${KVX_TIMEOUT_SCALE:-1}))
 	if [ -x "./$prog" ]; then
 		KVX_FAMILY=$family timeout -k 10 "$limit" "./$prog" 2>&1 |
 			sed -u 's/^/# /'
