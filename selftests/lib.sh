@@ -249,8 +249,11 @@ cleanup_ns()
 	for ns in "$@"; do
 		pids=$(ip netns pids "$ns" 2>/dev/null)
 		# shellcheck disable=SC2086
-		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
+		# a process may have exited since: not a failure
+		if [ -n "$pids" ]; then
+			kill -9 $pids 2>/dev/null || true
+		fi
+		ip netns del "$ns" 2>/dev/null || true
 		slowwait 10 ns_gone "$ns" || log "warning: netns $ns still present"
 	done
 }
