@@ -236,8 +236,8 @@ int fdb_entry_parse(const struct nlmsghdr *nlh, struct fdb_entry *e)
 	genl_parse(nlh, tb, KVXLAN_A_MAX, kvx_a_types);
 	if (!tb[KVXLAN_A_IFINDEX] || !tb[KVXLAN_A_FDB])
 		return -1;
-	genl_parse_nested(tb[KVXLAN_A_FDB], fb, KVXLAN_FDB_A_MAX,
-			  kvx_fdb_a_types);
+	nl_parse_nested(tb[KVXLAN_A_FDB], fb, KVXLAN_FDB_A_MAX,
+			kvx_fdb_a_types);
 	if (!fb[KVXLAN_FDB_A_MAC] || !fb[KVXLAN_FDB_A_ADDR] ||
 	    mnl_attr_get_payload_len(fb[KVXLAN_FDB_A_MAC]) != KVX_MAC_LEN)
 		return -1;

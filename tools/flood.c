@@ -308,8 +308,8 @@ static int flood_show_cb(const struct nlmsghdr *nlh, void *data)
 		if (mnl_attr_get_type(attr) != KVXLAN_A_REMOTE ||
 		    mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
 			continue;
-		genl_parse_nested(attr, rb, KVXLAN_REMOTE_A_MAX,
-				  kvx_remote_a_types);
+		nl_parse_nested(attr, rb, KVXLAN_REMOTE_A_MAX,
+				kvx_remote_a_types);
 		if (!rb[KVXLAN_REMOTE_A_ADDR])
 			continue;
 		len = mnl_attr_get_payload_len(rb[KVXLAN_REMOTE_A_ADDR]);

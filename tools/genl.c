@@ -34,43 +34,10 @@ uint8_t genl_cmd(const struct nlmsghdr *nlh)
 	return genl->cmd;
 }
 
-struct genl_parse_ctx {
-	const struct nlattr **tb;
-	unsigned int max;
-	const enum mnl_attr_data_type *types;
-};
-
-static int genl_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct genl_parse_ctx *ctx = data;
-	unsigned int type = mnl_attr_get_type(attr);
-
-	if (type > ctx->max || ctx->types[type] == MNL_TYPE_UNSPEC)
-		return MNL_CB_OK;
-	if (mnl_attr_validate(attr, ctx->types[type]) < 0)
-		return MNL_CB_OK;
-	ctx->tb[type] = attr;
-	return MNL_CB_OK;
-}
-
 void genl_parse(const struct nlmsghdr *nlh, const struct nlattr **tb,
 		unsigned int max, const enum mnl_attr_data_type *types)
 {
-	struct genl_parse_ctx ctx = { tb, max, types };
-
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
-		return;
-	mnl_attr_parse(nlh, GENL_HDRLEN, genl_attr_cb, &ctx);
-}
-
-void genl_parse_nested(const struct nlattr *nest, const struct nlattr **tb,
-		       unsigned int max, const enum mnl_attr_data_type *types)
-{
-	struct genl_parse_ctx ctx = { tb, max, types };
-
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	mnl_attr_parse_nested(nest, genl_attr_cb, &ctx);
+	nl_parse(nlh, GENL_HDRLEN, tb, max, types);
 }
 
 const char *genl_addr(const struct nlattr *attr, char *buf)
@@ -116,8 +83,8 @@ static int genl_resolve_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 
 	mnl_attr_for_each_nested(nest, tb[CTRL_ATTR_MCAST_GROUPS]) {
-		genl_parse_nested(nest, grp, CTRL_ATTR_MCAST_GRP_MAX,
-				  genl_grp_types);
+		nl_parse_nested(nest, grp, CTRL_ATTR_MCAST_GRP_MAX,
+				genl_grp_types);
 		if (grp[CTRL_ATTR_MCAST_GRP_NAME] && grp[CTRL_ATTR_MCAST_GRP_ID] &&
 		    !strcmp(mnl_attr_get_str(grp[CTRL_ATTR_MCAST_GRP_NAME]),
 			    ctx->group))

@@ -37,15 +37,11 @@ struct nlmsghdr *genl_msg(struct nl_sock *nl, uint16_t id, uint8_t cmd,
 uint8_t genl_cmd(const struct nlmsghdr *nlh);
 
 /*
- * Fill tb[0..max] with the attributes of a message (after its genlmsghdr)
- * or of a nest. types[] gives each attribute's type: attributes this tool
- * does not know (MNL_TYPE_UNSPEC, or above max) and attributes of the
- * wrong size are left out.
+ * Fill tb[0..max] with the attributes of a message after its genlmsghdr,
+ * as nl_parse() does. A nest: nl_parse_nested().
  */
 void genl_parse(const struct nlmsghdr *nlh, const struct nlattr **tb,
 		unsigned int max, const enum mnl_attr_data_type *types);
-void genl_parse_nested(const struct nlattr *nest, const struct nlattr **tb,
-		       unsigned int max, const enum mnl_attr_data_type *types);
 
 /* An address attribute, 4 or 16 bytes, formatted; NULL for another size. */
 const char *genl_addr(const struct nlattr *attr, char *buf);

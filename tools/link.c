@@ -512,55 +512,18 @@ static int link_data_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-static int link_info_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	int type = mnl_attr_get_type(attr);
+/* The link attributes this tool reads, and those of IFLA_LINKINFO. */
+static const enum mnl_attr_data_type link_types[IFLA_LINKINFO + 1] = {
+	[IFLA_IFNAME] = MNL_TYPE_NUL_STRING,
+	[IFLA_MTU] = MNL_TYPE_U32,
+	[IFLA_OPERSTATE] = MNL_TYPE_U8,
+	[IFLA_LINKINFO] = MNL_TYPE_NESTED,
+};
 
-	switch (type) {
-	case IFLA_INFO_KIND:
-		if (mnl_attr_validate(attr, MNL_TYPE_STRING) < 0)
-			return MNL_CB_OK;
-		break;
-	case IFLA_INFO_DATA:
-		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
-			return MNL_CB_OK;
-		break;
-	default:
-		return MNL_CB_OK;
-	}
-	tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-static int link_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	int type = mnl_attr_get_type(attr);
-
-	switch (type) {
-	case IFLA_IFNAME:
-		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
-			return MNL_CB_OK;
-		break;
-	case IFLA_MTU:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-			return MNL_CB_OK;
-		break;
-	case IFLA_OPERSTATE:
-		if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
-			return MNL_CB_OK;
-		break;
-	case IFLA_LINKINFO:
-		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
-			return MNL_CB_OK;
-		break;
-	default:
-		return MNL_CB_OK;
-	}
-	tb[type] = attr;
-	return MNL_CB_OK;
-}
+static const enum mnl_attr_data_type link_info_types[IFLA_INFO_DATA + 1] = {
+	[IFLA_INFO_KIND] = MNL_TYPE_STRING,
+	[IFLA_INFO_DATA] = MNL_TYPE_NESTED,
+};
 
 /* Is attr the string s (with or without its terminating NUL)? */
 static bool attr_str_eq(const struct nlattr *attr, const char *s)
@@ -583,11 +546,11 @@ static bool link_msg_parse(const struct nlmsghdr *nlh, struct link_msg *m)
 		return false;
 	m->ifm = mnl_nlmsg_get_payload(nlh);
 
-	mnl_attr_parse(nlh, sizeof(*m->ifm), link_attr_cb, m->tb);
+	nl_parse(nlh, sizeof(*m->ifm), m->tb, IFLA_LINKINFO, link_types);
 	if (!m->tb[IFLA_LINKINFO])
 		return true;
-	mnl_attr_parse_nested(m->tb[IFLA_LINKINFO], link_info_attr_cb,
-			      m->info);
+	nl_parse_nested(m->tb[IFLA_LINKINFO], m->info, IFLA_INFO_DATA,
+			link_info_types);
 	if (!m->info[IFLA_INFO_KIND] ||
 	    !attr_str_eq(m->info[IFLA_INFO_KIND], KVXLAN_KIND))
 		return true;

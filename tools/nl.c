@@ -694,3 +694,44 @@ bool nl_report_gate(void)
 	nl_sync();
 	return !nl_async.failed;
 }
+
+/* ----- attributes ----- */
+
+struct nl_parse_ctx {
+	const struct nlattr **tb;
+	unsigned int max;
+	const enum mnl_attr_data_type *types;
+};
+
+static int nl_parse_cb(const struct nlattr *attr, void *data)
+{
+	const struct nl_parse_ctx *ctx = data;
+	unsigned int type = mnl_attr_get_type(attr);
+
+	if (type > ctx->max || ctx->types[type] == MNL_TYPE_UNSPEC ||
+	    mnl_attr_validate(attr, ctx->types[type]) < 0)
+		return MNL_CB_OK;
+	ctx->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+void nl_parse(const struct nlmsghdr *nlh, unsigned int off,
+	      const struct nlattr **tb, unsigned int max,
+	      const enum mnl_attr_data_type *types)
+{
+	struct nl_parse_ctx ctx = { tb, max, types };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	if (mnl_nlmsg_get_payload_len(nlh) < off)
+		return;
+	mnl_attr_parse(nlh, off, nl_parse_cb, &ctx);
+}
+
+void nl_parse_nested(const struct nlattr *nest, const struct nlattr **tb,
+		     unsigned int max, const enum mnl_attr_data_type *types)
+{
+	struct nl_parse_ctx ctx = { tb, max, types };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	mnl_attr_parse_nested(nest, nl_parse_cb, &ctx);
+}

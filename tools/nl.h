@@ -94,4 +94,16 @@ bool nl_async_failed(void);
  */
 bool nl_report_gate(void);
 
+/*
+ * Fill tb[0..max] with the attributes that start off bytes into nlh's
+ * payload, or with those of a nest. types[] gives each attribute's type:
+ * attributes this tool does not know (MNL_TYPE_UNSPEC, or above max) and
+ * attributes of the wrong size are left out.
+ */
+void nl_parse(const struct nlmsghdr *nlh, unsigned int off,
+	      const struct nlattr **tb, unsigned int max,
+	      const enum mnl_attr_data_type *types);
+void nl_parse_nested(const struct nlattr *nest, const struct nlattr **tb,
+		     unsigned int max, const enum mnl_attr_data_type *types);
+
 #endif /* KVXLAN_NL_H */

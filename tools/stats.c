@@ -218,8 +218,8 @@ static int stats_remote_cb(const struct nlmsghdr *nlh, void *data)
 	if (!tb[KVXLAN_A_IFINDEX] || !tb[KVXLAN_A_REMOTE] ||
 	    mnl_attr_get_u32(tb[KVXLAN_A_IFINDEX]) != l->ifindex)
 		return MNL_CB_OK;
-	genl_parse_nested(tb[KVXLAN_A_REMOTE], rb, KVXLAN_REMOTE_A_MAX,
-			  kvx_remote_a_types);
+	nl_parse_nested(tb[KVXLAN_A_REMOTE], rb, KVXLAN_REMOTE_A_MAX,
+			kvx_remote_a_types);
 	if (!rb[KVXLAN_REMOTE_A_ADDR])
 		return MNL_CB_OK;
 	len = mnl_attr_get_payload_len(rb[KVXLAN_REMOTE_A_ADDR]);
