@@ -3,6 +3,7 @@
  * kvxlan: the network device and its rtnetlink link type.
  */
 #include <linux/etherdevice.h>
+#include <linux/hash.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <net/ip.h>
@@ -335,14 +336,34 @@ static int kvx_cfg_parse(struct net *net, struct nlattr *data[],
 	return 0;
 }
 
-/* Another device of the namespace already using (VNI, port)? */
+static struct hlist_head *kvx_dev_bucket(struct kvx_net *kn,
+					 const struct kvx_cfg *cfg)
+{
+	return &kn->dev_hash[hash_32(cfg->vni ^ ((__force u32)cfg->port << 16),
+				     KVX_DEV_HASH_BITS)];
+}
+
+/* (Re)files @kvx under its configuration's (VNI, port). */
+static void kvx_dev_rehash(struct kvx_dev *kvx)
+{
+	ASSERT_RTNL();
+	hlist_del_init(&kvx->hash_node);
+	hlist_add_head(&kvx->hash_node,
+		       kvx_dev_bucket(kvx->kn, rtnl_dereference(kvx->cfg)));
+}
+
+/*
+ * Another device of the namespace already using (VNI, port)? Devices are
+ * hashed by (VNI, port): creating the ten-thousandth device looks at a
+ * few dozen, not at every one.
+ */
 static bool kvx_cfg_conflicts(struct kvx_net *kn, const struct kvx_dev *self,
 			      const struct kvx_cfg *cfg)
 {
 	const struct kvx_dev *kvx;
 
 	ASSERT_RTNL();
-	list_for_each_entry(kvx, &kn->devs, list) {
+	hlist_for_each_entry(kvx, kvx_dev_bucket(kn, cfg), hash_node) {
 		const struct kvx_cfg *o = rtnl_dereference(kvx->cfg);
 
 		/* Two devices clash if they would share a socket. */
@@ -524,6 +545,7 @@ static int kvx_newlink(struct net *src_net, struct net_device *dev,
 		}
 	}
 	list_add(&kvx->list, &kn->devs);
+	kvx_dev_rehash(kvx);
 	kvx_fdb_start_ageing(kvx);
 	return 0;
 }
@@ -579,6 +601,8 @@ static int kvx_changelink(struct net_device *dev, struct nlattr *tb[],
 			return err;
 		}
 	}
+	if (cfg->vni != old->vni || cfg->port != old->port)
+		kvx_dev_rehash(kvx);
 	kvx_cfg_free(old);
 
 	if (data && data[IFLA_KVXLAN_LINK]) {
@@ -600,6 +624,7 @@ static void kvx_dellink(struct net_device *dev, struct list_head *head)
 
 	ASSERT_RTNL();
 	list_del(&kvx->list);
+	hlist_del_init(&kvx->hash_node);
 	unregister_netdevice_queue(dev, head);
 }
 
@@ -724,6 +749,7 @@ static void kvx_setup(struct net_device *dev)
 
 	kvx->dev = dev;
 	INIT_LIST_HEAD(&kvx->list);
+	INIT_HLIST_NODE(&kvx->hash_node);
 	for (i = 0; i < KVX_NSOCKS; i++) {
 		INIT_HLIST_NODE(&kvx->vni_node[i].node);
 		kvx->vni_node[i].kvx = kvx;

@@ -281,9 +281,13 @@ struct kvx_vni_node {
 };
 
 /* Per network namespace state. */
+#define KVX_DEV_HASH_BITS	8
+
 struct kvx_net {
 	struct net *net;
 	struct list_head devs;		/* every kvxlan device here, RTNL */
+	/* the same devices by (VNI, port), for the clash check; RTNL */
+	struct hlist_head dev_hash[1 << KVX_DEV_HASH_BITS];
 	struct list_head socks;		/* open kvx_socks, RTNL */
 	struct kvx_pcpu_cnt __percpu *cnt;	/* enum kvx_net_cnt */
 };
@@ -293,6 +297,7 @@ struct kvx_dev {
 	struct net_device *dev;
 	struct kvx_net *kn;
 	struct list_head list;		/* in kvx_net.devs, RTNL */
+	struct hlist_node hash_node;	/* in kvx_net.dev_hash, RTNL */
 	struct kvx_cfg __rcu *cfg;	/* RTNL writers, RCU readers */
 	/* The sockets of its port while up, per family; RTNL / RCU */
 	struct kvx_sock __rcu *sock[KVX_NSOCKS];

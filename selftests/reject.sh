@@ -107,6 +107,19 @@ check_eq "vx0 remote after the failed sets" "$(jq -r .remote <<<"$dev")" 10.0.0.
 check_eq "vx1 port after the failed sets" \
 	"$(kvx "$h1" -j link show vx1 | jq '.[0].port')" 4790
 
+log_step "the clash check follows a device's VNI and port"
+check_ok "link set vx1 vni 5001 (port 4790)" \
+	ip netns exec "$h1" "$KVXLAN" link set vx1 vni 5001
+rejected "VNI 5001 on port 4790, vx1's new pair" "already exists" \
+	link add vx2 vni 5001 port 4790 "${base[@]}"
+check_ok "VNI 5000 on port 4790, vx1's old pair, is free" \
+	ip netns exec "$h1" "$KVXLAN" link add vx2 vni 5000 port 4790 "${base[@]}"
+kvx "$h1" link del vx2
+check_ok "the pair of a deleted device is free again" \
+	ip netns exec "$h1" "$KVXLAN" link add vx2 vni 5000 port 4790 "${base[@]}"
+kvx "$h1" link del vx2
+check_eq "vx0 and vx1 in h1" "$(kvx_count "$h1")" 2
+
 log_step "operations on devices that do not exist"
 check_fail_msg "del a missing device" "" \
 	ip netns exec "$h1" "$KVXLAN" link del vx9
