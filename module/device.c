@@ -546,7 +546,6 @@ static int kvx_newlink(struct net *src_net, struct net_device *dev,
 	}
 	list_add(&kvx->list, &kn->devs);
 	kvx_dev_rehash(kvx);
-	kvx_fdb_start_ageing(kvx);
 	return 0;
 }
 

@@ -204,6 +204,12 @@ static void kvx_fdb_set_remote(struct kvx_dev *kvx, struct kvx_fdb *f,
 	}
 }
 
+static void kvx_fdb_start_ageing(struct kvx_dev *kvx)
+{
+	queue_delayed_work(system_power_efficient_wq, &kvx->age_work,
+			   KVX_AGE_INTERVAL);
+}
+
 /* @f joins (@delta 1) or leaves (-1) the entries of its kind. */
 static void kvx_fdb_account(struct kvx_dev *kvx, struct kvx_fdb *f, int delta)
 {
@@ -212,10 +218,14 @@ static void kvx_fdb_account(struct kvx_dev *kvx, struct kvx_fdb *f, int delta)
 		kvx->n_static += delta;
 	} else {
 		WRITE_ONCE(kvx->n_learned, kvx->n_learned + delta);
-		if (delta > 0)
+		if (delta > 0) {
 			list_add_tail(&f->learned, &kvx->learned);
-		else
+			/* The sweep runs only while there is something to age. */
+			if (kvx->n_learned == 1)
+				kvx_fdb_start_ageing(kvx);
+		} else {
 			list_del(&f->learned);
+		}
 	}
 	kvx->fdb_gen++;
 }
@@ -603,14 +613,14 @@ static void kvx_fdb_age(struct work_struct *work)
 		spin_unlock_bh(&kvx->fdb_lock);
 		cond_resched();
 	}
-	queue_delayed_work(system_power_efficient_wq, &kvx->age_work,
-			   KVX_AGE_INTERVAL);
-}
-
-void kvx_fdb_start_ageing(struct kvx_dev *kvx)
-{
-	queue_delayed_work(system_power_efficient_wq, &kvx->age_work,
-			   KVX_AGE_INTERVAL);
+	/*
+	 * An idle device costs no wakeup: the sweep stops with the last
+	 * learned entry, and the next one learned starts it again. A learn
+	 * racing with this read queues the work itself, as the work is no
+	 * longer pending while it runs.
+	 */
+	if (READ_ONCE(kvx->n_learned))
+		kvx_fdb_start_ageing(kvx);
 }
 
 /* ----- setup and teardown ----- */

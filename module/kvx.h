@@ -343,7 +343,6 @@ struct kvx_dev *kvx_sock_lookup_vni(struct kvx_sock *vs, u32 vni);
 /* fdb.c */
 int kvx_fdb_init(struct kvx_dev *kvx);
 void kvx_fdb_uninit(struct kvx_dev *kvx);
-void kvx_fdb_start_ageing(struct kvx_dev *kvx);
 struct kvx_fdb *kvx_fdb_lookup(struct kvx_dev *kvx, const u8 *mac);
 struct kvx_remote *kvx_remote_lookup(struct kvx_dev *kvx,
 				     const struct kvx_ip *ip);

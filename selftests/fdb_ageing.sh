@@ -30,7 +30,8 @@
 # static entry older than that stays; counters learned, moved and aged are
 # 1 each.  All of it with 300000 more static entries in h1's FDB: the sweep
 # visits learned entries only (a sweep over the whole table, 16384 entries
-# a second, would reach MAC2 up to 18 s late).
+# a second, would reach MAC2 up to 18 s late).  The sweep stops with the
+# last learned entry: MAC2, learned again afterwards, must age again.
 
 source "$(dirname "$0")/lib.sh"
 set -e
@@ -174,5 +175,19 @@ log_ok "added, learned, moved, replaced, deleted, aged: in order, once each"
 check_eq "sentinel events: replaced/added then deleted" \
 	"$(jq -r --arg s "$SENTINEL" 'select(.mac == $s) | .event' "$MON" |
 		tail -n 1)" deleted
+
+# The sweep stops with the last learned entry (an idle device has no timer
+# running) and the next entry learned starts it again.
+log_step "learned again after the table emptied: MAC2 ages again"
+check_ok "h2 pings h1 again: h1 learns MAC2" \
+	ip netns exec "$h2" ping -c 1 -W 5 -q 192.168.100.1
+t0=$(date +%s%3N)
+check_eq "fdb_learned (entries)" "$(kvx "$h1" -j stats dev vx0 | jq .fdb_learned)" 1
+slowwait 12 mac2_gone || fail "MAC2 still in h1's FDB $(($(date +%s%3N) - t0)) ms after its last frame"
+aged_ms=$(($(date +%s%3N) - t0))
+check_range "ms from MAC2's last frame until it was gone" "$aged_ms" \
+	$((AGEING * 1000 - 300)) 10000
+log "# figure: fdb_aged_again_after_ms $aged_ms"
+check_eq "counter aged" "$(kvx "$h1" -j stats dev vx0 | jq .counters.aged)" 2
 
 exit "$ksft_pass"
