@@ -216,6 +216,8 @@ run_defers()
 cleanup()
 {
 	local rc=$?
+	# what fails while tearing down is not the test's failure
+	trap - ERR
 	set +e
 	run_defers
 	cleanup_all_ns
@@ -247,7 +249,8 @@ cleanup_ns()
 {
 	local ns pids
 	for ns in "$@"; do
-		pids=$(ip netns pids "$ns" 2>/dev/null)
+		# the test may have deleted the namespace itself: not a failure
+		pids=$(ip netns pids "$ns" 2>/dev/null) || pids=""
 		# shellcheck disable=SC2086
 		# a process may have exited since: not a failure
 		if [ -n "$pids" ]; then
