@@ -20,10 +20,25 @@
 
 static struct kmem_cache *kvx_fdb_cache;
 
+/*
+ * rhashtable's default compare is an out-of-line memcmp() of key_len bytes;
+ * with a million entries it was half of the lookup's cost. A MAC address
+ * compares in two loads. Both sides are 16-bit aligned: the entry's mac
+ * follows a pointer, and keys come from an Ethernet header or a netlink
+ * attribute.
+ */
+static int kvx_fdb_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct kvx_fdb *f = obj;
+
+	return !ether_addr_equal(f->mac, arg->key);
+}
+
 static const struct rhashtable_params kvx_fdb_params = {
 	.head_offset		= offsetof(struct kvx_fdb, node),
 	.key_offset		= offsetof(struct kvx_fdb, mac),
 	.key_len		= ETH_ALEN,
+	.obj_cmpfn		= kvx_fdb_cmp,
 	.automatic_shrinking	= true,
 };
 
