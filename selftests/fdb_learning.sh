@@ -72,6 +72,15 @@ for i in 1 2 3; do
 			fail "h$i: kvxlan flood add ${A[j]}"
 	done
 	ip -n "$ns" link set vx0 address "00:00:00:00:00:0$i"
+	# the packet counts hold exactly one ARP exchange per resolution: no
+	# reachability probe (a unicast ARP and its answer) and no second
+	# request. On the debug kernel more than delay_first_probe_time (5 s)
+	# can pass between a neighbour's use and the next count, and an ARP
+	# reply can take longer than retrans_time (1 s).
+	ip netns exec "$ns" sysctl -qw \
+		net.ipv4.neigh.vx0.delay_first_probe_time=3600 \
+		net.ipv4.neigh.vx0.base_reachable_time_ms=3600000 \
+		net.ipv4.neigh.vx0.retrans_time_ms=10000
 	overlay_up "$ns" vx0 "192.168.1.$i/24"
 done
 # the switch learns every underlay MAC, so that no unicast is flooded
