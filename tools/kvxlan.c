@@ -7,9 +7,14 @@
  *
  * Each OBJECT lives in its own file and is listed in kvx_objects[] below.
  */
+#define _GNU_SOURCE		/* setns() */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kvxlan.h"
 #include "json.h"
@@ -48,7 +53,7 @@ static void usage(FILE *out)
 		fprintf(out, "%s %s", i ? " |" : "", kvx_objects[i].name);
 	fprintf(out,
 		" }\n"
-		"       OPTIONS := { -j[son] | -p[retty] | -h[elp] }\n"
+		"       OPTIONS := { -j[son] | -p[retty] | -n[etns] NAME | -h[elp] }\n"
 		"       FILE := a file of commands (OBJECT COMMAND ...), one per line;\n"
 		"               \"-\" reads them from standard input\n"
 		"\n");
@@ -75,6 +80,45 @@ int kvx_run(int argc, char **argv)
 	return kvx_err("Unknown object \"%s\". Try \"kvxlan help\"", name);
 }
 
+/*
+ * "-netns NAME", as "ip -n NAME": enter the network namespace that
+ * "ip netns add NAME" created, or the one bound at NAME if it holds a '/'.
+ * Called before any netlink socket is opened: every socket, and so every
+ * command, then works in that namespace. Unlike "ip netns exec", the mount
+ * namespace (and /sys) is left alone; the tool reads nothing from it.
+ */
+static int netns_switch(const char *name)
+{
+	static const char * const dirs[] = { "/run/netns", "/var/run/netns" };
+	char path[4096];
+	size_t i;
+	int fd = -1;
+
+	if (!*name)
+		return kvx_err("Network namespace name is empty");
+	if (strchr(name, '/')) {
+		fd = open(name, O_RDONLY | O_CLOEXEC);
+	} else {
+		for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+			snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd >= 0 || errno != ENOENT)
+				break;
+		}
+	}
+	if (fd < 0)
+		return kvx_err("Cannot open network namespace \"%s\": %s",
+			       name, strerror(errno));
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		kvx_err("Cannot enter network namespace \"%s\": %s", name,
+			strerror(errno));
+		close(fd);
+		return KVX_EXIT_USAGE;
+	}
+	close(fd);
+	return KVX_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	/* getopt_long_only(): "-batch" is a long option, "-jp" two short ones. */
@@ -84,14 +128,15 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "batch", required_argument, NULL, 'b' },
+		{ "netns", required_argument, NULL, 'n' },
 		{}
 	};
-	const char *batch = NULL;
+	const char *batch = NULL, *netns = NULL;
 	int opt, ret;
 
 	/* "+": options end at the object, as in "kvxlan -j link show". */
 	opterr = 0;
-	while ((opt = getopt_long_only(argc, argv, "+:jpVhb:", long_opts,
+	while ((opt = getopt_long_only(argc, argv, "+:jpVhb:n:", long_opts,
 				       NULL)) != -1) {
 		switch (opt) {
 		case 'j':
@@ -110,9 +155,13 @@ int main(int argc, char **argv)
 		case 'b':
 			batch = optarg;
 			break;
+		case 'n':
+			netns = optarg;
+			break;
 		case ':':
-			return kvx_err("Option \"%s\" needs a FILE. Try \"kvxlan help\"",
-				       argv[optind - 1]);
+			return kvx_err("Option \"%s\" needs a %s. Try \"kvxlan help\"",
+				       argv[optind - 1],
+				       optopt == 'n' ? "NAME" : "FILE");
 		default:
 			if (optopt)
 				return kvx_err("Invalid option \"-%c\". Try \"kvxlan help\"",
@@ -131,6 +180,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return KVX_EXIT_USAGE;
 	}
+	if (netns && netns_switch(netns))
+		return KVX_EXIT_USAGE;
 
 	ret = batch ? kvx_batch(batch) : kvx_run(argc, argv);
 	nl_shared_close();
