@@ -89,7 +89,8 @@ int kvx_run(int argc, char **argv)
  */
 static int netns_switch(const char *name)
 {
-	static const char * const dirs[] = { "/run/netns", "/var/run/netns" };
+	/* ip's NETNS_RUN_DIR first; /var/run is usually a link to /run */
+	static const char * const dirs[] = { "/var/run/netns", "/run/netns" };
 	char path[4096];
 	size_t i;
 	int fd = -1;
