@@ -52,9 +52,11 @@ rejected "IPv4 local with IPv6 remote" "address families" \
 rejected "IPv6 local with IPv4 remote" "address families" \
 	link add vx0 vni 5000 local 2001:db8::1 remote 10.0.0.2 dev veth0
 rejected "port 0" "port must not be 0" link add vx0 vni 5000 port 0 "${base[@]}"
-rejected "srcport low > high" "" \
+rejected "srcport low > high" \
+	"Source port range must satisfy 1 <= low <= high" \
 	link add vx0 vni 5000 srcport 40100 40000 "${base[@]}"
-rejected "srcport 0" "" link add vx0 vni 5000 srcport 0 100 "${base[@]}"
+rejected "srcport 0" "Source port range must satisfy 1 <= low <= high" \
+	link add vx0 vni 5000 srcport 0 100 "${base[@]}"
 rejected "mtu above underlay - 50" \
 	"MTU|mtu" link add vx0 vni 5000 mtu 1451 "${base[@]}"
 check_eq "no kvxlan device after the failed adds" "$(kvx_count "$h1")" 0
@@ -121,11 +123,12 @@ kvx "$h1" link del vx2
 check_eq "vx0 and vx1 in h1" "$(kvx_count "$h1")" 2
 
 log_step "operations on devices that do not exist"
-check_fail_msg "del a missing device" "" \
+check_fail_msg "del a missing device" '^Error: Cannot find device "vx9"' \
 	ip netns exec "$h1" "$KVXLAN" link del vx9
-check_fail_msg "show a missing device" "" \
+check_fail_msg "show a missing device" '^Error: Cannot find device "vx9"' \
 	ip netns exec "$h1" "$KVXLAN" link show vx9
-check_fail_msg "kvxlan link del on a non-kvxlan device" "" \
+check_fail_msg "kvxlan link del on a non-kvxlan device" \
+	'^Error: "veth0" is not a kvxlan device' \
 	ip netns exec "$h1" "$KVXLAN" link del veth0
 check_ok "veth0 survived" ip -n "$h1" link show veth0
 
