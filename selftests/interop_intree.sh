@@ -13,9 +13,11 @@
 #  |       (fd00::1/64)        |          |       (fd00::2/64)        |
 #  +---------------------------+          +---------------------------+
 #
-# Pings both ways (ARP resolved over the tunnel, nothing static), checks the
-# counters on both ends and that the capture shows VNI 5000 both ways, then
-# moves 2 MiB of TCP each way intact.  interop_intree.sh-ipv6 does the same
+# Pings both ways with the overlay neighbours pinned (static, so that every
+# counted frame is one the test sent; interop_linux.sh resolves ARP between
+# the two drivers), checks the exact counters on both ends and that the
+# capture shows exactly those packets, with VNI 5000, both ways, then moves
+# 2 MiB of TCP each way intact.  interop_intree.sh-ipv6 does the same
 # over IPv6 (fd00::1, fd00::2; both drivers' defaults: UDP checksums
 # computed, MTU underlay - 70).
 
@@ -47,6 +49,9 @@ overlay_up "$h1" vx0 192.168.100.1/24
 overlay_up "$h2" vxl0 192.168.100.2/24
 check_eq "in-tree vxl0 mtu" "$(ip -n "$h2" -j link show vxl0 | jq '.[0].mtu')" "$MTU"
 check_eq "kvxlan vx0 mtu" "$(ip -n "$h1" -j link show vx0 | jq '.[0].mtu')" "$MTU"
+H1_MAC=$(link_mac "$h1" vx0)
+static_neigh "$h1" vx0 192.168.100.2 "$(link_mac "$h2" vxl0)"
+static_neigh "$h2" vxl0 192.168.100.1 "$H1_MAC"
 wait_underlay "$h1" "$A2"
 
 capture_start "$h1" veth0 "$TMP/cap.pcap" udp port 4789
@@ -65,15 +70,19 @@ check_ok "ping -s 1400 from h1" \
 check_ok "ping -s 1400 from h2" \
 	ip netns exec "$h2" ping -c 2 -i 0.05 -W 5 -q -s 1400 192.168.100.1
 
-slowwait 10 value_ge $((4 * N + 8)) capture_count "$TMP/cap.pcap" >/dev/null ||
-	fail "capture has $(capture_count "$TMP/cap.pcap") packets, expected >= $((4 * N + 8))"
+# each way: N echo requests and their replies, then 2 large ones and theirs
+ICMP=$((2 * N + 4))
+slowwait 10 value_ge $((2 * ICMP)) capture_count "$TMP/cap.pcap" >/dev/null ||
+	fail "capture has $(capture_count "$TMP/cap.pcap") packets, expected $((2 * ICMP))"
 capture_stop
+check_eq "VXLAN packets on h1's underlay" "$(capture_count "$TMP/cap.pcap")" \
+	$((2 * ICMP))
 
-log_step "counters: at least the ICMP frames each way"
-# ARP also crosses the tunnel (nothing static here), so counts are >=.
-check_ge "kvxlan vx0 tx_packets" "$(dev_stat "$h1" vx0 tx_packets)" $((2 * N + 2))
-check_ge "kvxlan vx0 rx_packets" "$(dev_stat "$h1" vx0 rx_packets)" $((2 * N + 2))
-check_ge "in-tree vxl0 rx_packets" "$(dev_stat "$h2" vxl0 rx_packets)" $((2 * N + 2))
+log_step "counters: exactly the ICMP frames each way"
+check_eq "kvxlan vx0 tx_packets" "$(dev_stat "$h1" vx0 tx_packets)" "$ICMP"
+check_eq "kvxlan vx0 rx_packets" "$(dev_stat "$h1" vx0 rx_packets)" "$ICMP"
+check_eq "in-tree vxl0 rx_packets" "$(dev_stat "$h2" vxl0 rx_packets)" "$ICMP"
+check_eq "in-tree vxl0 tx_packets" "$(dev_stat "$h2" vxl0 tx_packets)" "$ICMP"
 check_eq "kvxlan vx0 rx_dropped" "$(dev_stat "$h1" vx0 rx_dropped)" 0
 check_eq "in-tree vxl0 rx_dropped" "$(dev_stat "$h2" vxl0 rx_dropped)" 0
 
@@ -87,7 +96,7 @@ for src in "$A1" "$A2"; do
 		sort -u)
 	check_eq "VNIs sent by $src" "$(tr '\n' ' ' <<<"$vnis" | sed 's/ $//')" 5000
 	icmp=$(awk -F'\t' -v s="$src" '$1 == s && $3 != ""' "$TMP/cap.txt" | wc -l)
-	check_ge "encapsulated ICMP packets from $src" "$icmp" $((2 * N + 4))
+	check_eq "encapsulated ICMP packets from $src" "$icmp" "$ICMP"
 done
 
 log_step "bulk TCP both ways"
@@ -95,7 +104,6 @@ tcp_transfer "$h1" "$h2" 192.168.100.2 2048
 tcp_transfer "$h2" "$h1" 192.168.100.1 2048
 
 log_step "the in-tree driver learned kvxlan's inner MAC behind $A1"
-H1_MAC=$(link_mac "$h1" vx0)
 fdb=$(bridge -n "$h2" fdb show dev vxl0)
 log "$fdb" | sed 's/^/    /'
 awk -v m="$H1_MAC" -v a="$A1" '$1 == m && $2 == "dst" && $3 == a { f = 1 }
