@@ -10,6 +10,9 @@
 #                        panic_on_warn, then a kmemleak scan and a search
 #                        of the kernel log for splats; several times
 #                        slower than make check, too slow for .ci/run
+#   make check-stress    the sizes that only give figures (10 000 devices,
+#                        100 000-entry dumps, 1 000 lifecycle cycles, the
+#                        full fuzz budget): not part of .ci/run
 #   make debug-kernel    build, once per machine, the debug kernel (KASAN,
 #                        lockdep, kmemleak, UBSAN; long: hours on a busy
 #                        2-core machine)
@@ -61,6 +64,9 @@ check: deps
 
 check-debug: deps
 	scripts/check --debug
+
+check-stress: deps
+	scripts/check --stress
 
 debug-kernel: deps
 	scripts/debug-kernel
@@ -124,7 +130,7 @@ clean:
 	if [ -d selftests ]; then $(MAKE) -C selftests clean; fi
 	rm -rf build
 
-.PHONY: all module sparse tools deps check check-debug debug-kernel demo \
+.PHONY: all module sparse tools deps check check-debug check-stress debug-kernel demo \
 	bench style clean install \
 	install-module install-tools uninstall uninstall-module uninstall-tools \
 	dkms-install dkms-uninstall
