@@ -10,6 +10,29 @@
 # interface statistics, `ethtool -S` drop reasons and the per-namespace
 # /proc/net/kvxlan file.
 #
+# Entering a namespace: the tests run under emulation, where every exec
+# costs milliseconds, and the helpers below run hundreds of times per test,
+# so each uses the cheapest way that reads the same thing:
+#
+#	"$KVXLAN" -n NS, ip -n NS   the tool enters NS itself: no extra exec
+#	in_ns NS CMD...             nsenter: only the network namespace, then
+#	                            CMD; for what reads /proc/net/*, writes
+#	                            /proc/sys/net/* (resolved in the opener's
+#	                            namespace) or uses sockets: cat, ethtool,
+#	                            ping, ss, sysctl -w net.*
+#	ip netns exec NS CMD...     also a new mount namespace with NS's /sys
+#	                            and /etc/netns/NS: for /sys/class/net and
+#	                            programs that read it (tcpdump)
+#
+# Interface statistics come from `ip -s -s -j link show` (IFLA_STATS64, the
+# same dev_get_stats() as /sys/class/net/DEV/statistics): dev_stat NS DEV KEY
+# for one, dev_stats NS DEV for all of them at once, one checkpoint per
+# call:
+#
+#	declare -A st
+#	while read -r k v; do st[$k]=$v; done < <(dev_stats "$h1" vx0)
+#	check_eq "h1 vx0 rx_packets" "${st[rx_packets]}" "$N"
+#
 # Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
 
 ksft_pass=0
@@ -24,6 +47,8 @@ KVX_TOP=$(cd "$KSFT_DIR/.." && pwd)
 : "${PYTHON:=$(for p in /usr/bin/python3 python3; do command -v "$p" && break; done)}"
 # The built module, for tests that unload and reload it (lifecycle.sh).
 : "${KVXLAN_KO:=}"
+# Where `ip netns add` binds namespaces (iproute2's NETNS_RUN_DIR).
+: "${KVX_NETNS_DIR:=/var/run/netns}"
 
 # The underlay family: 4 (default) or 6.  The runner sets KVX_FAMILY=6 for
 # a test's IPv6 variant ("p2p.sh-ipv6"); see "underlay family" below.
@@ -81,7 +106,18 @@ require_cmd()
 require_kvxlan()
 {
 	[ -x "$KVXLAN" ] || fail "kvxlan CLI not built: $KVXLAN (make -C tools)"
-	[ -d /sys/module/kvxlan ] || fail "kvxlan module is not loaded"
+	# Under the kernel's own kselftest runner nothing loads it first:
+	# the build's .ko (KVXLAN_KO), else the installed module by name.
+	if [ ! -d /sys/module/kvxlan ]; then
+		modprobe -q -a udp_tunnel ip6_udp_tunnel 2>/dev/null || true
+		if [ -n "$KVXLAN_KO" ] && [ -f "$KVXLAN_KO" ]; then
+			insmod "$KVXLAN_KO" 2>/dev/null || true
+		else
+			modprobe -q kvxlan 2>/dev/null || true
+		fi
+		[ -d /sys/module/kvxlan ] ||
+			skip "kvxlan module not loaded, and neither KVXLAN_KO (${KVXLAN_KO:-unset}) nor modprobe kvxlan loads it"
+	fi
 }
 
 require_python_module()
@@ -263,6 +299,16 @@ cleanup_ns()
 
 ns_gone() { ! ip netns list | grep -qw -- "$1"; }
 
+# in_ns NS CMD...: CMD in network namespace NS, and no other namespace
+# (see "Entering a namespace" above): /proc/net and /proc/sys/net are NS's,
+# /sys is not.
+in_ns()
+{
+	local ns=$1
+	shift
+	nsenter --net="$KVX_NETNS_DIR/$ns" -- "$@"
+}
+
 cleanup_all_ns()
 {
 	[ ${#NS_LIST[@]} -gt 0 ] && cleanup_ns "${NS_LIST[@]}"
@@ -334,23 +380,86 @@ wait_counter()
 
 # ---------------------------------------------------------------- counters
 
-# dev_stat NS DEV KEY: interface statistic, KEY one of
+# The names of /sys/class/net/DEV/statistics, in the order dev_stats prints
+# them.  ip's JSON names them without the rx_/tx_ prefix
+# ("stats64":{"rx":{"packets":...},"tx":{...}}), and multicast, collisions
+# sit in "rx" and "tx"; compressed (rx and tx) and nohandler it prints only
+# when they are not 0.
+DEV_STAT_KEYS=(rx_packets tx_packets rx_bytes tx_bytes rx_errors tx_errors
+	rx_dropped tx_dropped multicast collisions rx_length_errors
+	rx_over_errors rx_crc_errors rx_frame_errors rx_fifo_errors
+	rx_missed_errors tx_aborted_errors tx_carrier_errors tx_fifo_errors
+	tx_heartbeat_errors tx_window_errors rx_compressed tx_compressed
+	rx_nohandler)
+
+# dev_stats_read NS DEV: fill the array DEV_STATS (KEY -> value, the keys
+# of DEV_STAT_KEYS) from one `ip -s -s -j link show dev DEV` in NS
+dev_stats_read()
+{
+	local js kv k
+	declare -gA DEV_STATS=()
+	js=$(ip -n "$1" -s -s -j link show dev "$2") || return 1
+	if ! [[ $js =~ \"stats64\":\{\"rx\":\{([^{}]*)\},\"tx\":\{([^{}]*)\} ]]; then
+		echo "dev_stats: no statistics for $2 in $1" >&2
+		return 1
+	fi
+	for kv in ${BASH_REMATCH[1]//,/ }; do
+		k=${kv%%:*}
+		k=${k//\"/}
+		DEV_STATS[rx_$k]=${kv#*:}
+	done
+	for kv in ${BASH_REMATCH[2]//,/ }; do
+		k=${kv%%:*}
+		k=${k//\"/}
+		DEV_STATS[tx_$k]=${kv#*:}
+	done
+	DEV_STATS[multicast]=${DEV_STATS[rx_multicast]-}
+	DEV_STATS[collisions]=${DEV_STATS[tx_collisions]-}
+	for k in rx_compressed tx_compressed rx_nohandler; do
+		DEV_STATS[$k]=${DEV_STATS[$k]-0}
+	done
+	for k in "${DEV_STAT_KEYS[@]}"; do
+		if [ -z "${DEV_STATS[$k]-}" ]; then
+			echo "dev_stats: ip shows no $k for $2 in $1" >&2
+			return 1
+		fi
+	done
+}
+
+# dev_stats NS DEV: every interface statistic of DEV, one "KEY VALUE" line
+# each, KEY as in /sys/class/net/DEV/statistics (see DEV_STAT_KEYS); all
+# read at the same time
+dev_stats()
+{
+	local k
+	dev_stats_read "$1" "$2" || return 1
+	for k in "${DEV_STAT_KEYS[@]}"; do
+		printf '%s %s\n' "$k" "${DEV_STATS[$k]}"
+	done
+}
+
+# dev_stat NS DEV KEY: interface statistic, KEY one of DEV_STAT_KEYS:
 # rx_packets tx_packets rx_bytes tx_bytes rx_dropped tx_dropped rx_errors ...
 dev_stat()
 {
-	ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"
+	dev_stats_read "$1" "$2" || return 1
+	if [ -z "${DEV_STATS[$3]-}" ]; then
+		echo "dev_stat: no statistic $3" >&2
+		return 1
+	fi
+	printf '%s\n' "${DEV_STATS[$3]}"
 }
 
 # ethtool_stat NS DEV KEY: one `ethtool -S` counter (empty if absent).
 ethtool_stat()
 {
-	ip netns exec "$1" ethtool -S "$2" 2>/dev/null |
+	in_ns "$1" ethtool -S "$2" 2>/dev/null |
 		awk -v k="$3:" '$1 == k { print $2; found = 1 }
 				END { exit !found }'
 }
 
 # kvx_proc NS: the namespace's /proc/net/kvxlan
-kvx_proc() { ip netns exec "$1" cat /proc/net/kvxlan; }
+kvx_proc() { in_ns "$1" cat /proc/net/kvxlan; }
 
 # kvx_proc_stat NS KEY: one "KEY VALUE" line of /proc/net/kvxlan
 kvx_proc_stat()
@@ -507,7 +616,7 @@ mc_groups()
 {
 	local fam=${2:-$KVX_FAMILY}
 	if [ "$fam" = 4 ]; then
-		ip netns exec "$1" cat /proc/net/igmp | awk '
+		in_ns "$1" cat /proc/net/igmp | awk '
 			function hex(s,   i, v) {
 				v = 0
 				for (i = 1; i <= length(s); i++)
@@ -524,7 +633,7 @@ mc_groups()
 		return
 	fi
 	local idx dev grp users rest g i
-	ip netns exec "$1" cat /proc/net/igmp6 |
+	in_ns "$1" cat /proc/net/igmp6 |
 		while read -r idx dev grp users rest; do
 			case $grp in ff01* | ff02*) continue ;; esac
 			g=()
@@ -578,18 +687,18 @@ kvx_add()
 {
 	local ns=$1
 	shift
-	ip netns exec "$ns" "$KVXLAN" link add "$@" ||
+	"$KVXLAN" -n "$ns" link add "$@" ||
 		fail "kvxlan link add $* (in $ns)"
 }
 
 # kvx NS ARGS...: the CLI in NS
-kvx() { local ns=$1; shift; ip netns exec "$ns" "$KVXLAN" "$@"; }
+kvx() { local ns=$1; shift; "$KVXLAN" -n "$ns" "$@"; }
 
 # overlay_up NS DEV ADDR/PLEN: disable IPv6 (no autoconf chatter in the
 # counters), address the overlay device and bring it up.
 overlay_up()
 {
-	ip netns exec "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1"
+	in_ns "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1"
 	ip -n "$1" addr add "$3" dev "$2"
 	ip -n "$1" link set "$2" up || fail "ip link set $2 up (in $1)"
 }
@@ -603,7 +712,7 @@ static_neigh()
 # wait_underlay NS ADDR: resolve the underlay neighbour before counting
 wait_underlay()
 {
-	slowwait 20 ip netns exec "$1" ping -c1 -W1 -q "$2" >/dev/null ||
+	slowwait 20 in_ns "$1" ping -c1 -W1 -q "$2" >/dev/null ||
 		fail "underlay: $1 cannot reach $2"
 }
 
@@ -638,7 +747,7 @@ p2p_setup()
 # tcp_listening NS PORT: something listens on TCP PORT in NS
 tcp_listening()
 {
-	ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .
+	in_ns "$1" ss -Hltn "sport = :$2" | grep -q .
 }
 
 # tcp_transfer SRC_NS DST_NS DST_IP KBYTES: send KBYTES of random data over
