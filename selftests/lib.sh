@@ -42,7 +42,12 @@ ksft_skip=4
 
 KSFT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KVX_TOP=$(cd "$KSFT_DIR/.." && pwd)
+# An installed copy (make -C selftests install, a kselftest tree) carries
+# what the tests read from the checkout in top/ (selftests/Makefile).
+if [ -d "$KSFT_DIR/top" ]; then KVX_TOP=$KSFT_DIR/top; fi
 : "${KVXLAN:=$KVX_TOP/tools/kvxlan}"
+# else one on PATH
+[ -x "$KVXLAN" ] || KVXLAN=$(command -v kvxlan || echo "$KVXLAN")
 # python3 with scapy (the system one: pyenv shims may shadow it)
 : "${PYTHON:=$(for p in /usr/bin/python3 python3; do command -v "$p" && break; done)}"
 # The built module, for tests that unload and reload it (lifecycle.sh).
