@@ -12,10 +12,17 @@
 #  |  veth0 10.0.0.1/24 -----+----------+- veth1 10.0.0.2/24      |
 #  +-------------------------+          +-------------------------+
 #
-# On the host, scripts/check ran scripts/test-install, whose `make
-# dkms-install` put kvxlan.ko in /lib/modules/KREL/updates/dkms; the runner
-# loaded the build tree's module at boot.
+# On the host, scripts/check ran scripts/test-install setup, whose `make
+# dkms-install DESTDIR=build/test-install/dkms` put kvxlan.ko in that
+# private tree's lib/modules/KREL/updates/dkms, and which kept depmod's
+# index of KREL's modules with it in build/test-install/modules/KREL; the
+# runner loaded the build tree's module at boot.
 #
+# 0. A read-only overlay puts both over this guest's /lib/modules/KREL (the
+#    host's): this guest's modules are then those of a machine where `make
+#    dkms-install` ran, and modprobe resolves kvxlan to
+#    /lib/modules/KREL/updates/dkms/kvxlan.ko*, the file DKMS installed.  It
+#    is unmounted at the end.
 # 1. The build tree's module is unloaded; modprobe resolves the link kind's
 #    and the genl family's aliases to the DKMS module, version VERSION.
 # 2. `ip link add vx0 type kvxlan` loads it: the module now in the kernel
@@ -34,19 +41,31 @@
 source "$(dirname "$0")/lib.sh"
 set -e
 
-require_cmd ip jq ping modprobe modinfo rmmod insmod readelf od
+require_cmd ip jq ping modprobe modinfo rmmod insmod readelf od mount umount
 require_kvxlan
 [ -n "$KVXLAN_KO" ] && [ -f "$KVXLAN_KO" ] ||
 	fail "KVXLAN_KO must name the built kvxlan.ko (got '$KVXLAN_KO')"
 
 krel=$(uname -r)
 version=$(cat "$KVX_TOP/VERSION")
-dkms_dir=/lib/modules/$krel/updates/dkms
-dkms_ko=$(modinfo -n kvxlan 2>/dev/null) || true
-case "$dkms_ko" in
-"$dkms_dir"/kvxlan.ko*) ;;
-*) skip "no DKMS kvxlan for $krel (modprobe finds '$dkms_ko'): make dkms-install" ;;
-esac
+modules=/lib/modules/$krel
+staged=$KVX_TOP/build/test-install/dkms/lib/modules/$krel
+index=$KVX_TOP/build/test-install/modules/$krel
+[ -d "$staged/updates/dkms" ] && [ -f "$index/modules.dep.bin" ] ||
+	skip "no DKMS kvxlan staged for $krel in $staged, $index: scripts/test-install setup"
+# shellcheck disable=SC2206
+staged_ko=($staged/updates/dkms/kvxlan.ko*)
+[ "${#staged_ko[@]}" = 1 ] && [ -f "${staged_ko[0]}" ] ||
+	fail "not one kvxlan.ko* in $staged/updates/dkms: ${staged_ko[*]}"
+dkms_ko=$modules/updates/dkms/${staged_ko[0]##*/}
+
+log_step "0. DKMS's modules and depmod's index over $modules"
+check_ok "mount the overlay" mount -t overlay kvxlan-dkms \
+	-o "lowerdir=$index:$staged:$modules" "$modules"
+defer umount "$modules"
+check_eq "modinfo -n kvxlan" "$(modinfo -n kvxlan 2>&1)" "$dkms_ko"
+check_eq "$dkms_ko: the staged file's contents" \
+	"$(cksum <"$dkms_ko")" "$(cksum <"${staged_ko[0]}")"
 
 # ko_build_id FILE: the GNU build ID of a module file, compressed or not
 ko_build_id()
