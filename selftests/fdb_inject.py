@@ -113,6 +113,37 @@ def random_macs(n, seed, avoid):
     return out
 
 
+def build(dst, dst_mac, own_mac, srcs, macs, vni=5000, port=4789,
+          inner_dst=b"\x02\0\0\0\xff\xff"):
+    """The frames, in order: frame i from srcs[i % len(srcs)], inner
+    source MAC macs[i] (bytes objects)."""
+    family = 6 if ":" in dst else 4
+    outer_ip = ipv6 if family == 6 else ipv4
+    inner = frame(inner_dst, b"\0" * 6,
+                  ipv4("192.0.2.1", "192.0.2.2", socket.IPPROTO_UDP,
+                       udp(9, 9, b"kvxlan fdb test".ljust(18, b"\0"))))
+    vxlan = struct.pack("!II", VXLAN_I_FLAG << 24, vni << 8)
+    templates = [bytearray(frame(dst_mac, own_mac,
+                                 outer_ip(src, dst, socket.IPPROTO_UDP,
+                                          udp(50000, port, vxlan + inner))))
+                 for src in srcs]
+    # the inner source MAC (all zero in the templates) and, over IPv6,
+    # the UDP checksum
+    mac_off = UDP_OFF[family] + INNER_SRC_OFF
+    sum_off = UDP_OFF[family] + 6
+    out = []
+    for i, mac in enumerate(macs):
+        t = templates[i % len(templates)]
+        if family == 6:
+            old_sum, = struct.unpack_from("!H", t, sum_off)
+            struct.pack_into("!H", t, sum_off,
+                             csum_update(old_sum, t[mac_off:mac_off + 6],
+                                         mac))
+        t[mac_off:mac_off + 6] = mac
+        out.append(bytes(t))
+    return out
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--iface", required=True)
@@ -139,32 +170,11 @@ def main():
 
     with open("/sys/class/net/%s/address" % args.iface) as f:
         own_mac = mac_bytes(f.read().strip())
-    family = 6 if ":" in args.dst else 4
-    outer_ip = ipv6 if family == 6 else ipv4
-    inner = frame(inner_dst, b"\0" * 6,
-                  ipv4("192.0.2.1", "192.0.2.2", socket.IPPROTO_UDP,
-                       udp(9, 9, b"kvxlan fdb test".ljust(18, b"\0"))))
-    vxlan = struct.pack("!II", VXLAN_I_FLAG << 24, args.vni << 8)
-    templates = [bytearray(frame(mac_bytes(args.dst_mac), own_mac,
-                                 outer_ip(src, args.dst, socket.IPPROTO_UDP,
-                                          udp(50000, args.port,
-                                              vxlan + inner))))
-                 for src in args.src.split(",")]
-    # the inner source MAC (all zero in the templates) and, over IPv6,
-    # the UDP checksum
-    mac_off = UDP_OFF[family] + INNER_SRC_OFF
-    sum_off = UDP_OFF[family] + 6
-
     sk = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     sk.bind((args.iface, 0))
-    for i, mac in enumerate(macs):
-        t = templates[i % len(templates)]
-        if family == 6:
-            old_sum, = struct.unpack_from("!H", t, sum_off)
-            struct.pack_into("!H", t, sum_off,
-                             csum_update(old_sum, t[mac_off:mac_off + 6],
-                                         mac))
-        t[mac_off:mac_off + 6] = mac
+    for t in build(args.dst, mac_bytes(args.dst_mac), own_mac,
+                   args.src.split(","), macs, args.vni, args.port,
+                   inner_dst):
         sk.send(t)
     sk.close()
 

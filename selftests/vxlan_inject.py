@@ -216,24 +216,20 @@ def apply_inner(pl, over, data):
         vx.NextProtocol = 0
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--iface", required=True)
-    p.add_argument("--src", required=True)
-    p.add_argument("--dst", required=True)
-    p.add_argument("--dst-mac", required=True)
-    p.add_argument("--inner-dst-mac", required=True)
-    p.add_argument("--port", type=int, default=4789)
-    p.add_argument("--data", action="store_true")
-    p.add_argument("--inner-hex")
-    p.add_argument("--fragment", type=int, default=0)
-    p.add_argument("cases", nargs="+")
-    args = p.parse_args()
-    conf.verb = 0
+def build(args):
+    """The packets of args.cases: (packets, inner hex lines, log lines).
 
+    args: the command line's attributes (see main()); src_mac, the outer
+    Ethernet source, None for scapy's (the sending interface's).
+    """
     pkts = []
     hexes = []
+    lines = []
     v6 = ":" in args.dst
+    src_mac = getattr(args, "src_mac", None)
+    ether = {"dst": args.dst_mac}
+    if src_mac is not None:
+        ether["src"] = src_mac
     for idx, spec in enumerate(args.cases, 1):
         case, over = overrides(spec)
         pl = payload(args, case, idx)
@@ -262,7 +258,7 @@ def main():
         for k, v in over.items():
             if k in FIELDS and FIELDS[k][0] == "udp":
                 setattr(udp, FIELDS[k][1], num(v))
-        pkt = Ether(dst=args.dst_mac) / outer / udp / pl
+        pkt = Ether(**ether) / outer / udp / pl
         raw = bytes(pkt[UDP].payload)
         inner_eth = pl.getlayer(Ether)
         hexes.append("%d %s" % (idx, bytes(inner_eth).hex()
@@ -271,12 +267,33 @@ def main():
         if args.fragment and IP in pkt:
             # build the checksums first: fragment() copies the bytes
             frags = fragment(Ether(bytes(pkt))[IP], fragsize=args.fragment)
-            pkts.extend(Ether(dst=args.dst_mac) / f for f in frags)
+            pkts.extend(Ether(**ether) / f for f in frags)
             note += ", %d fragments" % len(frags)
         else:
             pkts.append(pkt)
-        print("%-13s udp payload %4d bytes, header %s%s" %
-              (case, len(raw), raw[:8].hex(), note))
+        lines.append("%-13s udp payload %4d bytes, header %s%s" %
+                     (case, len(raw), raw[:8].hex(), note))
+    return pkts, hexes, lines
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--iface", required=True)
+    p.add_argument("--src", required=True)
+    p.add_argument("--dst", required=True)
+    p.add_argument("--dst-mac", required=True)
+    p.add_argument("--inner-dst-mac", required=True)
+    p.add_argument("--port", type=int, default=4789)
+    p.add_argument("--data", action="store_true")
+    p.add_argument("--inner-hex")
+    p.add_argument("--fragment", type=int, default=0)
+    p.add_argument("cases", nargs="+")
+    args = p.parse_args()
+    conf.verb = 0
+
+    pkts, hexes, lines = build(args)
+    for line in lines:
+        print(line)
     if args.inner_hex:
         with open(args.inner_hex, "w") as f:
             f.write("\n".join(hexes) + "\n")
