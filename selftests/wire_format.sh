@@ -12,13 +12,14 @@
 #  |  vx1 192.168.101.1 vni 16777215     |        |  vx2 192.168.102.2        |
 #  |      (learning off)                 |        |   vni 5000 port 4790      |
 #  |  vx2 192.168.102.1 vni 5000         |        |                           |
-#  |      port 4790 remote 10.0.0.2      |        |  scapy: vxlan_inject.py   |
-#  |   ^ tcpdump -w (step 4, on each vx) |        |   (step 4) sendp() on     |
+#  |      port 4790 remote 10.0.0.2      |        |  scapy's frames (step 4): |
+#  |   ^ tcpdump -w (step 4, on each vx) |        |   frame_send on veth1     |
 #  |  veth0 10.0.0.1/24 -----------------+--------+- veth1 10.0.0.2/24        |
 #  |   (fd00::1/64)  ^ tcpdump -w        |        |   (fd00::2/64)            |
 #  +-------------------------------------+        +---------------------------+
 #
-# Sending (h1's vx0, captured on veth0, decoded by tshark):
+# Sending (h1's vx0, one capture on veth0 for steps 1 to 3, decoded by one
+# tshark run):
 # 1. Outer header: UDP destination port 4789, VXLAN flags 0x08 with every
 #    reserved field zero, VNI 5000, the inner Ethernet/IPv4/ICMP frame.
 # 2. With `srcport 40000 40100`, 40 inner UDP flows leave with several
@@ -28,9 +29,13 @@
 #
 # Receiving (step 4): h1 gets vx1 (VNI 16777215, learning off) and vx2 (VNI
 # 5000 again, on port 4790); vx2 sends one frame, which h2's vx2 on port
-# 4790 receives (and h2's vx0, same VNI on 4789, does not).  Then scapy sends h1, in one burst, packets whose fields are set one
-# at a time to explicit values (the table rx_cases below), each with its own
-# inner source MAC and ICMP sequence number:
+# 4790 receives (and h2's vx0, same VNI on 4789, does not).  Then h2 sends
+# h1, in one burst, packets that scapy built (on the host, at `make -C
+# selftests` time: frames.py writes wire_format.frames with
+# vxlan_inject.py, frame_send replays them), whose fields are set one at a
+# time to explicit values (frames.py's table wire_format_cases), each with
+# its own inner source MAC and ICMP sequence number; h1's vx0, vx1, vx2
+# get the fixed MACs the frames carry as inner destination:
 #    dropped and counted once in /proc/net/kvxlan: I flag clear
 #    (rx_drop_no_vni_flag); every reserved bit, one at a time, with the I
 #    flag: the 7 other flag bits, the 24 bits before the VNI, the 8 after it
@@ -70,8 +75,14 @@ source "$(dirname "$0")/lib.sh"
 set -e
 
 require_cmd ip jq ping tcpdump tshark
-require_python_module scapy
 require_kvxlan
+# scapy's packets, written on the host by make -C selftests (frames.py),
+# sent by frame_send
+FRAMES=$KSFT_DIR/wire_format.frames
+FRAME_SEND=$KSFT_DIR/frame_send
+if [ ! -f "$FRAMES" ] || [ ! -x "$FRAME_SEND" ]; then
+	fail "$FRAMES or $FRAME_SEND missing: make -C selftests builds them"
+fi
 
 TMP=$(mktemp -d)
 defer rm -rf "$TMP"
@@ -82,8 +93,9 @@ p2p_setup
 # fields FILE FIELD...: one line per packet from h1 (outer source
 # H1_UL), the FIELDs separated by "|" (empty ones kept); a field that
 # occurs more than once (outer and inner Ethernet, IPv4) gives all
-# occurrences joined by ",", outer first.  One tshark run per capture:
-# under TCG each costs seconds.  A field may be asked for once only.
+# occurrences joined by ",", outer first.  Under TCG each tshark run costs
+# seconds: steps 1 to 3 share one capture and one run.  A field may be
+# asked for once only.
 fields()
 {
 	local file=$1 args=() f
@@ -94,21 +106,82 @@ fields()
 	tshark_vxlan "$file" -Y "$UL_TS.src == $H1_UL && vxlan" -T fields \
 		-E separator='|' -E occurrence=a -E aggregator=, "${args[@]}"
 }
+# step FIRST LAST COLUMN...: the lines of $TMP/all.txt (one per packet,
+# ALL_FIELDS) of the frames FIRST to LAST of the capture, their COLUMNs
+# (numbers in ALL_FIELDS), in that order, separated by "|"
+ALL_FIELDS=(vxlan.vni vxlan.flags udp.dstport udp.srcport udp.length
+	udp.payload eth.src eth.dst ip.src ip.dst icmp.type ipv6.src ipv6.dst
+	ipv6.flow ip.proto ip.ttl ip.dsfield ip.flags.df ipv6.hlim ipv6.tclass
+	frame.number)
+step()
+{
+	local first=$1 last=$2
+	shift 2
+	awk -F'|' -v OFS='|' -v first="$first" -v last="$last" -v cols="$*" '
+		BEGIN { n = split(cols, c, " ") }
+		$21 >= first && $21 <= last {
+			out = $c[1]
+			for (i = 2; i <= n; i++) out = out OFS $c[i]
+			print out
+		}' "$TMP/all.txt"
+}
 outer() { printf "%s" "${1%%,*}"; }
 inner() { printf "%s" "${1##*,}"; }
 # outer6 V6 V4: the outer header's value: V6 (an ipv6.* field) over IPv6,
 # else the first occurrence of V4 (an ip.* field)
 outer6() { if [ -n "$1" ]; then printf "%s" "$1"; else outer "$2"; fi; }
 
-log_step "1. VXLAN header of an ICMP echo request"
-capture_start "$h1" veth0 "$TMP/icmp.pcap" udp port 4789
-check_ok "ping" ip netns exec "$h1" ping -c 3 -i 0.05 -W 5 -q 192.168.100.2
-slowwait 10 value_ge 6 capture_count "$TMP/icmp.pcap" >/dev/null ||
-	fail "expected 6 packets in the capture"
+# Steps 1 to 3 send, one capture on veth0 records h1's packets; the
+# frames of each step are those captured between its start and its end,
+# each step waiting for its own packets; then one tshark run decodes them.
+capture_start "$h1" veth0 "$TMP/all.pcap" udp port 4789 and src host "$H1_UL"
+log_step "1. send: ICMP echo requests"
+check_ok "ping" in_ns "$h1" ping -c 3 -i 0.05 -W 5 -q 192.168.100.2
+slowwait 10 value_ge 3 capture_count "$TMP/all.pcap" >/dev/null ||
+	fail "expected 3 packets in the capture"
+end1=$(capture_count "$TMP/all.pcap")
+
+log_step "2. outer source port from the inner flow, within srcport 40000 40100"
+kvx "$h1" link set vx0 srcport 40000 40100 || fail "link set srcport"
+if [ "$KVX_FAMILY" = 6 ]; then
+	log "    and the flow label from the inner flow: flowlabel auto"
+	kvx "$h1" link set vx0 flowlabel auto || fail "link set flowlabel auto"
+fi
+# 40 inner UDP flows (one socket, so one source port, per destination port)
+in_ns "$h1" bash -c '
+	for p in $(seq 1001 1040); do
+		echo x >/dev/udp/192.168.100.2/$p
+	done' 2>/dev/null || true
+# then one ICMP flow: the echo requests of one ping
+check_ok "ping" in_ns "$h1" ping -c 5 -i 0.05 -W 5 -q 192.168.100.2
+slowwait 10 value_ge $((end1 + 45)) capture_count "$TMP/all.pcap" >/dev/null ||
+	fail "expected 45 more packets in the capture"
+end2=$(capture_count "$TMP/all.pcap")
+
+if [ "$KVX_FAMILY" = 4 ]; then
+	log_step "3. ttl 17 tos 0x20 df set, then tos inherit"
+	kvx "$h1" link set vx0 ttl 17 tos 0x20 df set || fail "link set ttl tos df"
+else
+	log_step "3. ttl 17 tos 0x20 flowlabel 0x12345, then tos inherit"
+	kvx "$h1" link set vx0 ttl 17 tos 0x20 flowlabel 0x12345 ||
+		fail "link set ttl tos flowlabel"
+fi
+check_ok "ping" in_ns "$h1" ping -c 2 -i 0.05 -W 5 -q 192.168.100.2
+kvx "$h1" link set vx0 tos inherit || fail "link set tos inherit"
+check_ok "ping -Q 0x28" \
+	in_ns "$h1" ping -c 2 -i 0.05 -W 5 -q -Q 0x28 192.168.100.2
+slowwait 10 value_ge $((end2 + 4)) capture_count "$TMP/all.pcap" >/dev/null ||
+	fail "expected 4 more packets in the capture"
 capture_stop
-fields "$TMP/icmp.pcap" vxlan.vni vxlan.flags udp.dstport udp.srcport \
-	udp.length udp.payload eth.src eth.dst ip.src ip.dst icmp.type \
-	ipv6.src ipv6.dst ipv6.flow >"$TMP/icmp.txt"
+fields "$TMP/all.pcap" "${ALL_FIELDS[@]}" >"$TMP/all.txt"
+# 1.: vxlan.vni ... ipv6.flow; 2.: udp.srcport ip.proto icmp.type
+# ipv6.flow; 3.: ip.ttl ip.dsfield ip.flags.df ipv6.hlim ipv6.tclass
+# ipv6.flow (one line per echo request)
+step 1 "$end1" $(seq 14) >"$TMP/icmp.txt"
+step $((end1 + 1)) "$end2" 4 15 11 14 >"$TMP/flows.txt"
+step $((end2 + 1)) 1000000 16 17 18 19 20 14 >"$TMP/ttl.txt"
+
+log_step "1. VXLAN header of an ICMP echo request"
 cut -d'|' -f1-5,7- "$TMP/icmp.txt" | sed 's/^/    /'
 check_eq "encapsulated echo requests" "$(wc -l <"$TMP/icmp.txt")" 3
 IFS='|' read -r vni flags dport sport ulen payload esrc edst isrc idst itype \
@@ -121,7 +194,7 @@ case "$flags" in
 *) fail "VXLAN flags: got '$flags', expected 0x0800 (tshark 4) / 0x08" ;;
 esac
 check_eq "UDP destination port" "$dport" 4789
-read -r lo hi < <(ip netns exec "$h1" sysctl -n net.ipv4.ip_local_port_range)
+read -r lo hi < <(in_ns "$h1" sysctl -n net.ipv4.ip_local_port_range)
 check_range "UDP source port in ip_local_port_range" "$sport" "$lo" "$hi"
 # 8 UDP + 8 VXLAN + 98 inner frame (14 + 20 + 8 + 56)
 check_eq "UDP length" "$ulen" 114
@@ -141,25 +214,7 @@ check_eq "inner IPv4 source" "$(inner "$isrc")" 192.168.100.1
 check_eq "inner IPv4 destination" "$(inner "$idst")" 192.168.100.2
 check_eq "inner ICMP type (echo request)" "$itype" 8
 
-log_step "2. outer source port from the inner flow, within srcport 40000 40100"
-kvx "$h1" link set vx0 srcport 40000 40100 || fail "link set srcport"
-if [ "$KVX_FAMILY" = 6 ]; then
-	log "    and the flow label from the inner flow: flowlabel auto"
-	kvx "$h1" link set vx0 flowlabel auto || fail "link set flowlabel auto"
-fi
-capture_start "$h1" veth0 "$TMP/flows.pcap" udp port 4789 and src host "$H1_UL"
-# 40 inner UDP flows (one socket, so one source port, per destination port)
-ip netns exec "$h1" bash -c '
-	for p in $(seq 1001 1040); do
-		echo x >/dev/udp/192.168.100.2/$p
-	done' 2>/dev/null || true
-# then one ICMP flow: the echo requests of one ping
-check_ok "ping" ip netns exec "$h1" ping -c 5 -i 0.05 -W 5 -q 192.168.100.2
-slowwait 10 value_ge 45 capture_count "$TMP/flows.pcap" >/dev/null ||
-	fail "expected 45 packets in the capture"
-capture_stop
-fields "$TMP/flows.pcap" udp.srcport ip.proto icmp.type ipv6.flow \
-	>"$TMP/flows.txt"
+log_step "2. outer source ports (and flow labels) of the inner flows"
 # inner UDP: the last ip.proto is 17 (over IPv4, the outer one is 17 too)
 udp_ports=$(awk -F'|' '$2 ~ /(^|,)17$/ { split($1, p, ","); print p[1] }' \
 	"$TMP/flows.txt" | sort -n)
@@ -181,25 +236,7 @@ if [ "$KVX_FAMILY" = 6 ]; then
 		"$(awk -F'|' '$3 == "8" { print $4 }' "$TMP/flows.txt" | sort -u | wc -l)" 1
 fi
 
-if [ "$KVX_FAMILY" = 4 ]; then
-	log_step "3. ttl 17 tos 0x20 df set, then tos inherit"
-	kvx "$h1" link set vx0 ttl 17 tos 0x20 df set || fail "link set ttl tos df"
-else
-	log_step "3. ttl 17 tos 0x20 flowlabel 0x12345, then tos inherit"
-	kvx "$h1" link set vx0 ttl 17 tos 0x20 flowlabel 0x12345 ||
-		fail "link set ttl tos flowlabel"
-fi
-capture_start "$h1" veth0 "$TMP/ttl.pcap" udp port 4789 and src host "$H1_UL"
-check_ok "ping" ip netns exec "$h1" ping -c 2 -i 0.05 -W 5 -q 192.168.100.2
-kvx "$h1" link set vx0 tos inherit || fail "link set tos inherit"
-check_ok "ping -Q 0x28" \
-	ip netns exec "$h1" ping -c 2 -i 0.05 -W 5 -q -Q 0x28 192.168.100.2
-slowwait 10 value_ge 4 capture_count "$TMP/ttl.pcap" >/dev/null ||
-	fail "expected 4 packets in the capture"
-capture_stop
-# one line per echo request
-fields "$TMP/ttl.pcap" ip.ttl ip.dsfield ip.flags.df ipv6.hlim ipv6.tclass \
-	ipv6.flow >"$TMP/ttl.txt"
+log_step "3. outer TTL, TOS (hop limit, traffic class, flow label)"
 sed 's/^/    /' "$TMP/ttl.txt"
 check_eq "echo requests captured" "$(wc -l <"$TMP/ttl.txt")" 4
 n=0
@@ -231,12 +268,21 @@ kvx "$h1" link set vx0 ageing 0 || fail "link set vx0 ageing 0"
 kvx_add "$h1" vx1 vni 16777215 local "$H1_UL" dev veth0 learning off
 kvx_add "$h1" vx2 vni 5000 local "$H1_UL" remote "$H2_UL" port 4790 \
 	dev veth0 ageing 0
+# The devices get the MACs that scapy's frames carry as inner destination
+# (built on the host: frames.py, the mac lines of wire_format.frames).
+# vx0's change flushes its neighbours, the static one too: set again.
+declare -A MAC
+while read -r k d m _; do
+	[ "$k" = mac ] && MAC[$d]=$m
+done <"$FRAMES"
+for d in vx0 vx1 vx2; do
+	[ -n "${MAC[$d]}" ] || fail "$FRAMES: no MAC for $d"
+	ip -n "$h1" link set dev "$d" address "${MAC[$d]}" ||
+		fail "ip link set $d address ${MAC[$d]}"
+done
+static_neigh "$h1" vx0 192.168.100.2 "$H2_MAC"
 overlay_up "$h1" vx1 192.168.101.1/24
 overlay_up "$h1" vx2 192.168.102.1/24
-declare -A MAC
-for d in vx0 vx1 vx2; do
-	MAC[$d]=$(link_mac "$h1" "$d")
-done
 VETH0_MAC=$(link_mac "$h1" veth0)
 
 log "    vx2 sends to port 4790: h2's vx2 (VNI 5000, port 4790) gets it"
@@ -245,97 +291,56 @@ overlay_up "$h2" vx2 192.168.102.2/24
 static_neigh "$h1" vx2 192.168.102.2 02:00:00:00:dd:02
 rx=$(dev_stat "$h2" vx2 rx_packets)
 rx0=$(dev_stat "$h2" vx0 rx_packets)
-ip netns exec "$h1" ping -c 1 -W 1 -q 192.168.102.2 >/dev/null 2>&1 || true
+in_ns "$h1" ping -c 1 -W 1 -q 192.168.102.2 >/dev/null 2>&1 || true
 v=$(wait_counter 20 $((rx + 1)) dev_stat "$h2" vx2 rx_packets) ||
 	fail "h2 vx2 rx_packets $v: vx2's frame did not reach port 4790"
 check_eq "h2 vx2 (port 4790) rx_packets" "$v" $((rx + 1))
 check_eq "h2 vx0 (port 4789, same VNI) rx_packets" \
 	"$(dev_stat "$h2" vx0 rx_packets)" "$rx0"
 
-# rx_cases: "EXPECT CASE[,KEY=VALUE...]" (vxlan_inject.py's syntax): EXPECT
-# is the device that must deliver the packet, a /proc/net/kvxlan counter
-# that must count it, or noport (no kvxlan socket on its port: UDP
-# NoPorts).  Dropped ones first, so that once the last delivered packet has
-# arrived every one has been handled.
-rx_cases=("rx_drop_no_vni_flag valid,flags=0x00")
-for b in 0x01 0x02 0x04 0x10 0x20 0x40 0x80; do
-	rx_cases+=("rx_drop_reserved_bits valid,flags=$((0x08 | b))")
-done
-for ((b = 0; b < 24; b++)); do
-	rx_cases+=("rx_drop_reserved_bits valid,reserved1=$((1 << b))")
-done
-for ((b = 0; b < 8; b++)); do
-	rx_cases+=("rx_drop_reserved_bits valid,reserved2=$((1 << b))")
-done
-rx_cases+=(
-	"rx_drop_unknown_vni valid,vni=0"
-	"rx_drop_unknown_vni valid,vni=4999"
-	"rx_drop_unknown_vni valid,vni=5001"
-	"rx_drop_unknown_vni valid,vni=0x011388"
-	"rx_drop_unknown_vni valid,vni=16777215,dport=4790"
-	"noport valid,dport=4788"
-	"noport valid,dport=4791"
-	"noport valid,dport=8472"
-	"vx0 valid"
-	"vx0 valid,ttl=1"
-	"vx0 valid,ttl=255"
-	"vx0 valid,tos=0xb8"
-	"vx0 valid,tos=0x02"
-	"vx0 valid,tos=0x03,itos=0x03"
-	"vx0 valid,sport=0"
-	"vx0 valid,sport=1"
-	"vx0 valid,sport=4789"
-	"vx0 valid,sport=65535"
-	"vx0 valid,proto=udp"
-	"vx0 valid,src=$(ul 10.0.0.3)"
-)
-if [ "$KVX_FAMILY" = 4 ]; then
-	rx_cases+=("vx0 valid,df=1" "vx0 valid,df=0" "vx0 valid,csum=0")
-else
-	rx_cases+=("vx0 valid,fl=1" "vx0 valid,fl=0x12345" "vx0 valid,fl=0xfffff")
-fi
-rx_cases+=(
-	"vx1 valid,vni=16777215"
-	"vx2 valid,dport=4790"
-	"vx0 valid,vni=5000,dport=4789,flags=0x08"
-)
-
-# every case gets its inner source MAC (02:00:00:00:aa:NN delivered,
-# bb:NN dropped, NN the case's number in hex, 1 to 255) and its device's
-# MAC as inner destination
+# The cases (frames.py's wire_format_cases, vxlan_inject.py's syntax):
+# "caseF N EXPECT ISRC OSRC INNER_HEX CASE[,KEY=VALUE...]" lines of the
+# family F.  EXPECT is the device that must deliver the packet, a
+# /proc/net/kvxlan counter that must count it, or noport (no kvxlan socket
+# on its port: UDP NoPorts); ISRC its inner source MAC (02:00:00:00:aa:NN
+# delivered, bb:NN dropped, NN = N in hex), OSRC its outer source address,
+# INNER_HEX its inner frame, with the device's MAC as inner destination.
+# Dropped ones first, so that once the last delivered packet has arrived
+# every one has been handled.
 declare -A want_n=() want_src=() CAPTURE=()
-EXPECT=() args=()
-n=0
-for c in "${rx_cases[@]}"; do
+EXPECT=()
+n=0 inner_udp=0
+while read -r k i exp mac osrc hex spec; do
+	[ "$k" = "case$KVX_FAMILY" ] || continue
 	n=$((n + 1))
-	exp=${c%% *} spec=${c#* }
+	[ "$i" = "$n" ] || fail "$FRAMES: case $i where $n was expected"
 	want_n[$exp]=$((${want_n[$exp]:-0} + 1))
 	case $exp in
-	vx*)
-		mac=$(printf '02:00:00:00:aa:%02x' "$n")
-		src=$H2_UL
-		[[ $spec == *,src=* ]] && src=${spec##*,src=} src=${src%%,*}
-		want_src[$exp]+="$mac $src"$'\n'
-		spec+=",idst=${MAC[$exp]}"
-		;;
-	*) mac=$(printf '02:00:00:00:bb:%02x' "$n") ;;
+	vx*) want_src[$exp]+="$mac $osrc"$'\n' ;;
 	esac
-	args+=("$spec,isrc=$mac")
+	[[ $spec == *,proto=udp* ]] && inner_udp=$((inner_udp + 1))
 	EXPECT[n]=$exp
-done
+	printf '%s %s\n' "$n" "$hex"
+done <"$FRAMES" >"$TMP/inner.hex"
+[ "$n" -gt 0 ] || fail "$FRAMES: no case of IPv$KVX_FAMILY"
 [ "$n" -le 255 ] || fail "more than 255 cases: inner MACs would repeat"
 
-# udp_stat NS 4|6 KEY: a Udp: (4) or Udp6 (6) counter of the namespace
-udp_stat()
+# counters NS: one checkpoint of NS's counters, "KEY VALUE" lines: UDP's
+# NoPorts, InErrors, InCsumErrors as 4KEY (the Udp: line of
+# /proc/net/snmp) and 6KEY (Udp6KEY of /proc/net/snmp6), then every line
+# of /proc/net/kvxlan; one read of the three files
+counters()
 {
-	if [ "$2" = 4 ]; then
-		ip netns exec "$1" cat /proc/net/snmp | awk -v k="$3" '
-			$1 == "Udp:" && !hdr { for (i = 2; i <= NF; i++) col[$i] = i; hdr = 1; next }
-			$1 == "Udp:" && hdr { print $col[k]; exit }'
-	else
-		ip netns exec "$1" cat /proc/net/snmp6 |
-			awk -v k="Udp6$3" '$1 == k { print $2 }'
-	fi
+	in_ns "$1" cat /proc/net/snmp /proc/net/snmp6 /proc/net/kvxlan | awk '
+		$1 == "Udp:" && !hdr { for (i = 2; i <= NF; i++) col[i] = $i; hdr = 1; next }
+		$1 == "Udp:" && hdr {
+			for (i = 2; i <= NF; i++)
+				if (col[i] ~ /^(NoPorts|InErrors|InCsumErrors)$/)
+					print 4 col[i], $i
+			next
+		}
+		$1 ~ /^Udp6(NoPorts|InErrors|InCsumErrors)$/ { print 6 substr($1, 5), $2; next }
+		$1 ~ /^rx_drop_/ { print $1, $2 }'
 }
 # dev_counters NS DEV: "KEY VALUE" lines, every counter of `kvxlan -j stats`
 dev_counters()
@@ -345,19 +350,21 @@ dev_counters()
 }
 
 proc_keys="rx_drop_short_header rx_drop_no_vni_flag rx_drop_reserved_bits rx_drop_unknown_vni"
-declare -A before
+declare -A before after
+counters "$h1" >"$TMP/before.counters"
+while read -r k v; do before[$k]=$v; done <"$TMP/before.counters"
 for k in $proc_keys; do
-	before[$k]=$(kvx_proc_stat "$h1" "$k") || fail "/proc/net/kvxlan lacks $k"
+	[ -n "${before[$k]}" ] || fail "/proc/net/kvxlan lacks $k"
 done
 for k in NoPorts InErrors InCsumErrors; do
 	for f in 4 6; do
-		before[$f$k]=$(udp_stat "$h1" $f $k)
 		[ -n "${before[$f$k]}" ] || fail "no UDP (IPv$f) counter $k"
 	done
 done
 for d in vx0 vx1 vx2; do
-	before[$d]=$(dev_stat "$h1" "$d" rx_packets)
-	before[$d.dropped]=$(dev_stat "$h1" "$d" rx_dropped)
+	dev_stats_read "$h1" "$d" || fail "ip -s link show $d"
+	before[$d]=${DEV_STATS[rx_packets]}
+	before[$d.dropped]=${DEV_STATS[rx_dropped]}
 	dev_counters "$h1" "$d" >"$TMP/$d.counters" ||
 		fail "kvxlan -j stats dev $d"
 	# the frames from h2 with inner source 02:00:00:00:aa:*: pcap's
@@ -368,12 +375,11 @@ for d in vx0 vx1 vx2; do
 	CAPTURE[$d]=$CAPTURE_PID
 done
 
-log "    ${#rx_cases[@]} packets from h2's veth1"
-ip netns exec "$h2" "$PYTHON" "$KSFT_DIR/vxlan_inject.py" --iface veth1 \
-	--src "$H2_UL" --dst "$H1_UL" --dst-mac "$VETH0_MAC" \
-	--inner-dst-mac "${MAC[vx0]}" --data --inner-hex "$TMP/inner.hex" \
-	"${args[@]}" | sed 's/^/    /'
-[ "${PIPESTATUS[0]}" -eq 0 ] || fail "vxlan_inject.py failed"
+log "    $n packets from h2's veth1"
+sed -n "s/^#rx$KVX_FAMILY /    /p" "$FRAMES"
+in_ns "$h2" "$FRAME_SEND" veth1 "$VETH0_MAC" "$FRAMES" "rx$KVX_FAMILY" |
+	sed 's/^/    /'
+[ "${PIPESTATUS[0]}" -eq 0 ] || fail "frame_send failed"
 
 log_step "4. each packet delivered or counted once, where it belongs"
 for d in vx0 vx1 vx2; do
@@ -382,20 +388,20 @@ for d in vx0 vx1 vx2; do
 		fail "$d rx_packets $v, expected $want"
 	check_eq "$d rx_packets (+${want_n[$d]:-0})" "$v" "$want"
 done
+counters "$h1" >"$TMP/after.counters"
+while read -r k v; do after[$k]=$v; done <"$TMP/after.counters"
 for k in $proc_keys; do
 	check_eq "/proc/net/kvxlan $k (+${want_n[$k]:-0})" \
-		"$(kvx_proc_stat "$h1" "$k")" $((before[$k] + ${want_n[$k]:-0}))
+		"${after[$k]}" $((before[$k] + ${want_n[$k]:-0}))
 done
 # The inner UDP datagrams (IPv4, to port 9) reach h1's UDP too: NoPorts
-inner_udp=$(printf '%s\n' "${rx_cases[@]}" | grep -c ',proto=udp') || true
 declare -A noports=([4]=$inner_udp [6]=0)
 noports[$KVX_FAMILY]=$((noports[$KVX_FAMILY] + want_n[noport]))
 for f in 4 6; do
 	check_eq "UDP (IPv$f) NoPorts (+${noports[$f]})" \
-		"$(udp_stat "$h1" $f NoPorts)" $((before[${f}NoPorts] + noports[$f]))
+		"${after[${f}NoPorts]}" $((before[${f}NoPorts] + noports[$f]))
 	for k in InErrors InCsumErrors; do
-		check_eq "UDP (IPv$f) $k" "$(udp_stat "$h1" $f $k)" \
-			"${before[$f$k]}"
+		check_eq "UDP (IPv$f) $k" "${after[$f$k]}" "${before[$f$k]}"
 	done
 done
 for d in vx0 vx1 vx2; do
