@@ -13,13 +13,16 @@
 #  |  vx4 192.168.104.1/24          |          |  vx4 192.168.104.2/24          |
 #  |   kvxlan vni 5004              |          |   kvxlan vni 5004              |
 #  |   local 10.0.0.1 remote .2     |          |   local 10.0.0.2 remote .1     |
-#  |                                |          |  scapy: vxlan_inject.py        |
+#  |                                |          |  scapy's frames: frame_send    |
 #  |  veth0 fd00::1/64 10.0.0.1/24 -+----------+- veth1 fd00::2/64 10.0.0.2/24   |
 #  |   (tx checksum offload off)    |          |   ^ tcpdump -w                 |
 #  +--------------------------------+          +--------------------------------+
 #
-# 1. Receive: scapy (an independent writer) sends h1 three IPv6 VXLAN
-#    packets with UDP checksum 0, then one with its checksum.  While
+# 1. Receive: h2 sends h1 three IPv6 VXLAN packets with UDP checksum 0,
+#    then one with its checksum, that scapy (an independent writer) built
+#    on the host (frames.py, at `make -C selftests` time: the set zeros of
+#    udp6_zero_csum.frames, replayed by frame_send; h1's vx0 gets the MAC
+#    they carry as inner destination).  While
 #    udp6zerocsumrx is off (the default) the three are dropped and counted
 #    exactly in h1 vx0's rx_drop_udp6_zero_csum, the last one is delivered;
 #    with `udp6zerocsumrx on` all four are delivered and nothing is counted.
@@ -35,11 +38,18 @@ source "$(dirname "$0")/lib.sh"
 set -e
 
 require_cmd ip jq ping ethtool tcpdump tshark
-require_python_module scapy
 require_kvxlan
+FRAMES=$KSFT_DIR/udp6_zero_csum.frames
+FRAME_SEND=$KSFT_DIR/frame_send
+if [ ! -f "$FRAMES" ] || [ ! -x "$FRAME_SEND" ]; then
+	fail "$FRAMES or $FRAME_SEND missing: make -C selftests builds them"
+fi
 
 N=3
-ZEROS=3
+ZEROS=3		# the zero_csum packets of the set zeros (frames.py)
+check_eq "$FRAMES: the set zeros" \
+	"$(sed -n 's/^#zeros \([^ ]*\) .*/\1/p' "$FRAMES" | paste -sd' ')" \
+	"$(printf 'zero_csum %.0s' $(seq "$ZEROS"))valid"
 TMP=$(mktemp -d)
 defer rm -rf "$TMP"
 
@@ -56,14 +66,14 @@ check_flag()
 	esac
 }
 
-# inject CASE...: vxlan_inject.py from h2's veth1 to h1 fd00::1
+# inject: the set zeros (zero_csum x ZEROS, valid) from h2's veth1 to h1
+# fd00::1
 inject()
 {
-	ip netns exec "$h2" "$PYTHON" "$KSFT_DIR/vxlan_inject.py" \
-		--iface veth1 --src fd00::2 --dst fd00::1 \
-		--dst-mac "$VETH0_MAC" --inner-dst-mac "$VX0_MAC" "$@" |
+	sed -n 's/^#zeros /    /p' "$FRAMES"
+	in_ns "$h2" "$FRAME_SEND" veth1 "$VETH0_MAC" "$FRAMES" zeros |
 		sed 's/^/    /'
-	[ "${PIPESTATUS[0]}" -eq 0 ] || fail "vxlan_inject.py failed"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || fail "frame_send failed"
 }
 
 log_step "setup"
@@ -71,19 +81,22 @@ setup_ns h1 h2
 veth_pair "$h1" veth0 fd00::1/64 "$h2" veth1 fd00::2/64
 addr_add "$h1" veth0 10.0.0.1/24
 addr_add "$h2" veth1 10.0.0.2/24
-ip netns exec "$h1" ethtool -K veth0 tx off >/dev/null ||
+in_ns "$h1" ethtool -K veth0 tx off >/dev/null ||
 	fail "ethtool -K veth0 tx off"
 kvx_add "$h1" vx0 vni 5000 local fd00::1 remote fd00::2 dev veth0
 kvx_add "$h2" vx0 vni 5000 local fd00::2 remote fd00::1 dev veth1
 kvx_add "$h1" vx4 vni 5004 local 10.0.0.1 remote 10.0.0.2 dev veth0
 kvx_add "$h2" vx4 vni 5004 local 10.0.0.2 remote 10.0.0.1 dev veth1
+VX0_MAC=$(awk '$1 == "mac" && $2 == "vx0" { print $3 }' "$FRAMES")
+ip -n "$h1" link set dev vx0 address "$VX0_MAC" ||
+	fail "ip link set vx0 address $VX0_MAC"
 for i in 1 2; do
 	ns=$h1
 	[ "$i" = 2 ] && ns=$h2
 	overlay_up "$ns" vx0 "192.168.100.$i/24"
 	overlay_up "$ns" vx4 "192.168.104.$i/24"
 done
-VX0_MAC=$(link_mac "$h1" vx0)
+check_eq "h1 vx0 MAC" "$(link_mac "$h1" vx0)" "$VX0_MAC"
 VETH0_MAC=$(link_mac "$h1" veth0)
 static_neigh "$h1" vx0 192.168.100.2 "$(link_mac "$h2" vx0)"
 static_neigh "$h2" vx0 192.168.100.1 "$VX0_MAC"
@@ -99,11 +112,9 @@ check_flag "h1 vx4 udpcsum off by default" "$h1" vx4 udpcsum off
 check_eq "h1 vx0 rx_drop_udp6_zero_csum" "$(zero_drops "$h1")" 0
 
 log_step "1. receive: $ZEROS zero checksums, then a valid one (udp6zerocsumrx off)"
-zeros=$(printf 'zero_csum %.0s' $(seq "$ZEROS"))
 rx=$(dev_stat "$h1" vx0 rx_packets)
 rxdrop=$(dev_stat "$h1" vx0 rx_dropped)
-# shellcheck disable=SC2086
-inject $zeros valid
+inject
 v=$(wait_counter 20 $((rx + 1)) dev_stat "$h1" vx0 rx_packets) ||
 	fail "h1 vx0 rx_packets $v: the valid packet did not arrive"
 check_eq "h1 vx0 rx_packets (the valid one only)" "$v" $((rx + 1))
@@ -121,8 +132,7 @@ check_ok "link set vx0 udp6zerocsumrx on" \
 	kvx "$h1" link set vx0 udp6zerocsumrx on
 check_flag "h1 vx0 udp6zerocsumrx" "$h1" vx0 udp6zerocsumrx on
 rx=$(dev_stat "$h1" vx0 rx_packets)
-# shellcheck disable=SC2086
-inject $zeros valid
+inject
 v=$(wait_counter 20 $((rx + ZEROS + 1)) dev_stat "$h1" vx0 rx_packets) ||
 	fail "h1 vx0 rx_packets $v, expected $((rx + ZEROS + 1))"
 check_eq "h1 vx0 rx_packets (all of them)" "$v" $((rx + ZEROS + 1))
@@ -133,16 +143,16 @@ log_step "2. and 3. transmit: captured on h2"
 capture_start "$h2" veth1 "$TMP/csum.pcap" udp port 4789 and \
 	'(src host fd00::1 or src host 10.0.0.1)'
 check_ok "IPv6: ping -c $N (udp6zerocsumtx off)" \
-	ip netns exec "$h1" ping -c "$N" -i 0.05 -W 5 -q 192.168.100.2
+	in_ns "$h1" ping -c "$N" -i 0.05 -W 5 -q 192.168.100.2
 check_ok "IPv4: ping -c $N (udpcsum off)" \
-	ip netns exec "$h1" ping -c "$N" -i 0.05 -W 5 -q 192.168.104.2
+	in_ns "$h1" ping -c "$N" -i 0.05 -W 5 -q 192.168.104.2
 check_ok "link set vx4 udpcsum on" kvx "$h1" link set vx4 udpcsum on
 check_ok "IPv4: ping -c $N (udpcsum on)" \
-	ip netns exec "$h1" ping -c "$N" -i 0.05 -W 5 -q 192.168.104.2
+	in_ns "$h1" ping -c "$N" -i 0.05 -W 5 -q 192.168.104.2
 check_ok "link set vx0 udp6zerocsumtx on" \
 	kvx "$h1" link set vx0 udp6zerocsumtx on
 rx2=$(dev_stat "$h2" vx0 rx_packets)
-ip netns exec "$h1" ping -c "$N" -i 0.05 -W 1 -q 192.168.100.2 >/dev/null 2>&1 &&
+in_ns "$h1" ping -c "$N" -i 0.05 -W 1 -q 192.168.100.2 >/dev/null 2>&1 &&
 	fail "ping answered: h2 accepted zero UDP checksums with udp6zerocsumrx off"
 v=$(wait_counter 10 "$N" zero_drops "$h2") ||
 	fail "h2 rx_drop_udp6_zero_csum $v, expected $N"
@@ -151,7 +161,7 @@ check_eq "h2 vx0 rx_packets unchanged" "$(dev_stat "$h2" vx0 rx_packets)" "$rx2"
 check_ok "h2: link set vx0 udp6zerocsumrx on" \
 	kvx "$h2" link set vx0 udp6zerocsumrx on
 check_ok "IPv6: ping -c $N (udp6zerocsumtx on, h2 udp6zerocsumrx on)" \
-	ip netns exec "$h1" ping -c "$N" -i 0.05 -W 5 -q 192.168.100.2
+	in_ns "$h1" ping -c "$N" -i 0.05 -W 5 -q 192.168.100.2
 check_eq "h2 vx0 rx_drop_udp6_zero_csum unchanged" "$(zero_drops "$h2")" "$N"
 slowwait 10 value_ge $((5 * N)) capture_packets "$TMP/csum.pcap" >/dev/null ||
 	fail "capture: $(capture_packets "$TMP/csum.pcap") packets, expected $((5 * N))"
