@@ -35,13 +35,20 @@
 # more.  With `dampen-moves 0` (off) a third MAC moves on every frame.
 # fdb_limits.sh-ipv6: the same over IPv6 (fdb_inject.py then writes IPv6
 # with valid UDP checksums).
+# The frames are fdb_inject.py's, built on the host (frames.py, at `make -C
+# selftests` time: fdb.frames) and replayed by frame_send: no python starts
+# in the guest.
 
 source "$(dirname "$0")/lib.sh"
 set -e
 
 require_cmd ip jq ethtool
-require_python_module socket
 require_kvxlan
+FRAMES=$KSFT_DIR/fdb.frames
+FRAME_SEND=$KSFT_DIR/frame_send
+if [ ! -f "$FRAMES" ] || [ ! -x "$FRAME_SEND" ]; then
+	fail "$FRAMES or $FRAME_SEND missing: make -C selftests builds them"
+fi
 
 MAX=500
 STORM=2000
@@ -56,11 +63,16 @@ done
 counter() { kvx "$h1" -j stats dev vx0 | jq -e ".counters.$1"; }
 fdb_count() { kvx "$h1" -j stats dev vx0 | jq -e ".fdb_$1"; }
 
-# inject ARGS...: fdb_inject.py from h2 to h1's vx0
+# inject SET [REPEAT]: the frames of SET (fdb.frames, frames.py's fdb())
+# over the underlay family, from h2 to h1's vx0, REPEAT times:
+#   storm       STORM random MACs (seed 1; .macs: the "macs storm" line)
+#   storm2      MAX more (seed 2)
+#   moveN       MOVERN from A[2], then from A[3]
+#   moveN-aK-   MOVERN from A[K]
 inject()
 {
-	ip netns exec "$h2" "$PYTHON" "$KSFT_DIR/fdb_inject.py" --iface veth1 \
-		--dst "${A[1]}" --dst-mac "$VETH0_MAC" "$@"
+	in_ns "$h2" "$FRAME_SEND" veth1 "$VETH0_MAC" "$FRAMES" \
+		"$1$KVX_FAMILY" "${2:-1}"
 }
 
 log_step "setup"
@@ -75,8 +87,10 @@ check_eq "max_learned" "$(kvx "$h1" -j link show vx0 | jq '.[0].max_learned')" "
 
 log_step "storm: $STORM distinct source MACs, static adds meanwhile"
 rx0=$(dev_stat "$h1" vx0 rx_packets)
-inject --src "${A[2]}" --random-macs "$STORM" --macs-file "$TMP/macs" \
-	>"$TMP/inject.log" 2>&1 &
+awk '$1 == "macs" && $2 == "storm" { for (i = 3; i <= NF; i++) print $i }' \
+	"$FRAMES" >"$TMP/macs"
+check_eq "$FRAMES: storm MACs" "$(sort -u "$TMP/macs" | wc -l)" "$STORM"
+inject storm >"$TMP/inject.log" 2>&1 &
 INJ_PID=$!
 n_static=0
 while :; do
@@ -87,7 +101,7 @@ while :; do
 		dst "${A[9]}" || fail "static fdb add #$n_static during the storm"
 	[ "$running" = 1 ] || break
 done
-wait "$INJ_PID" || fail "fdb_inject.py: $(cat "$TMP/inject.log")"
+wait "$INJ_PID" || fail "frame_send: $(cat "$TMP/inject.log")"
 sed 's/^/    /' "$TMP/inject.log"
 log_ok "$n_static static adds during and right after the storm succeeded"
 v=$(wait_counter 20 $((rx0 + STORM)) dev_stat "$h1" vx0 rx_packets) ||
@@ -116,7 +130,7 @@ check_eq "static entries listed as static" \
 	"$n_static"
 
 log_step "a second storm of $MAX new MACs learns nothing"
-inject --src "${A[2]}" --random-macs "$MAX" --seed 2 | sed 's/^/    /'
+inject storm2 | sed 's/^/    /'
 v=$(wait_counter 20 $((rx0 + STORM + MAX)) dev_stat "$h1" vx0 rx_packets) ||
 	fail "vx0 rx_packets $v, expected $((rx0 + STORM + MAX))"
 check_eq "fdb_learned (entries)" "$(fdb_count learned)" "$MAX"
@@ -129,7 +143,7 @@ check_ok "flush learned entries" kvx "$h1" fdb flush dev vx0 learned
 check_eq "fdb_learned after flush" "$(fdb_count learned)" 0
 check_eq "static entries survive the flush" "$(fdb_count static)" "$n_static"
 rx1=$(dev_stat "$h1" vx0 rx_packets)
-inject --src "${A[2]},${A[3]}" --mac "$MOVER" --count 10 | sed 's/^/    /'
+inject move1 5 | sed 's/^/    /'
 v=$(wait_counter 20 $((rx1 + 10)) dev_stat "$h1" vx0 rx_packets) ||
 	fail "vx0 rx_packets $v, expected $((rx1 + 10))"
 ent=$(kvx "$h1" -j fdb get "$MOVER" dev vx0) || fail "$MOVER was not learned"
@@ -143,7 +157,7 @@ check_eq "entry stays on the remote it had" "$(jq -r .dst <<<"$ent")" "${A[3]}"
 check_eq "entry kind" "$(jq -r .kind <<<"$ent")" learned
 
 log_step "the hold lasts: more frames from ${A[2]} do not move it"
-inject --src "${A[2]}" --mac "$MOVER" --count 4 | sed 's/^/    /'
+inject move1-a2- 4 | sed 's/^/    /'
 v=$(wait_counter 20 $((rx1 + 14)) dev_stat "$h1" vx0 rx_packets) ||
 	fail "vx0 rx_packets $v, expected $((rx1 + 14))"
 check_eq "learn_dampened" "$(counter learn_dampened)" 6
@@ -183,7 +197,7 @@ check_eq "stats (genl) dampen_moves/window/hold" \
 MOVER2=02:00:00:00:77:02
 moved0=$(counter moved) damp0=$(counter learn_dampened)
 rx2=$(dev_stat "$h1" vx0 rx_packets)
-inject --src "${A[2]},${A[3]}" --mac "$MOVER2" --count 6 | sed 's/^/    /'
+inject move2 3 | sed 's/^/    /'
 v=$(wait_counter 20 $((rx2 + 6)) dev_stat "$h1" vx0 rx_packets) ||
 	fail "vx0 rx_packets $v, expected $((rx2 + 6))"
 check_eq "fdb_moved: 2 more" "$(counter moved)" $((moved0 + 2))
@@ -196,7 +210,7 @@ check_eq "entry held on ${A[2]}" "$(jq -r .dst <<<"$ent")" "${A[2]}"
 # on_a3: one frame from .3; succeeds once the entry has moved there
 on_a3()
 {
-	inject --src "${A[3]}" --mac "$MOVER2" --count 1 >/dev/null &&
+	inject move2-a3- >/dev/null &&
 	sleep 0.2 &&
 	[ "$(kvx "$h1" -j fdb get "$MOVER2" dev vx0 | jq -r .dst)" = "${A[3]}" ]
 }
@@ -211,7 +225,7 @@ check_ok "link set dampen-moves 0" kvx "$h1" link set vx0 dampen-moves 0
 MOVER3=02:00:00:00:77:03
 moved0=$(counter moved) damp0=$(counter learn_dampened)
 rx3=$(dev_stat "$h1" vx0 rx_packets)
-inject --src "${A[2]},${A[3]}" --mac "$MOVER3" --count 12 | sed 's/^/    /'
+inject move3 6 | sed 's/^/    /'
 v=$(wait_counter 20 $((rx3 + 12)) dev_stat "$h1" vx0 rx_packets) ||
 	fail "vx0 rx_packets $v, expected $((rx3 + 12))"
 check_eq "fdb_moved: 11 more" "$(counter moved)" $((moved0 + 11))

@@ -24,13 +24,20 @@
 # 4. peers-only off: frames from 10.0.0.3 are delivered again; the drop
 #    counter stays where it was.
 # peers_only.sh-ipv6: the same over IPv6.
+# The frames are fdb_inject.py's, built on the host (frames.py, at `make -C
+# selftests` time: fdb.frames) and replayed by frame_send: no python starts
+# in the guest.
 
 source "$(dirname "$0")/lib.sh"
 set -e
 
 require_cmd ip jq ethtool
-require_python_module socket
 require_kvxlan
+FRAMES=$KSFT_DIR/fdb.frames
+FRAME_SEND=$KSFT_DIR/frame_send
+if [ ! -f "$FRAMES" ] || [ ! -x "$FRAME_SEND" ]; then
+	fail "$FRAMES or $FRAME_SEND missing: make -C selftests builds them"
+fi
 
 A=()		# A[N]: the underlay address 10.0.0.N (fd00::N)
 for i in 1 2 3; do
@@ -44,12 +51,12 @@ counter() { kvx "$h1" -j stats dev vx0 | jq -e ".counters.$1"; }
 fdb_count() { kvx "$h1" -j stats dev vx0 | jq -e ".fdb_$1"; }
 rx() { dev_stat "$h1" vx0 rx_packets; }
 
-# inject SRC MAC COUNT: COUNT frames from SRC with inner source MAC
+# inject N MAC COUNT: COUNT frames from A[N] with inner source MAC (the
+# set aN-MAC-FAMILY of fdb.frames)
 inject()
 {
-	ip netns exec "$h2" "$PYTHON" "$KSFT_DIR/fdb_inject.py" --iface veth1 \
-		--dst "${A[1]}" --dst-mac "$VETH0_MAC" --src "$1" --mac "$2" \
-		--count "$3" >/dev/null
+	in_ns "$h2" "$FRAME_SEND" veth1 "$VETH0_MAC" "$FRAMES" \
+		"a$1-$2-$KVX_FAMILY" "$3" >/dev/null
 }
 
 # dropped N: wait for rx_drop_unknown_peer to reach N, then check it, the
@@ -90,12 +97,12 @@ check_eq "link show peers_only" \
 RX0=$(rx)
 
 log_step "1. frames from ${A[3]}, not a peer, are dropped"
-inject "${A[3]}" "$M3" 10
+inject 3 "$M3" 10
 dropped 10
 check_eq "nothing learned" "$(fdb_count learned)" 0
 
 log_step "2. frames from ${A[2]}, the flood remote, are accepted"
-inject "${A[2]}" "$M2" 5
+inject 2 "$M2" 5
 delivered 5
 check_eq "$M2 learned behind ${A[2]}" \
 	"$(kvx "$h1" -j fdb get "$M2" dev vx0 | jq -r .dst)" "${A[2]}"
@@ -104,13 +111,13 @@ check_eq "rx_drop_unknown_peer unchanged" "$(counter rx_drop_unknown_peer)" 10
 log_step "3. a static entry makes ${A[3]} a peer; removing it does not"
 check_ok "fdb add $STATIC dst ${A[3]}" \
 	kvx "$h1" fdb add "$STATIC" dev vx0 dst "${A[3]}"
-inject "${A[3]}" "$M3" 5
+inject 3 "$M3" 5
 delivered 5
 check_eq "$M3 learned behind ${A[3]}" \
 	"$(kvx "$h1" -j fdb get "$M3" dev vx0 | jq -r .dst)" "${A[3]}"
 check_ok "fdb del $STATIC" kvx "$h1" fdb del "$STATIC" dev vx0
 check_ok "fdb flush learned" kvx "$h1" fdb flush dev vx0 learned
-inject "${A[3]}" "$M3" 7
+inject 3 "$M3" 7
 dropped 17
 check_eq "$M3 not learned again" "$(fdb_count learned)" 0
 
@@ -118,7 +125,7 @@ log_step "4. peers-only off: ${A[3]} is accepted"
 check_ok "link set peers-only off" kvx "$h1" link set vx0 peers-only off
 check_eq "link show peers_only" \
 	"$(kvx "$h1" -j link show vx0 | jq '.[0].peers_only')" false
-inject "${A[3]}" "$M3" 4
+inject 3 "$M3" 4
 delivered 4
 check_eq "rx_drop_unknown_peer unchanged" "$(counter rx_drop_unknown_peer)" 17
 
