@@ -5,16 +5,20 @@
 #
 #  +------------------------------+          +---------------------------+
 #  | h1                           |          | h2 (no VXLAN device)      |
-#  |  vx0 192.168.100.1/24        |          |  scapy: vxlan_inject.py   |
-#  |  kvxlan vni 5000, mtu 1500   |          |  sendp() on veth1         |
+#  |  vx0 192.168.100.1/24        |          |  scapy's frames:          |
+#  |  kvxlan vni 5000, mtu 1500   |          |  frame_send on veth1      |
 #  |  remote 10.0.0.2, learning   |          |                           |
 #  |  vx1 kvxlan vni 5001, down   |          |                           |
 #  |  veth0 10.0.0.1/24 ----------+----------+- veth1 10.0.0.2/24        |
 #  |        mtu 9000              |          |         mtu 9000          |
 #  +------------------------------+          +---------------------------+
 #
-# scapy (an independent writer of the wire format) sends one packet per
-# case to 10.0.0.1:4789; all the malformed ones first, then a valid one.
+# h2 sends one packet per case to 10.0.0.1:4789, all the malformed ones
+# first, then a valid one, as scapy (an independent writer of the wire
+# format) built them on the host: frames.py, at `make -C selftests` time,
+# writes malformed.frames with vxlan_inject.py, frame_send replays them
+# (no python starts in the guest), and h1's vx0 gets the MAC they carry as
+# inner destination.
 # Once the valid one has arrived (vx0 rx_packets + 2: the positive controls,
 # a plain valid packet and one whose outer CE mark must be copied onto its
 # ECT(0) inner packet, RFC 6040) every /proc/net/kvxlan and `ethtool -S`
@@ -40,8 +44,12 @@ source "$(dirname "$0")/lib.sh"
 set -e
 
 require_cmd ip jq ethtool bridge tcpdump
-require_python_module scapy
 require_kvxlan
+FRAMES=$KSFT_DIR/malformed.frames
+FRAME_SEND=$KSFT_DIR/frame_send
+if [ ! -f "$FRAMES" ] || [ ! -x "$FRAME_SEND" ]; then
+	fail "$FRAMES or $FRAME_SEND missing: make -C selftests builds them"
+fi
 
 log_step "setup"
 setup_ns h1 h2
@@ -50,8 +58,12 @@ ip -n "$h1" link set veth0 mtu 9000
 ip -n "$h2" link set veth1 mtu 9000
 kvx_add "$h1" vx0 vni 5000 local 10.0.0.1 remote 10.0.0.2 dev veth0 mtu 1500
 kvx_add "$h1" vx1 vni 5001 local 10.0.0.1 dev veth0
+VX0_MAC=$(awk '$1 == "mac" && $2 == "vx0" { print $3 }' "$FRAMES")
+ip -n "$h1" link set dev vx0 address "$VX0_MAC" ||
+	fail "ip link set vx0 address $VX0_MAC"
 overlay_up "$h1" vx0 192.168.100.1/24
-VX0_MAC=$(link_mac "$h1" vx0)
+check_eq "h1 vx0 MAC (the frames' inner destination)" \
+	"$(link_mac "$h1" vx0)" "$VX0_MAC"
 VETH0_MAC=$(link_mac "$h1" veth0)
 wait_underlay "$h2" 10.0.0.1
 
@@ -103,15 +115,17 @@ for b in $(seq 0 7); do
 	expect[res2bit:$b]=rx_drop_reserved_bits
 done
 log "    $(wc -w <<<"$cases") malformed packets per round"
+# the frames were built from the same cases, then ecn_ce_ect0 and valid
+check_eq "$FRAMES: the cases of the set plain" \
+	"$(sed -n 's/^#plain \([^ ]*\) .*/\1/p' "$FRAMES" | paste -sd' ')" \
+	"$cases ecn_ce_ect0 valid"
 # delivered: ecn_ce_ect0 and valid
 
 log_step "send: $cases, then ecn_ce_ect0 and valid"
 capture_start "$h1" vx0 "$TMP/vx0.pcap" icmp and src host 192.168.100.2
-# shellcheck disable=SC2086
-ip netns exec "$h2" "$PYTHON" "$KSFT_DIR/vxlan_inject.py" --iface veth1 \
-	--src 10.0.0.2 --dst 10.0.0.1 --dst-mac "$VETH0_MAC" \
-	--inner-dst-mac "$VX0_MAC" $cases ecn_ce_ect0 valid | sed 's/^/    /'
-[ "${PIPESTATUS[0]}" -eq 0 ] || fail "vxlan_inject.py failed"
+sed -n 's/^#plain /    /p' "$FRAMES"
+in_ns "$h2" "$FRAME_SEND" veth1 "$VETH0_MAC" "$FRAMES" plain | sed 's/^/    /'
+[ "${PIPESTATUS[0]}" -eq 0 ] || fail "frame_send failed"
 
 log_step "positive controls: the two valid packets are delivered"
 v=$(wait_counter 20 $((rx_before + 2)) dev_stat "$h1" vx0 rx_packets) ||
@@ -129,7 +143,7 @@ check_eq "the plain packet stays Not-ECT" \
 
 log_step "each malformed packet counted once, under its reason"
 kvx_proc "$h1" | sed 's/^/    /'
-ip netns exec "$h1" ethtool -S vx0 | sed 's/^/    /'
+in_ns "$h1" ethtool -S vx0 | sed 's/^/    /'
 declare -A want
 for k in $proc_keys $eth_keys; do
 	want[$k]=${before[$k]}
@@ -178,17 +192,17 @@ check_eq "kvxlan fdb show: learned entries (the positive controls' MAC only)" \
 # reasm_ok: h1's IPv4 ReasmOKs (datagrams reassembled)
 reasm_ok()
 {
-	ip netns exec "$h1" awk '$1 == "Ip:" && !n { for (i = 2; i <= NF; i++) k[i] = $i; n = 1; next }
+	in_ns "$h1" awk '$1 == "Ip:" && !n { for (i = 2; i <= NF; i++) k[i] = $i; n = 1; next }
 		$1 == "Ip:" { for (i = 2; i <= NF; i++) if (k[i] == "ReasmOKs") print $i }' /proc/net/snmp
 }
 log_step "a second round, in 8-byte IP fragments, moves every counter again by the same amount"
 frag_before=$(reasm_ok)
-# shellcheck disable=SC2086
-ip netns exec "$h2" "$PYTHON" "$KSFT_DIR/vxlan_inject.py" --iface veth1 \
-	--src 10.0.0.2 --dst 10.0.0.1 --dst-mac "$VETH0_MAC" \
-	--inner-dst-mac "$VX0_MAC" --fragment 8 $cases ecn_ce_ect0 valid \
-	>"$TMP/frag.log" || fail "vxlan_inject.py failed: $(cat "$TMP/frag.log")"
-grep -E "^(empty|short_header|valid|oversize) " "$TMP/frag.log" | sed 's/^/    /'
+check_eq "$FRAMES: the cases of the set frag" \
+	"$(sed -n 's/^#frag \([^ ]*\) .*/\1/p' "$FRAMES" | paste -sd' ')" \
+	"$cases ecn_ce_ect0 valid"
+sed -nE 's/^#frag ((empty|short_header|valid|oversize) )/    \1/p' "$FRAMES"
+in_ns "$h2" "$FRAME_SEND" veth1 "$VETH0_MAC" "$FRAMES" frag >"$TMP/frag.log" ||
+	fail "frame_send failed: $(cat "$TMP/frag.log")"
 v=$(wait_counter 20 $((rx_before + 4)) dev_stat "$h1" vx0 rx_packets) ||
 	fail "second round of valid packets not delivered: rx_packets $v"
 check_eq "vx0 rx_packets" "$v" $((rx_before + 4))
