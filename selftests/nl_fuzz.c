@@ -4,8 +4,8 @@
  *
  *   nl_fuzz --dev vx0 [--dev vx1] [--underlay veth0] [--seed N]
  *           [--iterations N] [--entries N] [--rounds N] [--timeout MS]
- *           [--budget SECONDS] [--phases genl,link,neigh,dump | unpriv]
- *           [--only N] [-v]
+ *           [--budget SECONDS] [--min-cases N]
+ *           [--phases genl,link,neigh,dump | unpriv] [--only N] [-v]
  *
  * Phases (each deterministic for a given --seed; case N of a phase can be
  * replayed alone with --only N):
@@ -36,7 +36,9 @@
  *
  * --budget ends each of the genl, link, neigh and unpriv phases after that
  * many seconds (the cases are the same, there are fewer of them: an
- * emulated guest on a busy host may manage only a few a second).
+ * emulated guest on a busy host may manage only a few a second), but not
+ * before it has sent --min-cases cases (or all it plans, if fewer): with a
+ * fixed --seed, cases 0 to N - 1 of every phase run however slow the host.
  *
  * Every request asks for an ACK and every answer is awaited with a
  * timeout: no answer within --timeout ms is a hang. Each answer must parse
@@ -46,7 +48,15 @@
  * an error of the family past the core's checks must carry an extack
  * message. After every 64 cases each --dev must still answer DEV_GET.
  *
- * The last line is
+ * While a phase runs it prints "nl_fuzz: PHASE: N/PLAN cases, T s" at its
+ * start (N = 0: PLAN is what it plans) and every 250 cases, and
+ * "nl_fuzz: PHASE: time budget of B s used up after N cases" if --budget
+ * ends it.  At the end, a line per phase that sent anything,
+ *
+ *   nl_fuzz: PHASE: cases N, successes N, errors N, hangs N, malformed N,
+ *   unexpected N, bare N, replies N, T s in the kernel
+ *
+ * (one line; nl_fuzz.sh holds each phase to a floor of cases), and last
  *
  *   nl_fuzz: total: cases sent N, successes N, errors N, hangs N,
  *   malformed N, unexpected N, bare N
@@ -108,6 +118,7 @@ static struct {
 	unsigned int rounds;
 	int timeout_ms;
 	double budget;		/* seconds per fuzzing phase, 0: none */
+	unsigned long min_cases;	/* ... but never fewer cases */
 	int verbose;
 	long only;
 	const char *phases;
@@ -876,7 +887,7 @@ static void account(const struct msg *m, const struct expect *ex,
 
 /*
  * A line per phase and every 250 cases, with the time since the start.
- * False once the phase has used up its --budget.
+ * False once the phase has used up its --budget and sent --min-cases.
  */
 static bool progress(unsigned long n, unsigned long total)
 {
@@ -887,7 +898,8 @@ static bool progress(unsigned long n, unsigned long total)
 	if (opt.only < 0 && n % 250 == 0)
 		printf("nl_fuzz: %s: %lu/%lu cases, %.1f s\n",
 		       surface_name[cur], n, total, elapsed());
-	if (opt.budget && elapsed() - phase_start > opt.budget) {
+	if (opt.budget && n >= opt.min_cases &&
+	    elapsed() - phase_start > opt.budget) {
 		printf("nl_fuzz: %s: time budget of %.0f s used up after %lu cases\n",
 		       surface_name[cur], opt.budget, n);
 		return false;
@@ -2670,7 +2682,7 @@ static void usage(void)
 	fprintf(stderr,
 		"Usage: nl_fuzz --dev DEV [--dev DEV...] [--underlay DEV] [--seed N]\n"
 		"               [--iterations N] [--entries N] [--rounds N]\n"
-		"               [--timeout MS] [--budget SECONDS]\n"
+		"               [--timeout MS] [--budget SECONDS] [--min-cases N]\n"
 		"               [--phases genl,link,neigh,dump|unpriv]\n"
 		"               [--only N] [-v]\n");
 	exit(2);
@@ -2687,6 +2699,7 @@ int main(int argc, char **argv)
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "budget", required_argument, NULL, 'b' },
+		{ "min-cases", required_argument, NULL, 'm' },
 		{ "phases", required_argument, NULL, 'p' },
 		{ "only", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -2735,6 +2748,9 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			opt.budget = strtod(optarg, NULL);
+			break;
+		case 'm':
+			opt.min_cases = strtoul(optarg, NULL, 0);
 			break;
 		case 'p':
 			opt.phases = optarg;
