@@ -40,8 +40,8 @@
 # 3. neigh: "bridge fdb" add/append/replace/del (RTM_NEWNEIGH, RTM_DELNEIGH
 #    AF_BRIDGE) with odd states, flags, NDA_* values and lengths;
 # 4. dump: fzdump with NL_FUZZ_ENTRIES static FDB entries (4000; 20000
-#    with KVX_STRESS=1): whole dumps (KVXLAN_CMD_
-#    FDB_GET and RTM_GETNEIGH AF_BRIDGE) list each entry once; 60 dumps
+#    with KVX_STRESS=1): whole dumps (KVXLAN_CMD_FDB_GET and RTM_GETNEIGH
+#    AF_BRIDGE) list each entry once; 60 dumps
 #    (FDB_GET with filters, REMOTE_GET, DEV_GET, bridge) abandoned midway,
 #    the socket closed after 0 to 3 datagrams; 8 dumps while another
 #    process deletes, flushes and re-adds entries; fzdump deleted while
