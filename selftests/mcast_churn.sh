@@ -66,46 +66,165 @@ declare -A UNDER=([vx0]=e0 [vx1]=e1 [vx2]=e0)
 declare -A FLOOD=([vx0]="${POOL[0]} ${POOL[1]}" [vx1]="${POOL[1]}"
 	[vx2]="${POOL[0]} ${POOL[2]}")
 
-# expected: "DEV GROUP USERS" lines, sorted, for the model
-expected()
+# The checks run 17 times: they read the kernel's state with as few
+# processes as they can (each costs under emulation), and compare it in
+# bash with the model, as "DEV GROUP" keys of associative arrays whose
+# values are the users.
+
+# want_model: WANT[DEV GROUP] = users, for the model: one membership per
+# (underlay, group) that an up device uses, one user per UDP port
+want_model()
 {
 	local d g
+	local -A seen=()
+	declare -gA WANT=()
 	for d in "${DEVS[@]}"; do
 		[ "${UP[$d]}" = 1 ] || continue
 		for g in ${FLOOD[$d]}; do
 			[ "$g" = "$UNICAST" ] && continue
-			echo "${UNDER[$d]} $g ${PORT[$d]}"
+			[ -n "${seen[${UNDER[$d]} $g ${PORT[$d]}]-}" ] && continue
+			seen[${UNDER[$d]} $g ${PORT[$d]}]=1
+			WANT[${UNDER[$d]} $g]=$((${WANT[${UNDER[$d]} $g]-0} + 1))
 		done
-	done | sort -u | awk '{ n[$1 " " $2]++ } END { for (k in n) print k, n[k] }' |
-		sort
+	done
+	return 0
 }
 
-# igmp NS: "DEV GROUP USERS" from /proc/net/igmp (igmp6), without the
-# groups the stack holds by itself (all-hosts; link-local IPv6 ones)
-igmp() { mc_groups "$1"; }
+# want_n2: WANT for n2 (fixed)
+want_n2() { declare -gA WANT=(["e0 ${POOL[0]}"]=1 ["e0 ${POOL[1]}"]=2); }
 
-# maddr NS: "DEV GROUP" from `ip maddr`, the same left out
-maddr() { mc_maddr "$1" e0 e1; }
+# want_none
+want_none() { declare -gA WANT=(); }
 
-# check_memberships NS WANT WHEN
+# hex6_text HEX32: REPLY = the IPv6 address, compressed as ip prints it
+# (ip6_compress without its forks)
+hex6_text()
+{
+	local g=() i best=-1 blen=0 run=0 start out="" x
+	for ((i = 0; i < 32; i += 4)); do
+		printf -v x '%x' "0x${1:$i:4}"
+		g+=("$x")
+	done
+	for ((i = 0; i <= 8; i++)); do
+		if [ "$i" -lt 8 ] && [ "${g[$i]}" = 0 ]; then
+			[ "$run" = 0 ] && start=$i
+			run=$((run + 1))
+		else
+			if [ "$run" -gt "$blen" ] && [ "$run" -ge 2 ]; then
+				best=$start blen=$run
+			fi
+			run=0
+		fi
+	done
+	for ((i = 0; i < 8; i++)); do
+		if [ "$i" = "$best" ]; then
+			out+="::"
+			i=$((i + blen - 1))
+			continue
+		fi
+		[ -n "$out" ] && [ "${out: -1}" != : ] && out+=":"
+		out+=${g[$i]}
+	done
+	REPLY=$out
+}
+
+# igmp_read NS: GOT[DEV GROUP] = users, from $IGMP, without the groups
+# the stack holds by itself (as mc_groups: 224.0.0.1; ff01::/16, ff02::/16)
+igmp_read()
+{
+	local out dev a b c
+	declare -gA GOT=()
+	out=$(in_ns "$1" cat "$IGMP")
+	if [ "$KVX_FAMILY" = 6 ]; then
+		# idx dev group users ...
+		while read -r a dev b c _; do
+			case $b in ff01* | ff02* | "") continue ;; esac
+			hex6_text "$b"
+			GOT[$dev $REPLY]=$c
+		done <<<"$out"
+		return 0
+	fi
+	# "idx dev : ..." lines, then the device's "group users ..." lines,
+	# the group a host-order (little endian) u32 in hex
+	while read -r a b c _; do
+		if [[ $a =~ ^[0-9A-F]{8}$ && $b =~ ^[0-9]+$ ]]; then
+			[ "$a" = 010000E0 ] && continue
+			printf -v a '%d.%d.%d.%d' "0x${a:6:2}" "0x${a:4:2}" \
+				"0x${a:2:2}" "0x${a:0:2}"
+			GOT[$dev $a]=$b
+		elif [[ $a =~ ^[0-9]+$ ]]; then
+			dev=$b
+		fi
+	done <<<"$out"
+	return 0
+}
+
+# maddr_read NS: MADDR[DEV GROUP] = 1, from one `ip maddr` of NS, e0 and e1
+# only, the same groups left out (as mc_maddr)
+maddr_read()
+{
+	local out dev a b
+	declare -gA MADDR=()
+	out=$(ip -n "$1" maddr show)
+	while read -r a b _; do
+		if [[ $a =~ ^[0-9]+:$ ]]; then
+			dev=$b
+		elif [ "$a" = "$UL_INET" ] && { [ "$dev" = e0 ] || [ "$dev" = e1 ]; } &&
+		     [ "$b" != 224.0.0.1 ] && [[ $b != ff0[12]:* ]]; then
+			MADDR[$dev $b]=1
+		fi
+	done <<<"$out"
+	return 0
+}
+
+# same_arrays A B [values]: the associative arrays named A and B have the
+# same keys (and, with "values", the same values)
+same_arrays()
+{
+	local -n x=$1 y=$2
+	local k
+	[ "${#x[@]}" = "${#y[@]}" ] || return 1
+	for k in "${!x[@]}"; do
+		[ -n "${y[$k]+set}" ] || return 1
+		[ "${3-}" != values ] || [ "${x[$k]}" = "${y[$k]}" ] || return 1
+	done
+}
+
+# lines A [values]: the sorted "KEY[ VALUE]" lines of associative array A
+# (for the messages)
+lines()
+{
+	local -n x=$1
+	local k
+	for k in "${!x[@]}"; do
+		if [ "${2-}" = values ]; then
+			echo "$k ${x[$k]}"
+		else
+			echo "$k"
+		fi
+	done | sort
+}
+
+# check_memberships NS WHEN: $IGMP and `ip maddr` of NS list exactly WANT
 check_memberships()
 {
-	local got
-	got=$(igmp "$1")
-	if [ "$got" != "$2" ]; then
+	local k desc=""
+	igmp_read "$1"
+	if ! same_arrays WANT GOT values; then
 		log "    $IGMP:"
-		ip netns exec "$1" cat "$IGMP" | sed 's/^/        /'
-		diff <(echo "$2") <(echo "$got") | sed 's/^/    /'
-		fail "$3: $IGMP differs from the configuration (- expected, + got)"
+		in_ns "$1" cat "$IGMP" | sed 's/^/        /'
+		diff <(lines WANT values) <(lines GOT values) | sed 's/^/    /'
+		fail "$2: $IGMP differs from the configuration (- expected, + got)"
 	fi
-	got=$(maddr "$1")
-	if [ "$got" != "$(cut -d' ' -f1,2 <<<"$2" | sed '/^$/d')" ]; then
-		diff <(cut -d' ' -f1,2 <<<"$2" | sed '/^$/d') <(echo "$got") |
-			sed 's/^/    /'
-		fail "$3: ip maddr differs from the configuration (- expected, + got)"
+	maddr_read "$1"
+	if ! same_arrays WANT MADDR; then
+		diff <(lines WANT) <(lines MADDR) | sed 's/^/    /'
+		fail "$2: ip maddr differs from the configuration (- expected, + got)"
 	fi
-	log_ok "$3: $(grep -c . <<<"$2" || true) memberships, as configured" \
-		"($(awk 'NF { printf "%s%s %s x%s", sep, $1, $2, $3; sep = ", " }' <<<"$2"))"
+	for k in "${!WANT[@]}"; do
+		desc+="${desc:+, }$k x${WANT[$k]}"
+	done
+	log_ok "$2: ${#WANT[@]} memberships, as configured ($desc)"
 }
 
 # RANDOM is only read here, never in a subshell (a subshell would get its
@@ -140,7 +259,7 @@ flood_line()
 # model
 one_op()
 {
-	local d g new
+	local d g new x
 	pick "${DEVS[@]}"
 	d=$REPLY
 	case $((RANDOM % 6)) in
@@ -167,8 +286,11 @@ one_op()
 		set -- ${FLOOD[$d]}
 		if [ "${1:-}" != "$g" ]; then
 			[ $# -gt 0 ] && shift
-			FLOOD[$d]=$(printf '%s\n' "$g" "$@" | awk -v g="$g" \
-				'NR == 1 || $0 != g' | paste -sd' ')
+			new=$g
+			for x; do
+				[ "$x" = "$g" ] || new+=" $x"
+			done
+			FLOOD[$d]=$new
 		fi
 		;;
 	3)
@@ -195,7 +317,11 @@ one_op()
 		g=$REPLY
 		if [[ " ${FLOOD[$d]} " == *" $g "* ]]; then
 			echo "group del $g dev $d"
-			FLOOD[$d]=$(tr ' ' '\n' <<<"${FLOOD[$d]}" | grep -vx "$g" | paste -sd' ')
+			new=
+			for x in ${FLOOD[$d]}; do
+				[ "$x" = "$g" ] || new+="${new:+ }$x"
+			done
+			FLOOD[$d]=$new
 		else
 			echo "group add $g dev $d"
 			FLOOD[$d]="${FLOOD[$d]:+${FLOOD[$d]} }$g"
@@ -214,7 +340,6 @@ forget_ns()
 	NS_LIST=("${keep[@]}")
 }
 
-N2_WANT=$(printf '%s\n' "e0 ${POOL[0]} 1" "e0 ${POOL[1]} 2")
 
 # n2_create: the second namespace and its two devices, up
 n2_create()
@@ -253,8 +378,10 @@ EOF
 } >"$TMP/setup"
 kvx "$h" -b "$TMP/setup" || fail "kvxlan -b: the initial devices"
 n2_create
-check_memberships "$h" "$(expected)" "initial, h"
-check_memberships "$n2" "$N2_WANT" "initial, n2"
+want_model
+check_memberships "$h" "initial, h"
+want_n2
+check_memberships "$n2" "initial, n2"
 
 log_step "$CYCLES cycles"
 start=$(date +%s)
@@ -269,23 +396,25 @@ while [ "$cycle" -lt "$CYCLES" ]; do
 		sed 's/^/    /' "$TMP/batch.out"
 		fail "kvxlan -b failed in the cycles before $cycle"
 	fi
-	check_memberships "$h" "$(expected)" "after $cycle cycles, h"
+	want_model
+	check_memberships "$h" "after $cycle cycles, h"
 	[ $((cycle % NS_EVERY)) = 0 ] || continue
 	# namespace churn: delete n2 with its memberships held, create again
 	cleanup_ns "$n2"
 	forget_ns "$n2"
 	n2_create
-	check_memberships "$n2" "$N2_WANT" "after $cycle cycles, new n2"
+	want_n2
+	check_memberships "$n2" "after $cycle cycles, new n2"
 done
 secs=$(($(date +%s) - start))
 log "    the last operations:"
 tail -n 8 "$TMP/batch" | sed 's/^/        /'
 
 log_step "what remains"
-want=$(expected)
-log "$want" | sed 's/^/    /'
-check_memberships "$h" "$want" "after $CYCLES cycles, h"
-left=$(grep -c . <<<"$want" || true)
+want_model
+lines WANT values | sed 's/^/    /'
+check_memberships "$h" "after $CYCLES cycles, h"
+left=${#WANT[@]}
 log "# figure: mcast_churn_cycles $CYCLES"
 log "# figure: mcast_churn_seconds $secs"
 log "# figure: mcast_memberships_left $left"
@@ -294,11 +423,18 @@ log_step "deleting every device leaves no membership"
 printf 'link del %s\n' "${DEVS[@]}" | kvx "$h" -b - || fail "kvxlan link del"
 kvx "$n2" link del vx0 || fail "kvxlan link del vx0 (n2)"
 kvx "$n2" link del vx1 || fail "kvxlan link del vx1 (n2)"
-check_memberships "$h" "" "no device, h"
-check_memberships "$n2" "" "no device, n2"
+want_none
+check_memberships "$h" "no device, h"
+check_memberships "$n2" "no device, n2"
+# kvx_sock_users, four times from one read of /proc/net/kvxlan
+declare -A SOCK=()
+out=$(kvx_proc "$h")
+while read -r a b c _ e _; do
+	[ "$a" = socket ] && SOCK[$b $c]+="${SOCK[$b $c]:+ }$e"
+done <<<"$out"
 for fam in inet inet6; do
-	check_eq "h: kvxlan $fam sockets on 4789" "$(kvx_sock_users "$h" 4789 $fam)" 0
-	check_eq "h: kvxlan $fam sockets on 4790" "$(kvx_sock_users "$h" 4790 $fam)" 0
+	check_eq "h: kvxlan $fam sockets on 4789" "${SOCK[$fam 4789]-0}" 0
+	check_eq "h: kvxlan $fam sockets on 4790" "${SOCK[$fam 4790]-0}" 0
 done
 
 exit "$ksft_pass"
