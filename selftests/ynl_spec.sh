@@ -51,6 +51,8 @@ defer rm -rf "$TMP"
 # this shell's.
 ynl_req()
 {
+	[ -n "${YNL[1]-}" ] ||
+		fail "ynl_batch.py is gone, before '$*': $(tail -n 5 "$TMP/ynl.err")"
 	printf '%s\n' "$*" >&"${YNL[1]}"
 	IFS= read -r -t 300 ynl_ans <&"${YNL[0]}" ||
 		fail "ynl_batch.py: no answer to '$*': $(tail -n 5 "$TMP/ynl.err")"
