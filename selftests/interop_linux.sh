@@ -43,7 +43,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_interop.sh"
 set -e
 
-require_cmd ip bridge jq ping nc ss tcpdump
+require_cmd ip bridge ping nc ss tcpdump
 require_kvxlan
 
 GROUP=239.1.1.1
@@ -52,26 +52,101 @@ TCP_KB=256
 TMP=$(mktemp -d)
 defer rm -rf "$TMP"
 
-mac() { echo "00:00:00:00:00:0$1"; }
-oaddr() { echo "192.168.100.$1"; }
-uaddr() { echo "10.0.0.$1"; }
-dev_of() { if [ "$1" = 1 ]; then echo vx0; else echo vxlan0; fi; }
-ns_of() { echo "${HOSTS[$(($1 - 1))]}"; }
-others()
+# per VTEP I (1..3): its namespace, device, MACs and addresses (arrays, not
+# functions: a $(function) forks, and forks are slow under emulation)
+MAC=("" 00:00:00:00:00:01 00:00:00:00:00:02 00:00:00:00:00:03)
+OADDR=("" 192.168.100.1 192.168.100.2 192.168.100.3)
+UADDR=("" 10.0.0.1 10.0.0.2 10.0.0.3)
+DEV=("" vx0 vxlan0 vxlan0)
+OTHERS=("" "2 3" "1 3" "1 2")
+
+# The forwarding tables are read from the tools' text output and parsed in
+# bash: the words are those of lib_interop.sh's kvx_learned, kvx_static,
+# intree_learned, intree_flood and kvx_flood, without their jq process
+# (each process costs under emulation; these run some 40 times).
+
+# sorted WORD...: the words sorted in byte order (as jq's sort), space
+# separated
+sorted()
 {
-	local j
-	for j in 1 2 3; do
-		if [ "$j" != "$1" ]; then printf '%s ' "$j"; fi
+	local LC_ALL=C out=() w i
+	for w; do
+		i=${#out[@]}
+		while ((i > 0)) && [[ ${out[i - 1]} > $w ]]; do
+			out[i]=${out[i - 1]}
+			i=$((i - 1))
+		done
+		out[i]=$w
 	done
+	echo "${out[*]}"
+}
+
+# kvx_words I KIND: kvxlan's KIND (learned, static) entries, from the
+# table of `kvxlan fdb show` (MAC, REMOTE VTEP, ...): "MAC>DST[:PORT]"
+# words for learned (kvx_learned), "MAC>DST" for static (kvx_static)
+kvx_words()
+{
+	local out mac remote words=()
+	out=$(kvx "${NS[$1]}" fdb show dev "${DEV[$1]}" "$2") || return 1
+	while read -r mac remote _; do
+		[ -n "$mac" ] && [ "$mac" != MAC ] || continue
+		if [[ $remote == \[*\]:* ]]; then	# [IPv6]:PORT
+			[ "$2" = static ] && remote=${remote%:*}
+			remote=${remote#[}
+			remote=${remote/]/}
+		elif [[ $remote == *.*:* ]] && [ "$2" = static ]; then
+			remote=${remote%:*}
+		fi
+		words+=("$mac>$remote")
+	done <<<"$out"
+	sorted "${words[@]}"
+}
+
+# intree_words I: the in-tree driver's learned entries (intree_learned:
+# a dst, and no state: `bridge` ends a line with the state, empty for the
+# NUD_REACHABLE entries learning creates) or, with "flood", its default
+# destinations (intree_flood: the all-zeros entries)
+intree_words()
+{
+	local out f words=()
+	out=$(bridge -n "${NS[$1]}" fdb show dev "${DEV[$1]}") || return 1
+	while read -ra f; do
+		[ "${f[1]-}" = dst ] || continue
+		if [ "${2-}" = flood ]; then
+			[ "${f[0]}" = 00:00:00:00:00:00 ] && words+=("${f[2]}")
+			continue
+		fi
+		case ${f[-1]} in
+		permanent | static | stale | state=*) continue ;;
+		esac
+		words+=("${f[0]}>${f[2]}")
+	done <<<"$out"
+	sorted "${words[@]}"
+}
+
+# flood_of I: VTEP I's flood list (kvx_flood) or default destinations
+# (intree_flood), sorted
+flood_of()
+{
+	local out w d words=()
+	if [ "$1" != 1 ]; then
+		intree_words "$1" flood
+		return
+	fi
+	out=$(kvx "$h1" flood show dev vx0) || return 1
+	while read -r w d _; do
+		[ "$w" = dst ] && words+=("$d")
+	done <<<"$out"
+	sorted "${words[@]}"
 }
 
 # learned_of I: the MAC>VTEP words VTEP I learned (kvxlan or in-tree)
 learned_of()
 {
 	if [ "$1" = 1 ]; then
-		kvx_learned "$h1" vx0
+		kvx_words 1 learned
 	else
-		intree_learned "$(ns_of "$1")" vxlan0
+		intree_words "$1"
 	fi
 }
 
@@ -80,45 +155,50 @@ expect_learned()
 {
 	local j out=()
 	shift
-	for j in "$@"; do out+=("$(mac "$j")>$(uaddr "$j")"); done
+	for j in "$@"; do out+=("${MAC[j]}>${UADDR[j]}"); done
 	printf '%s\n' "${out[@]}" | sort | paste -sd' '
 }
 
 # vteps_add MODE: the three VTEPs, MODE "list" (head-end replication
-# lists) or "group" (multicast group)
+# lists) or "group" (multicast group).  One batch per tool and namespace:
+# each process costs under emulation.  Their overlay devices get no IPv6
+# (net.ipv6.conf.default.disable_ipv6, set in setup): no autoconf chatter.
 vteps_add()
 {
 	local mode=$1 i j ns grp=()
 	[ "$mode" = group ] && grp=(group "$GROUP")
-	kvx_add "$h1" vx0 vni "$VNI" local "$(uaddr 1)" "${grp[@]}" dev e0
+	{
+		echo "link add vx0 vni $VNI local ${UADDR[1]} ${grp[*]} dev e0"
+		if [ "$mode" = list ]; then
+			for j in 2 3; do
+				echo "flood add dev vx0 dst ${UADDR[j]}"
+			done
+		fi
+	} | kvx "$h1" -b - || fail "kvxlan: h1's vx0 ($mode)"
+	ip -n "$h1" -b - <<-EOF || fail "h1: vx0 address and up"
+		link set vx0 address ${MAC[1]}
+		addr add ${OADDR[1]}/24 dev vx0
+		link set vx0 up
+	EOF
 	for i in 2 3; do
-		ns=$(ns_of "$i")
-		if ! ip -n "$ns" link add vxlan0 type vxlan id "$VNI" \
-			local "$(uaddr "$i")" "${grp[@]}" dstport 4789 dev e0 \
-			2>"$TMP/err"; then
+		ns=${NS[i]}
+		if ! ip -n "$ns" -b - >"$TMP/err" 2>&1 <<-EOF; then
+			link add vxlan0 type vxlan id $VNI local ${UADDR[i]} ${grp[*]} dstport 4789 dev e0
+			link set vxlan0 address ${MAC[i]}
+			addr add ${OADDR[i]}/24 dev vxlan0
+			link set vxlan0 up
+		EOF
 			cat "$TMP/err"
 			# The peer is the point of this test (skip fails in CI).
-			skip "the in-tree vxlan driver is not available"
+			ip -n "$ns" link show vxlan0 >/dev/null 2>&1 ||
+				skip "the in-tree vxlan driver is not available"
+			fail "h$i: vxlan0 address and up"
 		fi
-	done
-	if [ "$mode" = list ]; then
-		for j in 2 3; do
-			kvx "$h1" flood add dev vx0 dst "$(uaddr "$j")" ||
-				fail "kvxlan flood add dev vx0 dst $(uaddr "$j")"
-		done
-		for i in 2 3; do
-			for j in $(others "$i"); do
-				bridge -n "$(ns_of "$i")" fdb append \
-					00:00:00:00:00:00 dev vxlan0 \
-					dst "$(uaddr "$j")" ||
-					fail "bridge fdb append ... dst $(uaddr "$j") (h$i)"
-			done
-		done
-	fi
-	for i in 1 2 3; do
-		ns=$(ns_of "$i")
-		ip -n "$ns" link set "$(dev_of "$i")" address "$(mac "$i")"
-		overlay_up "$ns" "$(dev_of "$i")" "$(oaddr "$i")/24"
+		[ "$mode" = list ] || continue
+		for j in ${OTHERS[i]}; do
+			echo "fdb append 00:00:00:00:00:00 dev vxlan0 dst ${UADDR[j]}"
+		done | bridge -n "$ns" -b - ||
+			fail "bridge fdb append ... (h$i)"
 	done
 }
 
@@ -132,8 +212,42 @@ vteps_del()
 # ping_pair I J: VTEP I's host pings J's overlay address
 ping_pair()
 {
-	check_ok "h$1 pings h$2 ($(oaddr "$2"))" ip netns exec "$(ns_of "$1")" \
-		ping -c 2 -i 0.2 -W 5 -q "$(oaddr "$2")"
+	check_ok "h$1 pings h$2 (${OADDR[$2]})" ip netns exec "${NS[$1]}" \
+		ping -c 2 -i 0.05 -W 5 -q "${OADDR[$2]}"
+}
+
+# neigh_read I: LLADDR[IP] = the link-layer address ARP resolved for IP on
+# VTEP I's device (one `ip neigh` for all of them)
+neigh_read()
+{
+	local out a w ll
+	declare -gA LLADDR=()
+	out=$(ip -n "${NS[$1]}" neigh show dev "${DEV[$1]}")
+	while read -r a w ll _; do
+		[ "$w" = lladdr ] && LLADDR[$a]=$ll
+	done <<<"$out"
+	return 0
+}
+
+# tcp_check SRC DST: TCP_KB KiB ($TMP/tcp.in, made once) from VTEP SRC's
+# host to DST's overlay address, port 5201, arrive intact (tcp_transfer
+# without its per-call set-up)
+tcp_check()
+{
+	local src=${NS[$1]} dst=${NS[$2]} ip=${OADDR[$2]} port=5201 pid rc
+	ip netns exec "$dst" timeout 120 nc -l "$port" >"$TMP/tcp.out" </dev/null &
+	pid=$!
+	slowwait 20 tcp_listening "$dst" "$port" ||
+		fail "nc did not listen on $port in $dst"
+	ip netns exec "$src" timeout 120 nc -N "$ip" "$port" <"$TMP/tcp.in" &&
+		rc=0 || rc=$?
+	wait "$pid" || true
+	[ "$rc" -eq 0 ] || fail "TCP transfer to $ip: nc exited $rc"
+	if ! cmp -s "$TMP/tcp.in" "$TMP/tcp.out"; then
+		log "sent $(stat -c %s "$TMP/tcp.in") bytes, received $(stat -c %s "$TMP/tcp.out")"
+		fail "TCP transfer of $TCP_KB KiB to $ip: data differs"
+	fi
+	log_ok "TCP: $TCP_KB KiB to $ip arrived intact"
 }
 
 # arp_requests FILE FILTER...: encapsulated broadcast ARP requests in FILE
@@ -161,19 +275,16 @@ segment()
 	step "$mode: three VTEPs"
 	vteps_add "$mode"
 	if [ "$mode" = list ]; then
-		check_eq "h1 kvxlan flood list" "$(kvx_flood "$h1" vx0)" \
-			"$(uaddr 2) $(uaddr 3)"
-		check_eq "h2 in-tree flood list" "$(intree_flood "$h2" vxlan0)" \
-			"$(uaddr 1) $(uaddr 3)"
-		check_eq "h3 in-tree flood list" "$(intree_flood "$h3" vxlan0)" \
-			"$(uaddr 1) $(uaddr 2)"
+		check_eq "h1 kvxlan flood list" "$(flood_of 1)" \
+			"${UADDR[2]} ${UADDR[3]}"
+		check_eq "h2 in-tree flood list" "$(flood_of 2)" \
+			"${UADDR[1]} ${UADDR[3]}"
+		check_eq "h3 in-tree flood list" "$(flood_of 3)" \
+			"${UADDR[1]} ${UADDR[2]}"
 	else
-		check_eq "h1 kvxlan flood list (the group)" \
-			"$(kvx_flood "$h1" vx0)" "$GROUP"
-		check_eq "h2 in-tree default destination" \
-			"$(intree_flood "$h2" vxlan0)" "$GROUP"
-		check_eq "h3 in-tree default destination" \
-			"$(intree_flood "$h3" vxlan0)" "$GROUP"
+		check_eq "h1 kvxlan flood list (the group)" "$(flood_of 1)" "$GROUP"
+		check_eq "h2 in-tree default destination" "$(flood_of 2)" "$GROUP"
+		check_eq "h3 in-tree default destination" "$(flood_of 3)" "$GROUP"
 	fi
 	for i in 1 2 3; do
 		check_eq "h$i learned nothing yet" "$(learned_of "$i")" ""
@@ -197,28 +308,28 @@ segment()
 	step "$mode: how the broadcasts crossed h1's underlay"
 	tcpdump -n -r "$cap" 2>/dev/null | sed 's/^/    h1 e0: /'
 	local to2 to3 tog from2
-	to2=$(arp_requests "$cap" src host "$(uaddr 1)" and dst host "$(uaddr 2)")
-	to3=$(arp_requests "$cap" src host "$(uaddr 1)" and dst host "$(uaddr 3)")
-	tog=$(arp_requests "$cap" src host "$(uaddr 1)" and dst host "$GROUP")
-	from2=$(arp_requests "$cap" src host "$(uaddr 2)")
+	to2=$(arp_requests "$cap" src host "${UADDR[1]}" and dst host "${UADDR[2]}")
+	to3=$(arp_requests "$cap" src host "${UADDR[1]}" and dst host "${UADDR[3]}")
+	tog=$(arp_requests "$cap" src host "${UADDR[1]}" and dst host "$GROUP")
+	from2=$(arp_requests "$cap" src host "${UADDR[2]}")
 	if [ "$mode" = list ]; then
 		check_ge "h1's ARP broadcasts to h2" "$to2" 1
 		check_eq "h1's ARP broadcasts: one copy per list entry (to h3)" \
 			"$to3" "$to2"
 		check_eq "h1's ARP broadcasts to the group" "$tog" 0
 		check_ge "h2's ARP broadcast received by h1, unicast" \
-			"$(arp_requests "$cap" src host "$(uaddr 2)" and \
-				dst host "$(uaddr 1)")" 1
+			"$(arp_requests "$cap" src host "${UADDR[2]}" and \
+				dst host "${UADDR[1]}")" 1
 	else
 		check_ge "h1's ARP broadcasts to $GROUP" "$tog" 1
 		check_eq "h1's ARP broadcasts unicast to h2 and h3" \
 			"$((to2 + to3))" 0
 		check_ge "h2's ARP broadcast received by h1 through $GROUP" \
-			"$(arp_requests "$cap" src host "$(uaddr 2)" and \
+			"$(arp_requests "$cap" src host "${UADDR[2]}" and \
 				dst host "$GROUP")" 1
 		check_eq "h2's ARP broadcasts unicast to h1" \
-			"$(arp_requests "$cap" src host "$(uaddr 2)" and \
-				dst host "$(uaddr 1)")" 0
+			"$(arp_requests "$cap" src host "${UADDR[2]}" and \
+				dst host "${UADDR[1]}")" 0
 		check_eq "packets to $GROUP with a TTL other than 1 (either side)" \
 			"$(capture_packets "$cap" dst host "$GROUP" and 'ip[8] != 1')" 0
 	fi
@@ -235,21 +346,20 @@ segment()
 
 	step "$mode: ARP resolved every overlay address"
 	for i in 1 2 3; do
-		ns=$(ns_of "$i")
-		for j in $(others "$i"); do
-			check_eq "h$i: $(oaddr "$j") is at" \
-				"$(neigh_lladdr "$ns" "$(dev_of "$i")" "$(oaddr "$j")")" \
-				"$(mac "$j")"
+		neigh_read "$i"
+		for j in ${OTHERS[i]}; do
+			check_eq "h$i: ${OADDR[j]} is at" \
+				"${LLADDR[${OADDR[j]}]-}" "${MAC[j]}"
 		done
 	done
 
 	step "$mode: every VTEP learned the two others"
 	for i in 1 2 3; do
 		# shellcheck disable=SC2046
-		check_poll "h$i learned" 10 "$(expect_learned "$i" $(others "$i"))" \
+		check_poll "h$i learned" 10 "$(expect_learned "$i" ${OTHERS[i]})" \
 			learned_of "$i"
 	done
-	check_eq "h1 kvxlan static entries" "$(kvx_static "$h1" vx0)" ""
+	check_eq "h1 kvxlan static entries" "$(kvx_words 1 static)" ""
 
 	# Every ordered pair over the lists; a ring (1 -> 2 -> 3 -> 1, each
 	# VTEP sends once and receives once) over the group, where unicast
@@ -257,23 +367,21 @@ segment()
 	if [ "$mode" = list ]; then
 		step "$mode: TCP between every ordered pair"
 		for i in 1 2 3; do
-			for j in $(others "$i"); do
-				tcp_transfer "$(ns_of "$i")" "$(ns_of "$j")" \
-					"$(oaddr "$j")" "$TCP_KB"
+			for j in ${OTHERS[i]}; do
+				tcp_check "$i" "$j"
 			done
 		done
 	else
 		step "$mode: TCP around the ring h1 -> h2 -> h3 -> h1"
 		for i in 1 2 3; do
 			j=$((i % 3 + 1))
-			tcp_transfer "$(ns_of "$i")" "$(ns_of "$j")" \
-				"$(oaddr "$j")" "$TCP_KB"
+			tcp_check "$i" "$j"
 		done
 	fi
 	for i in 1 2 3; do
 		# shellcheck disable=SC2046
 		check_eq "h$i learned table after TCP" "$(learned_of "$i")" \
-			"$(expect_learned "$i" $(others "$i"))"
+			"$(expect_learned "$i" ${OTHERS[i]})"
 	done
 	step "$mode: receive drops and errors"
 	# None anywhere.  No VTEP gets its own frames back: the head-end lists
@@ -281,12 +389,12 @@ segment()
 	# (setup_udp_tunnel_sock()), so not even the group echoes them.
 	check_eq "h1 vx0 rx_drop_own_mac" \
 		"$(ethtool_stat "$h1" vx0 rx_drop_own_mac)" 0
-	check_eq "h1 vx0 rx_dropped" "$(dev_stat "$h1" vx0 rx_dropped)" 0
-	check_eq "h1 vx0 rx_errors" "$(dev_stat "$h1" vx0 rx_errors)" 0
-	for i in 2 3; do
-		ns=$(ns_of "$i")
-		check_eq "h$i vxlan0 rx_dropped" "$(dev_stat "$ns" vxlan0 rx_dropped)" 0
-		check_eq "h$i vxlan0 rx_errors" "$(dev_stat "$ns" vxlan0 rx_errors)" 0
+	for i in 1 2 3; do
+		# both counters from one read
+		dev_stats_read "${NS[i]}" "${DEV[i]}" ||
+			fail "h$i ${DEV[i]}: no statistics"
+		check_eq "h$i ${DEV[i]} rx_dropped" "${DEV_STATS[rx_dropped]}" 0
+		check_eq "h$i ${DEV[i]} rx_errors" "${DEV_STATS[rx_errors]}" 0
 	done
 
 	vteps_del
@@ -294,14 +402,29 @@ segment()
 
 step "setup: a switch and three hosts"
 setup_ns sw h1 h2 h3
-HOSTS=("$h1" "$h2" "$h3")
-switch_add "$sw" br0 mcast_snooping 0
+NS=("" "$h1" "$h2" "$h3")
+# the switch in one batch, each host's underlay in another
+{
+	echo "link add br0 type bridge mcast_snooping 0"
+	echo "link set br0 up"
+	for i in 1 2 3; do
+		echo "link add p$i type veth peer name e0 netns ${NS[i]}"
+		echo "link set p$i master br0"
+		echo "link set p$i up"
+	done
+} | ip -n "$sw" -b - || fail "the switch br0 and its ports"
 for i in 1 2 3; do
-	switch_port "$sw" br0 "p$i" "$(ns_of "$i")" e0 "$(uaddr "$i")/24"
+	ip -n "${NS[i]}" -b - <<-EOF || fail "h$i: e0"
+		addr add ${UADDR[i]}/24 dev e0
+		link set e0 up
+	EOF
+	# after e0: the overlay devices, created later, get no IPv6
+	in_ns "${NS[i]}" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 done
-wait_underlay "$h1" "$(uaddr 2)"
-wait_underlay "$h1" "$(uaddr 3)"
-wait_underlay "$h2" "$(uaddr 3)"
+head -c $((TCP_KB * 1024)) /dev/urandom >"$TMP/tcp.in"
+wait_underlay "$h1" "${UADDR[2]}"
+wait_underlay "$h1" "${UADDR[3]}"
+wait_underlay "$h2" "${UADDR[3]}"
 
 segment list
 segment group
