@@ -46,6 +46,16 @@ require_kvxlan
 [ -n "$KVXLAN_KO" ] && [ -f "$KVXLAN_KO" ] ||
 	fail "KVXLAN_KO must name the built kvxlan.ko (got '$KVXLAN_KO')"
 
+# scripts/check runs the host's setup beside the VMs: KVX_HOST_SETUP names
+# the file that gets its exit status when it ends.
+if [ -n "${KVX_HOST_SETUP:-}" ]; then
+	slowwait 900 test -f "$KVX_HOST_SETUP" ||
+		fail "scripts/test-install setup did not end on the host within 900 s"
+	[ "$(cat "$KVX_HOST_SETUP")" = 0 ] ||
+		fail "scripts/test-install setup failed on the host (exit $(cat "$KVX_HOST_SETUP"))"
+	log_ok "scripts/test-install setup ended on the host"
+fi
+
 krel=$(uname -r)
 version=$(cat "$KVX_TOP/VERSION")
 modules=/lib/modules/$krel
