@@ -230,7 +230,7 @@ compare_tables "$(printf '%s\n' \
 	"$VM2_MAC $HV2 - 5000 static" \
 	"00:00:00:00:00:03 ${R[9]} - 5000 static" | sort | paste -sd,)" \
 	"${R[7]} - 5000" "after replace and deletes"
-check_fail_msg "bridge fdb del of a MAC that has no entry" "" \
+check_fail_msg "bridge fdb del of a MAC that has no entry" "No FDB entry for this MAC" \
 	bridge -n "$hv1" fdb del 00:00:00:00:00:04 dev vx0
 check_fail_msg "kvxlan fdb del of a MAC bridge fdb deleted" "No FDB entry" \
 	kvx "$hv1" fdb del 00:00:00:00:00:04 dev vx0
