@@ -221,12 +221,14 @@ check_fail_msg()
 {
 	local desc=$1 pat=$2 out rc
 	shift 2
+	# a refusal is checked by what it says, not only by its exit status
+	[ -n "$pat" ] || fail "$desc: check_fail_msg without a pattern"
 	out=$("$@" 2>&1) && rc=0 || rc=$?
 	if [ "$rc" -eq 0 ]; then
 		printf '%s\n' "$out" | sed 's/^/    /'
 		fail "$desc: '$*' succeeded, expected failure"
 	fi
-	if [ -n "$pat" ] && ! grep -Eq -- "$pat" <<<"$out"; then
+	if ! grep -Eq -- "$pat" <<<"$out"; then
 		printf '%s\n' "$out" | sed 's/^/    /'
 		fail "$desc: exit $rc but message does not match /$pat/"
 	fi
