@@ -91,19 +91,62 @@ vtep()
 	EOF
 }
 
-# groups_of NS DEV: `kvxlan -j group show`, as "DST[@VIA]" words
-groups_of()
+# The tables below are read from the tools' text output and parsed in
+# bash: one process each, no jq (each process costs under emulation).
+
+# sorted WORD...: the words sorted in byte order (as jq's sort), space
+# separated
+sorted()
 {
-	kvx "$1" -j group show dev "$2" |
-		jq -r 'map(.dst + (if .via then "@" + .via else "" end)) | join(" ")'
+	local LC_ALL=C out=() w i
+	for w; do
+		i=${#out[@]}
+		while ((i > 0)) && [[ ${out[i - 1]} > $w ]]; do
+			out[i]=${out[i - 1]}
+			i=$((i - 1))
+		done
+		out[i]=$w
+	done
+	echo "${out[*]}"
 }
 
-# members: the switch ports the MDB lists for $GROUP, sorted
+# groups_of NS DEV: `kvxlan group show` ("dst G [port P] [vni V] [via D]"
+# lines), as "DST[@VIA]" words, in its order
+groups_of()
+{
+	local out f k via words=()
+	out=$(kvx "$1" group show dev "$2") || return 1
+	while read -ra f; do
+		[ "${f[0]-}" = dst ] || continue
+		via=
+		for ((k = 2; k + 1 < ${#f[@]}; k++)); do
+			[ "${f[k]}" = via ] && via=${f[k + 1]}
+		done
+		words+=("${f[1]}${via:+@$via}")
+	done <<<"$out"
+	echo "${words[*]}"
+}
+
+# members: the switch ports the MDB lists for $GROUP ("dev br0 port P
+# grp G ..." lines of `bridge mdb show`), sorted, comma separated
 members()
 {
-	bridge -n "$sw" -j mdb show dev br0 |
-		jq -r --arg g "$GROUP" \
-			'[.[].mdb[]? | select(.grp == $g) | .port] | unique | join(",")'
+	local out f k port grp
+	local -A seen=()
+	out=$(bridge -n "$sw" mdb show dev br0) || return 1
+	while read -ra f; do
+		[ "${f[0]-}" = dev ] || continue
+		port= grp=
+		for ((k = 0; k + 1 < ${#f[@]}; k++)); do
+			case ${f[k]} in
+			port) port=${f[k + 1]} ;;
+			grp) grp=${f[k + 1]} ;;
+			esac
+		done
+		[ "$grp" = "$GROUP" ] && [ -n "$port" ] && seen[$port]=1
+	done <<<"$out"
+	out=$(sorted "${!seen[@]}")
+	echo "${out// /,}"
 }
 members_are() { [ "$(members)" = "$1" ]; }
 
@@ -159,10 +202,23 @@ igmp_users()
 	return 0
 }
 
+# fdb_of NS: vx0's entries, "MAC>DST/KIND" words, sorted, from the table
+# of `kvxlan fdb show` (MAC, REMOTE VTEP [with :PORT], VNI, KIND, ...)
 fdb_of()
 {
-	kvx "$1" -j fdb show dev vx0 |
-		jq -r 'map("\(.mac)>\(.dst)/\(.kind)") | sort | join(" ")'
+	local out mac remote vni kind words=()
+	out=$(kvx "$1" fdb show dev vx0) || return 1
+	while read -r mac remote vni kind _; do
+		[ -n "$mac" ] && [ "$mac" != MAC ] || continue
+		if [[ $remote == \[* ]]; then		# [IPv6]:PORT
+			remote=${remote#[}
+			remote=${remote%%]*}
+		elif [[ $remote == *.*:* ]]; then	# IPv4:PORT
+			remote=${remote%:*}
+		fi
+		words+=("$mac>$remote/$kind")
+	done <<<"$out"
+	sorted "${words[@]}"
 }
 
 past() { [ "$(date +%s%3N)" -ge "$1" ]; }
