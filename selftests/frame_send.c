@@ -70,8 +70,9 @@ int main(int argc, char **argv)
 	FILE *f;
 	int fd;
 
-	if (argc < 5 || argc > 6 || parse_mac(argv[2], dst) ||
-	    (argc == 6 && (repeat = strtol(argv[5], NULL, 10)) < 1)) {
+	if (argc == 6)
+		repeat = strtol(argv[5], NULL, 10);
+	if (argc < 5 || argc > 6 || parse_mac(argv[2], dst) || repeat < 1) {
 		fprintf(stderr,
 			"usage: frame_send IFACE DST_MAC FILE SET [REPEAT]\n");
 		return 2;
@@ -133,7 +134,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "frame_send: %s: name too long\n", argv[1]);
 		return 1;
 	}
-	strcpy(ifr.ifr_name, argv[1]);
+	memcpy(ifr.ifr_name, argv[1], strlen(argv[1]) + 1);
 	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0) {
 		fprintf(stderr, "frame_send: %s: %s\n", argv[1],
 			strerror(errno));
