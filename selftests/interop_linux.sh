@@ -65,21 +65,7 @@ OTHERS=("" "2 3" "1 3" "1 2")
 # intree_learned, intree_flood and kvx_flood, without their jq process
 # (each process costs under emulation; these run some 40 times).
 
-# sorted WORD...: the words sorted in byte order (as jq's sort), space
-# separated
-sorted()
-{
-	local LC_ALL=C out=() w i
-	for w; do
-		i=${#out[@]}
-		while ((i > 0)) && [[ ${out[i - 1]} > $w ]]; do
-			out[i]=${out[i - 1]}
-			i=$((i - 1))
-		done
-		out[i]=$w
-	done
-	echo "${out[*]}"
-}
+# (sorted: lib.sh's)
 
 # kvx_words I KIND: kvxlan's KIND (learned, static) entries, from the
 # table of `kvxlan fdb show` (MAC, REMOTE VTEP, ...): "MAC>DST[:PORT]"

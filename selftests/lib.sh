@@ -525,12 +525,14 @@ esac
 
 # ip6_compress G0 ... G7: the eight groups (hex text) as inet_ntop prints
 # them (RFC 5952: leading zeros dropped, the longest run of two or more zero
-# groups, the first of equals, as "::")
+# groups, the first of equals, as "::"); also left in REPLY.  No process
+# is started (tests call it in loops).
 ip6_compress()
 {
-	local g=() i best=-1 blen=0 run=0 start out=""
+	local g=() i best=-1 blen=0 run=0 start out="" x
 	for i in "$@"; do
-		g+=("$(printf '%x' "0x$i")")
+		printf -v x '%x' "0x$i"
+		g+=("$x")
 	done
 	for ((i = 0; i <= 8; i++)); do
 		if [ "$i" -lt 8 ] && [ "${g[$i]}" = 0 ]; then
@@ -552,7 +554,24 @@ ip6_compress()
 		[ -n "$out" ] && [ "${out: -1}" != : ] && out+=":"
 		out+=${g[$i]}
 	done
+	REPLY=$out
 	printf '%s\n' "$out"
+}
+
+# sorted WORD...: the words sorted in byte order (as jq's sort), space
+# separated, without a process
+sorted()
+{
+	local LC_ALL=C out=() w i
+	for w; do
+		i=${#out[@]}
+		while ((i > 0)) && [[ ${out[i - 1]} > $w ]]; do
+			out[i]=${out[i - 1]}
+			i=$((i - 1))
+		done
+		out[i]=$w
+	done
+	echo "${out[*]}"
 }
 
 # ul ADDR[/PLEN]...: each IPv4 template address of the underlay, in

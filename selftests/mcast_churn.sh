@@ -97,35 +97,14 @@ want_n2() { declare -gA WANT=(["e0 ${POOL[0]}"]=1 ["e0 ${POOL[1]}"]=2); }
 want_none() { declare -gA WANT=(); }
 
 # hex6_text HEX32: REPLY = the IPv6 address, compressed as ip prints it
-# (ip6_compress without its forks)
+# (lib.sh's ip6_compress, which starts no process)
 hex6_text()
 {
-	local g=() i best=-1 blen=0 run=0 start out="" x
+	local g=() i
 	for ((i = 0; i < 32; i += 4)); do
-		printf -v x '%x' "0x${1:$i:4}"
-		g+=("$x")
+		g+=("${1:$i:4}")
 	done
-	for ((i = 0; i <= 8; i++)); do
-		if [ "$i" -lt 8 ] && [ "${g[$i]}" = 0 ]; then
-			[ "$run" = 0 ] && start=$i
-			run=$((run + 1))
-		else
-			if [ "$run" -gt "$blen" ] && [ "$run" -ge 2 ]; then
-				best=$start blen=$run
-			fi
-			run=0
-		fi
-	done
-	for ((i = 0; i < 8; i++)); do
-		if [ "$i" = "$best" ]; then
-			out+="::"
-			i=$((i + blen - 1))
-			continue
-		fi
-		[ -n "$out" ] && [ "${out: -1}" != : ] && out+=":"
-		out+=${g[$i]}
-	done
-	REPLY=$out
+	ip6_compress "${g[@]}" >/dev/null
 }
 
 # igmp_read NS: GOT[DEV GROUP] = users, from $IGMP, without the groups

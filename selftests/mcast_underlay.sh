@@ -94,21 +94,7 @@ vtep()
 # The tables below are read from the tools' text output and parsed in
 # bash: one process each, no jq (each process costs under emulation).
 
-# sorted WORD...: the words sorted in byte order (as jq's sort), space
-# separated
-sorted()
-{
-	local LC_ALL=C out=() w i
-	for w; do
-		i=${#out[@]}
-		while ((i > 0)) && [[ ${out[i - 1]} > $w ]]; do
-			out[i]=${out[i - 1]}
-			i=$((i - 1))
-		done
-		out[i]=$w
-	done
-	echo "${out[*]}"
-}
+# (sorted: lib.sh's)
 
 # groups_of NS DEV: `kvxlan group show` ("dst G [port P] [vni V] [via D]"
 # lines), as "DST[@VIA]" words, in its order
