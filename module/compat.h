@@ -7,6 +7,7 @@
 #define _KVX_COMPAT_H
 
 #include <linux/netdevice.h>
+#include <linux/skbuff.h>
 #include <net/genetlink.h>
 
 /* A kvxlan device stays in the namespace it was created in. */
@@ -38,5 +39,28 @@ static inline struct nlattr **kvx_compat_dump_attrs(struct netlink_callback *cb)
 	return genl_dumpit_info(cb)->attrs;
 #endif
 }
+
+/*
+ * The kernel's own VXLAN drop reasons, in 6.12's dropreason-core.h (which
+ * linux/skbuff.h includes: its guard is the probe); 6.1 has neither that
+ * header nor the reasons, and gets the reason kfree_skb() reports anyway.
+ * Kernels 6.4 to 6.11 have the header without the reasons; none of them
+ * is supported (a Kbuild probe for "FN(VXLAN_INVALID_HDR)" would be exact).
+ */
+#ifdef _LINUX_DROPREASON_CORE_H
+#define KVX_DROP_REASON_VXLAN_INVALID_HDR	SKB_DROP_REASON_VXLAN_INVALID_HDR
+#define KVX_DROP_REASON_VXLAN_VNI_NOT_FOUND	SKB_DROP_REASON_VXLAN_VNI_NOT_FOUND
+#define KVX_DROP_REASON_MAC_INVALID_SOURCE	SKB_DROP_REASON_MAC_INVALID_SOURCE
+#define KVX_DROP_REASON_LOCAL_MAC		SKB_DROP_REASON_LOCAL_MAC
+#define KVX_DROP_REASON_IP_TUNNEL_ECN		SKB_DROP_REASON_IP_TUNNEL_ECN
+#define KVX_DROP_REASON_NO_TX_TARGET		SKB_DROP_REASON_NO_TX_TARGET
+#else
+#define KVX_DROP_REASON_VXLAN_INVALID_HDR	SKB_DROP_REASON_NOT_SPECIFIED
+#define KVX_DROP_REASON_VXLAN_VNI_NOT_FOUND	SKB_DROP_REASON_NOT_SPECIFIED
+#define KVX_DROP_REASON_MAC_INVALID_SOURCE	SKB_DROP_REASON_NOT_SPECIFIED
+#define KVX_DROP_REASON_LOCAL_MAC		SKB_DROP_REASON_NOT_SPECIFIED
+#define KVX_DROP_REASON_IP_TUNNEL_ECN		SKB_DROP_REASON_NOT_SPECIFIED
+#define KVX_DROP_REASON_NO_TX_TARGET		SKB_DROP_REASON_NOT_SPECIFIED
+#endif
 
 #endif /* _KVX_COMPAT_H */

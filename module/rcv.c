@@ -15,11 +15,47 @@
 
 #include "kvx.h"
 
+/*
+ * The kernel's drop reason of each rx drop counter, for perf/dropwatch:
+ * the in-tree driver's where it has one (compat.h: 6.12's VXLAN reasons).
+ */
+static enum skb_drop_reason kvx_net_drop_reason(enum kvx_net_cnt why)
+{
+	switch (why) {
+	case KVX_NET_DROP_SHORT_HEADER:
+		return SKB_DROP_REASON_PKT_TOO_SMALL;
+	case KVX_NET_DROP_UNKNOWN_VNI:
+		return KVX_DROP_REASON_VXLAN_VNI_NOT_FOUND;
+	default:		/* the I flag clear, a reserved bit set */
+		return KVX_DROP_REASON_VXLAN_INVALID_HDR;
+	}
+}
+
+static enum skb_drop_reason kvx_dev_drop_reason(enum kvx_dev_cnt why)
+{
+	switch (why) {
+	case KVX_RX_DROP_SHORT_INNER:
+		return SKB_DROP_REASON_PKT_TOO_SMALL;
+	case KVX_RX_DROP_ECN:
+		return KVX_DROP_REASON_IP_TUNNEL_ECN;
+	case KVX_RX_DROP_BAD_SRC_MAC:
+		return KVX_DROP_REASON_MAC_INVALID_SOURCE;
+	case KVX_RX_DROP_OWN_MAC:
+		return KVX_DROP_REASON_LOCAL_MAC;
+	case KVX_RX_DROP_UDP6_ZERO_CSUM:
+		return SKB_DROP_REASON_UDP_CSUM;
+	case KVX_RX_DROP_OVERSIZE:
+		return SKB_DROP_REASON_PKT_TOO_BIG;
+	default:		/* KVX_RX_DROP_UNKNOWN_PEER: none fits */
+		return SKB_DROP_REASON_NOT_SPECIFIED;
+	}
+}
+
 static int kvx_rcv_drop_net(struct kvx_net *kn, struct sk_buff *skb,
 			    enum kvx_net_cnt why)
 {
 	kvx_cnt_inc(kn->cnt, why);
-	kfree_skb(skb);
+	kfree_skb_reason(skb, kvx_net_drop_reason(why));
 	return 0;
 }
 
@@ -27,7 +63,7 @@ static int kvx_rcv_drop_dev(struct kvx_dev *kvx, struct sk_buff *skb,
 			    enum kvx_dev_cnt why)
 {
 	kvx_cnt_inc(kvx->cnt, why);
-	kfree_skb(skb);
+	kfree_skb_reason(skb, kvx_dev_drop_reason(why));
 	return 0;
 }
 
@@ -45,7 +81,7 @@ int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 
 	if (unlikely(!vs)) {
 		/* The socket is being closed. */
-		kfree_skb(skb);
+		kfree_skb_reason(skb, SKB_DROP_REASON_DEV_READY);
 		return 0;
 	}
 	kn = vs->kn;

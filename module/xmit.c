@@ -15,11 +15,30 @@
 
 #include "kvx.h"
 
+/* The kernel's drop reason of each tx drop counter, for perf/dropwatch. */
+static enum skb_drop_reason kvx_tx_drop_reason(enum kvx_dev_cnt why)
+{
+	switch (why) {
+	case KVX_TX_DROP_SHORT:
+		return SKB_DROP_REASON_PKT_TOO_SMALL;
+	case KVX_TX_DROP_NO_REMOTE:
+		return KVX_DROP_REASON_NO_TX_TARGET;
+	case KVX_TX_DROP_NO_ROUTE:
+		return SKB_DROP_REASON_IP_OUTNOROUTES;
+	case KVX_TX_DROP_NOMEM:
+		return SKB_DROP_REASON_NOMEM;
+	case KVX_TX_DROP_DOWN:
+		return SKB_DROP_REASON_DEV_READY;
+	default:			/* KVX_TX_DROP_LOOP: none fits */
+		return SKB_DROP_REASON_NOT_SPECIFIED;
+	}
+}
+
 static netdev_tx_t kvx_xmit_drop(struct kvx_dev *kvx, struct sk_buff *skb,
 				 enum kvx_dev_cnt why)
 {
 	kvx_cnt_inc(kvx->cnt, why);
-	kfree_skb(skb);
+	kfree_skb_reason(skb, kvx_tx_drop_reason(why));
 	return NETDEV_TX_OK;
 }
 
