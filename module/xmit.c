@@ -259,6 +259,12 @@ static void kvx_xmit6(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 		ttl = ipv6_addr_is_multicast(&dst->remote->ip.v6) ? 1 :
 		      ip6_dst_hoplimit(ndst);
 
+	/*
+	 * None of the inner packet's state (conntrack, secpath, dst, ...)
+	 * rides on the outer one: what iptunnel_xmit() does over IPv4.
+	 */
+	skb_scrub_packet(skb, !net_eq(sock_net(vs->sock->sk), dev_net(dev)));
+
 	err = skb_cow_head(skb, LL_RESERVED_SPACE(ndst->dev) +
 			   ndst->header_len + KVX_HEADROOM6);
 	if (unlikely(err))
