@@ -3,9 +3,11 @@
 """Write the frames the tests send, on the host: frames.py NAME.frames
 
     wire_format.frames      wire_format.sh (step 4)
-    malformed.frames        malformed.sh
+    malformed.frames        malformed.sh, malformed.sh-ipv6
     udp6_zero_csum.frames   udp6_zero_csum.sh
     fdb.frames              peers_only.sh, fdb_limits.sh
+    fdb_sweep.frames        fdb_sweep.sh
+    gro.frames              gro.sh, gro.sh-ipv6
 
 `make -C selftests` (which scripts/check runs on the host before the VMs)
 writes them: in an emulated guest, starting python and importing scapy
@@ -22,6 +24,8 @@ A .frames file is text, one line each:
     mac DEV MAC         the MAC the test gives DEV (an inner destination)
     case4 ... case6 ... wire_format's cases (below)
     macs SET MAC...     fdb.frames: the inner source MACs of SET, in order
+    count SET N         fdb_sweep.frames: SET has N frames
+    gro ...             gro.frames: what a burst must deliver (gro())
 
 The packets are those vxlan_inject.py (scapy, field by field) and
 fdb_inject.py (struct) build: the same code, run here.  Underlay
@@ -148,9 +152,35 @@ def wire_format(out):
                                                     spec))
 
 
+def fragment6(pkts, size):
+    """IPv6 packets as fragments of SIZE bytes of payload (a multiple of
+    8), checksums built first; a packet with no more than SIZE bytes after
+    its IPv6 header stays whole, as scapy's fragment() leaves such an IPv4
+    packet (no fragment header: nothing to reassemble)."""
+    from scapy.all import Ether, IPv6, IPv6ExtHdrFragment, Raw
+    out = []
+    for ident, pkt in enumerate(pkts, 1):
+        pkt = Ether(bytes(pkt))
+        ip = pkt[IPv6]
+        data = bytes(ip.payload)
+        if len(data) <= size:
+            out.append(pkt)
+            continue
+        for off in range(0, len(data), size):
+            out.append(Ether(dst=pkt.dst, src=pkt.src) /
+                       IPv6(src=ip.src, dst=ip.dst, tc=ip.tc, fl=ip.fl,
+                            hlim=ip.hlim) /
+                       IPv6ExtHdrFragment(nh=ip.nh, offset=off // 8,
+                                          m=int(off + size < len(data)),
+                                          id=0x4b560000 + ident) /
+                       Raw(data[off:off + size]))
+    return out
+
+
 def malformed(out):
-    """Sets plain and frag (--fragment 8): malformed.sh's cases, then
-    ecn_ce_ect0 and valid, from 10.0.0.2 to 10.0.0.1."""
+    """Sets plainF and fragF (8-byte fragments), F the underlay family:
+    malformed.sh's cases, then ecn_ce_ect0 and valid, from 10.0.0.2 to
+    10.0.0.1 (fd00::2 to fd00::1)."""
     out.append("mac vx0 %s" % MAC["vx0"])
     cases = ("no_i_flag flag_bit gbp_bit reserved1 reserved2 short_header "
              "empty unknown_vni short_inner ecn_ce_not_ect down_vni "
@@ -159,10 +189,18 @@ def malformed(out):
     cases += ["res1bit:%d" % b for b in range(24)]
     cases += ["res2bit:%d" % b for b in range(8)]
     cases += ["ecn_ce_ect0", "valid"]
-    for name, frag in (("plain", 0), ("frag", 8)):
-        pkts, _, lines = scapy_build("10.0.0.2", "10.0.0.1", MAC["vx0"],
-                                     cases, fragment=frag)
-        put_set(out, name, pkts, lines)
+    for f in (4, 6):
+        for name, frag in (("plain", 0), ("frag", 8)):
+            # vxlan_inject.py fragments IPv4 only (given an IPv6 packet it
+            # would fragment the inner IPv4 one): IPv6 here
+            pkts, _, lines = scapy_build(ul(2, f), ul(1, f), MAC["vx0"],
+                                         cases,
+                                         fragment=frag if f == 4 else 0)
+            if frag and f == 6:
+                pkts = fragment6(pkts, frag)
+                lines = ["%s, fragments of %d bytes" % (line, frag)
+                         for line in lines]
+            put_set(out, "%s%d" % (name, f), pkts, lines)
 
 
 def udp6_zero_csum(out):
@@ -204,13 +242,113 @@ def fdb(out):
                 put("move%d-a%d-%d" % (m, k, f), [k], [mover])
 
 
+# fdb_sweep.sh: more learned entries than one ageing sweep visits
+# (KVX_AGE_BUDGET in module/fdb.c)
+AGE_BUDGET = 16384
+SWEEP = AGE_BUDGET + 116
+
+
+def fdb_sweep(out):
+    """fdb_inject.py's frames for fdb_sweep.sh, IPv4 (10.0.0.N to
+    10.0.0.1):
+
+        sweep4          SWEEP random MACs (seed 3) from 10.0.0.2 ("count
+                        sweep4 N", "last sweep4 MAC": the last one)
+        dampx4          MAC 02:00:00:00:77:11 from .2, .3, .2, .3
+        dampy4          MAC 02:00:00:00:77:12 from .2, .3, .2
+        dampy-post4     MAC 02:00:00:00:77:12 from .3, .2, .3
+    """
+    import fdb_inject as fi
+    ph = fi.mac_bytes(PLACEHOLDER)
+    inner_dst = fi.mac_bytes("02:00:00:00:ff:ff")
+
+    def put(name, srcs, macs):
+        for t in fi.build(ul(1, 4), ph, ph, [ul(s, 4) for s in srcs], macs):
+            out.append("%s %s" % (name, t.hex()))
+    macs = fi.random_macs(SWEEP, 3, [inner_dst])
+    out.append("count sweep4 %d" % SWEEP)
+    out.append("count budget %d" % AGE_BUDGET)
+    out.append("last sweep4 %s" % fi.mac_text(macs[-1]))
+    put("sweep4", [2], macs)
+    x = fi.mac_bytes("02:00:00:00:77:11")
+    y = fi.mac_bytes("02:00:00:00:77:12")
+    put("dampx4", [2, 3], [x] * 4)
+    put("dampy4", [2, 3], [y] * 3)
+    put("dampy-post4", [3, 2], [y] * 3)
+
+
+# gro.sh: two VNIs' TCP segments interleaved, and malformed packets
+GRO_SEGS = 8
+GRO_PAYLOAD = {5000: 1000, 5001: 600}
+GRO_BAD = [("reserved_bits", 0x0a, 5000, 0), ("no_vni_flag", 0x00, 5000, 0),
+           ("unknown_vni", 0x08, 777, 0), ("reserved_bits", 0x08, 5001, 1)]
+
+
+def gro(out):
+    """Sets burst4, burst6: from 10.0.0.1 (fd00::1) to 10.0.0.2
+    (fd00::2), all from one outer UDP port to 4789: GRO_SEGS TCP segments
+    of one inner flow for each VNI of GRO_PAYLOAD, interleaved (one of
+    each VNI in turn), with a malformed VXLAN packet (GRO_BAD) after each
+    of the first pairs.  Inner headers are the same for both VNIs (same
+    MACs, addresses, ports, sequence numbers): only the VNI tells the
+    flows apart.  Outer and inner IPv4 DF set, IP IDs consecutive per
+    flow, TCP ACK only, so that GRO may merge each flow whole.
+
+    Lines "gro vni VNI SEGS PAYLOAD" and "gro bad COUNTER" say what the
+    burst holds."""
+    from scapy.all import Ether, IP, IPv6, Raw, TCP, UDP
+    from scapy.layers.vxlan import VXLAN
+    out.append("mac vx0 %s" % MAC["vx0"])
+    for vni, size in GRO_PAYLOAD.items():
+        out.append("gro vni %d %d %d" % (vni, GRO_SEGS, size))
+    for bad in GRO_BAD:
+        out.append("gro bad %s" % bad[0])
+    for f in (4, 6):
+        def outer(oid, *layers):
+            if f == 4:
+                ip = IP(src=ul(1, f), dst=ul(2, f), flags="DF", id=oid)
+            else:
+                ip = IPv6(src=ul(1, f), dst=ul(2, f))
+            # IPv4: no UDP checksum, as RFC 7348 senders do
+            udp = UDP(sport=50000, dport=4789, chksum=0 if f == 4 else None)
+            pkt = Ether(dst=PLACEHOLDER, src=PLACEHOLDER) / ip / udp
+            for layer in layers:
+                pkt /= layer
+            return pkt
+
+        def inner(seq, ipid, size):
+            return (Ether(src="02:00:00:00:aa:01", dst=MAC["vx0"]) /
+                    IP(src="192.0.2.1", dst="192.0.2.2", flags="DF",
+                       id=ipid) /
+                    TCP(sport=40000, dport=9, seq=seq, ack=1, flags="A",
+                        window=8192) /
+                    Raw(bytes((seq + k) & 0xff for k in range(size))))
+        pkts = []
+        lines = []
+        for i in range(GRO_SEGS):
+            for n, (vni, size) in enumerate(GRO_PAYLOAD.items()):
+                pkts.append(outer(100 * (n + 1) + i,
+                                  VXLAN(flags=0x08, vni=vni),
+                                  inner(1 + i * size, 1000 * (n + 1) + i,
+                                        size)))
+                lines.append("vni %d segment %d, %d bytes" % (vni, i, size))
+            if i < len(GRO_BAD):
+                what, flags, vni, res2 = GRO_BAD[i]
+                pkts.append(outer(900 + i, VXLAN(flags=flags, vni=vni,
+                                                 reserved2=res2),
+                                  inner(1, 3000 + i, 100)))
+                lines.append("malformed: %s" % what)
+        put_set(out, "burst%d" % f, pkts, lines)
+
+
 def main():
     if len(sys.argv) != 2:
         raise SystemExit("usage: frames.py NAME.frames")
     path = sys.argv[1]
     name = os.path.basename(path)
     gen = {"wire_format.frames": wire_format, "malformed.frames": malformed,
-           "udp6_zero_csum.frames": udp6_zero_csum, "fdb.frames": fdb}
+           "udp6_zero_csum.frames": udp6_zero_csum, "fdb.frames": fdb,
+           "fdb_sweep.frames": fdb_sweep, "gro.frames": gro}
     if name not in gen:
         raise SystemExit("frames.py: no frames named %s" % name)
     out = []
