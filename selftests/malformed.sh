@@ -10,7 +10,7 @@
 #  |  remote 10.0.0.2, learning   |          |                           |
 #  |  vx1 kvxlan vni 5001, down   |          |                           |
 #  |  veth0 10.0.0.1/24 ----------+----------+- veth1 10.0.0.2/24        |
-#  |        mtu 9000              |          |         mtu 9000          |
+#  |    (fd00::1/64) mtu 9000     |          |   (fd00::2/64) mtu 9000   |
 #  +------------------------------+          +---------------------------+
 #
 # h2 sends one packet per case to 10.0.0.1:4789, all the malformed ones
@@ -35,10 +35,15 @@
 # frame longer than the MTU (veths at 9000 bytes let it reach kvxlan).
 # (IPv6 with a zero UDP checksum: udp6_zero_csum.sh.)
 #
-# A second round sends every packet again as 8-byte IPv4 fragments (the
+# A second round sends every packet again as 8-byte IP fragments (the
 # UDP header, then the VXLAN header, then the inner frame 8 bytes at a
 # time): reassembled, each is a non-linear skb whose headers cross
 # fragments.  Every counter must move again by exactly the same amount.
+#
+# malformed.sh-ipv6: the same packets over an IPv6 underlay (KVX_FAMILY=6,
+# from fd00::2 to fd00::1, valid UDP checksums; frames.py fragments them
+# with IPv6 fragment headers), the same exact counters, Ip6ReasmOKs for
+# the second round.
 
 source "$(dirname "$0")/lib.sh"
 set -e
@@ -51,13 +56,17 @@ if [ ! -f "$FRAMES" ] || [ ! -x "$FRAME_SEND" ]; then
 	fail "$FRAMES or $FRAME_SEND missing: make -C selftests builds them"
 fi
 
+F=$KVX_FAMILY		# the frames' sets: plain4, frag4, plain6, frag6
+A1=$(ul 10.0.0.1)
+A2=$(ul 10.0.0.2)
+
 log_step "setup"
 setup_ns h1 h2
-veth_pair "$h1" veth0 10.0.0.1/24 "$h2" veth1 10.0.0.2/24
+veth_pair "$h1" veth0 "$(ul 10.0.0.1/24)" "$h2" veth1 "$(ul 10.0.0.2/24)"
 ip -n "$h1" link set veth0 mtu 9000
 ip -n "$h2" link set veth1 mtu 9000
-kvx_add "$h1" vx0 vni 5000 local 10.0.0.1 remote 10.0.0.2 dev veth0 mtu 1500
-kvx_add "$h1" vx1 vni 5001 local 10.0.0.1 dev veth0
+kvx_add "$h1" vx0 vni 5000 local "$A1" remote "$A2" dev veth0 mtu 1500
+kvx_add "$h1" vx1 vni 5001 local "$A1" dev veth0
 VX0_MAC=$(awk '$1 == "mac" && $2 == "vx0" { print $3 }' "$FRAMES")
 ip -n "$h1" link set dev vx0 address "$VX0_MAC" ||
 	fail "ip link set vx0 address $VX0_MAC"
@@ -65,7 +74,7 @@ overlay_up "$h1" vx0 192.168.100.1/24
 check_eq "h1 vx0 MAC (the frames' inner destination)" \
 	"$(link_mac "$h1" vx0)" "$VX0_MAC"
 VETH0_MAC=$(link_mac "$h1" veth0)
-wait_underlay "$h2" 10.0.0.1
+wait_underlay "$h2" "$A1"
 
 proc_keys="rx_drop_short_header rx_drop_no_vni_flag rx_drop_reserved_bits rx_drop_unknown_vni"
 eth_keys="rx_drop_short_inner rx_drop_ecn rx_drop_bad_src_mac rx_drop_own_mac rx_drop_oversize"
@@ -116,15 +125,15 @@ for b in $(seq 0 7); do
 done
 log "    $(wc -w <<<"$cases") malformed packets per round"
 # the frames were built from the same cases, then ecn_ce_ect0 and valid
-check_eq "$FRAMES: the cases of the set plain" \
-	"$(sed -n 's/^#plain \([^ ]*\) .*/\1/p' "$FRAMES" | paste -sd' ')" \
+check_eq "$FRAMES: the cases of the set plain$F" \
+	"$(sed -n "s/^#plain$F \([^ ]*\) .*/\1/p" "$FRAMES" | paste -sd' ')" \
 	"$cases ecn_ce_ect0 valid"
 # delivered: ecn_ce_ect0 and valid
 
 log_step "send: $cases, then ecn_ce_ect0 and valid"
 capture_start "$h1" vx0 "$TMP/vx0.pcap" icmp and src host 192.168.100.2
-sed -n 's/^#plain /    /p' "$FRAMES"
-in_ns "$h2" "$FRAME_SEND" veth1 "$VETH0_MAC" "$FRAMES" plain | sed 's/^/    /'
+sed -n "s/^#plain$F /    /p" "$FRAMES"
+in_ns "$h2" "$FRAME_SEND" veth1 "$VETH0_MAC" "$FRAMES" "plain$F" | sed 's/^/    /'
 [ "${PIPESTATUS[0]}" -eq 0 ] || fail "frame_send failed"
 
 log_step "positive controls: the two valid packets are delivered"
@@ -174,9 +183,9 @@ if grep -qi "02:00:00:00:bb:" <<<"$fdb"; then
 	fail "bridge fdb show lists a MAC from a malformed packet"
 fi
 log_ok "bridge fdb show: no 02:00:00:00:bb:* entry"
-grep -qiE "^02:00:00:00:aa:01 .*dst 10\.0\.0\.2( |$)" <<<"$fdb" ||
-	fail "bridge fdb show lacks the valid packets' 02:00:00:00:aa:01 dst 10.0.0.2"
-log_ok "bridge fdb show: 02:00:00:00:aa:01 dst 10.0.0.2 (the positive controls)"
+grep -qiE "^02:00:00:00:aa:01 .*dst ${A2//./\\.}( |$)" <<<"$fdb" ||
+	fail "bridge fdb show lacks the valid packets' 02:00:00:00:aa:01 dst $A2"
+log_ok "bridge fdb show: 02:00:00:00:aa:01 dst $A2 (the positive controls)"
 fdb=$(kvx "$h1" fdb show dev vx0) || fail "kvxlan fdb show dev vx0 failed"
 log "$fdb" | sed 's/^/    /'
 if grep -qi "02:00:00:00:bb:" <<<"$fdb"; then
@@ -187,28 +196,32 @@ fdb=$(kvx "$h1" -j fdb show dev vx0 learned) ||
 	fail "kvxlan -j fdb show dev vx0 learned failed"
 check_eq "kvxlan fdb show: learned entries (the positive controls' MAC only)" \
 	"$(jq -r 'map("\(.mac)>\(.dst)") | sort | join(" ")' <<<"$fdb")" \
-	"02:00:00:00:aa:01>10.0.0.2"
+	"02:00:00:00:aa:01>$A2"
 
-# reasm_ok: h1's IPv4 ReasmOKs (datagrams reassembled)
+# reasm_ok: h1's IPv4 ReasmOKs or Ip6ReasmOKs (datagrams reassembled)
 reasm_ok()
 {
+	if [ "$F" = 6 ]; then
+		in_ns "$h1" awk '$1 == "Ip6ReasmOKs" { print $2 }' /proc/net/snmp6
+		return
+	fi
 	in_ns "$h1" awk '$1 == "Ip:" && !n { for (i = 2; i <= NF; i++) k[i] = $i; n = 1; next }
 		$1 == "Ip:" { for (i = 2; i <= NF; i++) if (k[i] == "ReasmOKs") print $i }' /proc/net/snmp
 }
 log_step "a second round, in 8-byte IP fragments, moves every counter again by the same amount"
 frag_before=$(reasm_ok)
-check_eq "$FRAMES: the cases of the set frag" \
-	"$(sed -n 's/^#frag \([^ ]*\) .*/\1/p' "$FRAMES" | paste -sd' ')" \
+check_eq "$FRAMES: the cases of the set frag$F" \
+	"$(sed -n "s/^#frag$F \([^ ]*\) .*/\1/p" "$FRAMES" | paste -sd' ')" \
 	"$cases ecn_ce_ect0 valid"
-sed -nE 's/^#frag ((empty|short_header|valid|oversize) )/    \1/p' "$FRAMES"
-in_ns "$h2" "$FRAME_SEND" veth1 "$VETH0_MAC" "$FRAMES" frag >"$TMP/frag.log" ||
+sed -nE "s/^#frag$F ((empty|short_header|valid|oversize) )/    \1/p" "$FRAMES"
+in_ns "$h2" "$FRAME_SEND" veth1 "$VETH0_MAC" "$FRAMES" "frag$F" >"$TMP/frag.log" ||
 	fail "frame_send failed: $(cat "$TMP/frag.log")"
 v=$(wait_counter 20 $((rx_before + 4)) dev_stat "$h1" vx0 rx_packets) ||
 	fail "second round of valid packets not delivered: rx_packets $v"
 check_eq "vx0 rx_packets" "$v" $((rx_before + 4))
 frag_after=$(reasm_ok)
 # every case but "empty" (8 bytes of IP payload: one fragment, no reassembly)
-check_eq "IPv4 datagrams reassembled (IpReasmOKs)" \
+check_eq "IPv$F datagrams reassembled (Ip${F/4/}ReasmOKs)" \
 	$((frag_after - frag_before)) $(($(wc -w <<<"$cases") + 2 - 1))
 for k in $proc_keys; do
 	check_eq "/proc/net/kvxlan $k" "$(kvx_proc_stat "$h1" "$k")" \
