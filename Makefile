@@ -23,8 +23,9 @@
 #
 #   make install         build, then install the module for KERNELRELEASE
 #                        (/lib/modules/KERNELRELEASE/updates, then depmod:
-#                        install-module) and the CLI, its man page and the
-#                        uapi header under PREFIX (/usr/local: install-tools);
+#                        install-module) and the CLI, kvxlan-vtep, their man
+#                        pages and the uapi header under PREFIX (/usr/local:
+#                        install-tools);
 #                        DESTDIR= stages (no depmod)
 #   make uninstall       remove exactly those files (uninstall-module,
 #                        uninstall-tools)
@@ -97,6 +98,8 @@ install-module: module
 install-tools: tools
 	install -D -m 0755 tools/kvxlan $(DESTDIR)$(SBINDIR)/kvxlan
 	install -D -m 0644 tools/kvxlan.8 $(DESTDIR)$(MANDIR)/man8/kvxlan.8
+	install -D -m 0755 tools/kvxlan-vtep $(DESTDIR)$(SBINDIR)/kvxlan-vtep
+	install -D -m 0644 tools/kvxlan-vtep.8 $(DESTDIR)$(MANDIR)/man8/kvxlan-vtep.8
 	install -D -m 0644 uapi/linux/kvxlan.h $(DESTDIR)$(INCLUDEDIR)/linux/kvxlan.h
 
 # Directories go too if that leaves them empty: install created them (only
@@ -115,6 +118,8 @@ uninstall-module:
 uninstall-tools:
 	rm -f $(DESTDIR)$(SBINDIR)/kvxlan
 	rm -f $(DESTDIR)$(MANDIR)/man8/kvxlan.8
+	rm -f $(DESTDIR)$(SBINDIR)/kvxlan-vtep
+	rm -f $(DESTDIR)$(MANDIR)/man8/kvxlan-vtep.8
 	rm -f $(DESTDIR)$(INCLUDEDIR)/linux/kvxlan.h
 	@$(call rmdir_empty,$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(INCLUDEDIR)/linux)
 

@@ -1,0 +1,246 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kvxlan-vtep: the seed's first lab driven through the hardware_vtep
+# database with the stock vtep-ctl, kvxlan-vtep in place of ovs-vtep.
+#
+#  +---------------+                                  +---------------+
+#  | vm1           |                                  | vm2           |
+#  | eth0          |                                  | eth0          |
+#  | 192.168.1.1   |                                  | 192.168.1.2   |
+#  | 00:..:00:01   |                                  | 00:..:00:02   |
+#  +---+-----------+                                  +---+-----------+
+#      |                                                  |
+#  +---+-----------------------------+  +-----------------+--------------+
+#  | h1  vm1 (port)                  |  | h2  vm1 (port)                 |
+#  |     br0 (Linux bridge) =        |  |     br0 (Linux bridge) =       |
+#  |     Physical_Switch br0         |  |     Physical_Switch br0        |
+#  |     kvtep5000 (kvxlan, made by  |  |     kvtep5000                  |
+#  |       kvxlan-vtep for ls0)      |  |                                |
+#  |     ovsdb-server (vtep schema)  |  |     ovsdb-server, kvxlan-vtep  |
+#  |     eth0 10.0.0.1/8 ------------+--+---- eth0 10.1.0.1/8            |
+#  +---------------------------------+  +--------------------------------+
+#
+# On each hypervisor, the seed's commands in its order: add-ps br0,
+# tunnel_ips, the agent, add-ls ls0, tunnel_key=5000, bind-ls br0 vm1 0
+# ls0, add-ucast-remote (the other VM's MAC), add-mcast-remote unknown-dst
+# (the other VTEP).  Then: VM1 pings VM2 over VNI 5000; the kernel holds
+# exactly what the database holds; VM1's MAC is published as a local MAC;
+# the agent is killed with -9, the database changed meanwhile, and the
+# restarted agent converges (one device, the new state); a row with a bad
+# locator IP is logged and skipped; del-mcast-remote and del-ucast-remote
+# remove their kernel state; unbind-ls removes the device and its local
+# MACs; --cleanup removes what the agent made.
+#
+# ovsdb-server runs in the root namespace (its socket and files under the
+# guest's /run: sockets cannot live on the directory shared from the host);
+# each agent runs in its hypervisor's namespace.
+
+source "$(dirname "$0")/lib.sh"
+set -e
+
+require_cmd ip bridge jq ping tcpdump ovsdb-tool ovsdb-server vtep-ctl
+require_kvxlan
+SCHEMA=/usr/share/openvswitch/vtep.ovsschema
+[ -r "$SCHEMA" ] || skip "hardware_vtep schema not found: $SCHEMA (openvswitch-vtep)"
+require_python_module ovs.db.idl
+AGENT=$KVX_TOP/tools/kvxlan-vtep
+[ -x "$AGENT" ] || fail "agent not found: $AGENT"
+
+MAC1=00:00:00:00:00:01
+MAC2=00:00:00:00:00:02
+D=$(mktemp -d /run/kvx-vtep.XXXXXX)
+defer rm -rf "$D"
+
+# vctl H ARGS...: vtep-ctl on hypervisor H's database
+vctl() { local h=$1; shift; vtep-ctl --db="unix:$D/$h/db.sock" --timeout=30 "$@"; }
+
+# db_start H: an ovsdb-server with an empty hardware_vtep database
+db_start()
+{
+	local h=$1
+	mkdir -p "$D/$h"
+	ovsdb-tool create "$D/$h/vtep.db" "$SCHEMA" || fail "ovsdb-tool create"
+	ovsdb-server "$D/$h/vtep.db" --remote="punix:$D/$h/db.sock" \
+		--unixctl="$D/$h/ovsdb.ctl" --pidfile="$D/$h/ovsdb.pid" \
+		--detach --log-file="$D/$h/ovsdb.log" -vconsole:off \
+		</dev/null >>"$D/daemons.out" 2>&1 ||
+		fail "ovsdb-server did not start: $(tail -5 "$D/daemons.out")"
+	defer kill "$(cat "$D/$h/ovsdb.pid")"
+}
+
+# agent_start H NS: kvxlan-vtep br0 in NS on H's database
+agent_start()
+{
+	local h=$1 ns=$2
+	in_ns "$ns" "$AGENT" --db="unix:$D/$h/db.sock" \
+		--pidfile="$D/$h/agent.pid" --detach \
+		--log-file="$D/$h/agent.log" -vconsole:off br0 \
+		</dev/null >>"$D/daemons.out" 2>&1 ||
+		fail "kvxlan-vtep did not start: $(tail -5 "$D/daemons.out")"
+	defer kill "$(cat "$D/$h/agent.pid")"
+}
+
+# hypervisor H NS UL VM_NS VM_MAC VM_IP: br0 with port vm1 to the VM
+hypervisor()
+{
+	local h=$1 ns=$2 vm=$4
+	ip -n "$ns" link add br0 type bridge
+	ip -n "$ns" link set br0 up
+	ip link add vm1 netns "$ns" type veth peer name eth0 netns "$vm"
+	ip -n "$ns" link set vm1 master br0 up
+	ip -n "$vm" link set eth0 address "$5"
+	overlay_up "$vm" eth0 "$6"
+	db_start "$h"
+	vctl "$h" add-ps br0
+	vctl "$h" set Physical_Switch br0 tunnel_ips="$3"
+	agent_start "$h" "$ns"
+}
+
+# static_fdb NS: the static FDB of kvtep5000 as "MAC>DST" words (fails
+# if there is no kvtep5000); flood_list NS: its flood list
+static_fdb()
+{
+	local out
+	out=$(kvx "$1" -j fdb show dev kvtep5000 static) || return 1
+	jq -r '[.[] | "\(.mac)>\(.dst)"] | join(" ")' <<<"$out"
+}
+flood_list()
+{
+	local out
+	out=$(kvx "$1" -j flood show dev kvtep5000) || return 1
+	jq -r '[.[].dst] | join(" ")' <<<"$out"
+}
+ifindex() { ip -n "$1" -j link show dev "$2" | jq -r '.[0].ifindex'; }
+kvx_devs()
+{
+	ip -n "$1" -d -j link show |
+		jq -r '[.[] | select(.linkinfo.info_kind == "kvxlan") | .ifname] | join(" ")'
+}
+# expect DESC WANT CMD...: poll CMD until it prints WANT (10 s), then check
+expect()
+{
+	local desc=$1 want=$2 got
+	shift 2
+	got=$(slowwait 10 out_is "$want" "$@") || true
+	check_eq "$desc" "$got" "$want"
+}
+out_is() { local want=$1 got; shift; got=$("$@"); printf '%s\n' "$got"; [ "$got" = "$want" ]; }
+# local_macs H: Ucast_Macs_Local of ls0 as "MAC>IP" words
+local_macs()
+{
+	vctl "$1" list-local-macs ls0 |
+		awk '/^ucast/ { u = 1; next } /^mcast/ { u = 0 }
+		     u && NF == 3 { sub(".*/", "", $3); printf "%s%s>%s", s, $1, $3; s = " " }'
+}
+mcast_local()
+{
+	vctl "$1" list-local-macs ls0 |
+		awk '/^mcast/ { m = 1; next } m && NF == 3 { print $1 $2 $3 }'
+}
+
+log_step "setup: two hypervisors, br0 + vm1 on each, ovsdb-server and kvxlan-vtep"
+setup_ns h1 h2 vm1 vm2
+veth_pair "$h1" eth0 10.0.0.1/8 "$h2" eth0 10.1.0.1/8
+hypervisor hv1 "$h1" 10.0.0.1 "$vm1" "$MAC1" 192.168.1.1/24
+hypervisor hv2 "$h2" 10.1.0.1 "$vm2" "$MAC2" 192.168.1.2/24
+wait_underlay "$h1" 10.1.0.1
+
+expect "hv1: list-ports br0 (published by the agent)" vm1 vctl hv1 list-ports br0
+expect "hv2: list-ports br0" vm1 vctl hv2 list-ports br0
+
+log_step "the seed's logical network: ls0, VNI 5000, vm1 bound, remotes"
+for spec in "hv1 10.1.0.1 $MAC2" "hv2 10.0.0.1 $MAC1"; do
+	read -r hv peer mac <<<"$spec"
+	vctl "$hv" add-ls ls0
+	vctl "$hv" set Logical_Switch ls0 tunnel_key=5000
+	vctl "$hv" bind-ls br0 vm1 0 ls0
+	vctl "$hv" add-ucast-remote ls0 "$mac" "$peer"
+	vctl "$hv" add-mcast-remote ls0 unknown-dst "$peer"
+done
+
+expect "h1: one kvxlan device" kvtep5000 kvx_devs "$h1"
+expect "h2: one kvxlan device" kvtep5000 kvx_devs "$h2"
+expect "h1: kvtep5000 in br0" br0 \
+	eval "ip -n $h1 -j link show kvtep5000 | jq -r '.[0].master'"
+check_eq "h1: kvtep5000 vni, local, learning" \
+	"$(kvx "$h1" -j link show kvtep5000 | jq -r '.[0] | "\(.vni) \(.local) \(.learning)"')" \
+	"5000 10.0.0.1 false"
+expect "h1: static FDB = Ucast_Macs_Remote" "$MAC2>10.1.0.1" static_fdb "$h1"
+expect "h2: static FDB = Ucast_Macs_Remote" "$MAC1>10.0.0.1" static_fdb "$h2"
+expect "h1: flood list = Mcast_Macs_Remote unknown-dst" 10.1.0.1 flood_list "$h1"
+expect "h2: flood list" 10.0.0.1 flood_list "$h2"
+expect "hv1: Mcast_Macs_Local unknown-dst = own tunnel IP" \
+	"unknown-dst->vxlan_over_ipv4/10.0.0.1" mcast_local hv1
+
+log_step "VM1 pings VM2 over VNI 5000"
+capture_start "$h1" eth0 "$D/ul.pcap" udp port 4789
+check_ok "vm1 pings vm2 (192.168.1.2)" \
+	ip netns exec "$vm1" ping -c 3 -i 0.2 -W 5 -q 192.168.1.2
+capture_stop
+check_ge "VXLAN packets hv1 -> hv2 with I flag and VNI 5000" \
+	"$(capture_packets "$D/ul.pcap" src host 10.0.0.1 and \
+	'udp[8:4] = 0x08000000 and udp[12:4] = 0x00138800')" 4
+check_ge "VXLAN packets hv2 -> hv1 with I flag and VNI 5000" \
+	"$(capture_packets "$D/ul.pcap" src host 10.1.0.1 and \
+	'udp[8:4] = 0x08000000 and udp[12:4] = 0x00138800')" 4
+check_eq "VXLAN packets with another header" \
+	"$(capture_packets "$D/ul.pcap" 'udp[8:4] != 0x08000000 or udp[12:4] != 0x00138800')" 0
+expect "hv1: list-local-macs ls0 has VM1's MAC" "$MAC1>10.0.0.1" local_macs hv1
+expect "hv2: list-local-macs ls0 has VM2's MAC" "$MAC2>10.1.0.1" local_macs hv2
+check_eq "h1: nothing learned from the wire" \
+	"$(kvx "$h1" -j fdb show dev kvtep5000 learned | jq length)" 0
+
+log_step "kill -9 the agent on hv1, change the database, restart it"
+idx=$(ifindex "$h1" kvtep5000)
+# traffic throughout: the restart must not disturb the data path
+ip netns exec "$vm1" ping -c 25 -i 0.2 -W 5 -q 192.168.1.2 >"$D/ping.out" 2>&1 &
+ping_pid=$!
+kill -9 "$(cat "$D/hv1/agent.pid")"
+vctl hv1 add-ucast-remote ls0 00:00:00:00:00:03 10.1.0.3
+agent_start hv1 "$h1"
+expect "h1 after restart: static FDB has the new row" \
+	"$MAC2>10.1.0.1 00:00:00:00:00:03>10.1.0.3" static_fdb "$h1"
+check_eq "h1 after restart: still one kvxlan device" "$(kvx_devs "$h1")" kvtep5000
+check_eq "h1 after restart: the same device (ifindex), not re-created" \
+	"$(ifindex "$h1" kvtep5000)" "$idx"
+check_eq "h1 after restart: flood list" "$(flood_list "$h1")" 10.1.0.1
+wait "$ping_pid" || true
+check_eq "ping across the restart: every echo answered" \
+	"$(grep -o '[0-9]* received' "$D/ping.out")" "25 received"
+
+log_step "a row with a bad locator IP is logged and skipped"
+vctl hv1 add-ucast-remote ls0 00:00:00:00:00:04 10.1.0.300
+vctl hv1 del-ucast-remote ls0 00:00:00:00:00:03
+expect "h1: the bad row skipped, the delete applied" "$MAC2>10.1.0.1" static_fdb "$h1"
+check_ok "agent log names the bad row" \
+	grep -q "00:00:00:00:00:04 in ls0: bad locator IP 10.1.0.300" "$D/hv1/agent.log"
+vctl hv1 del-ucast-remote ls0 00:00:00:00:00:04
+
+log_step "del-mcast-remote: the flood list empties, the ping still works"
+vctl hv1 del-mcast-remote ls0 unknown-dst 10.1.0.1
+expect "h1: flood list empty" "" flood_list "$h1"
+check_ok "vm1 still pings vm2 (both MACs known)" \
+	ip netns exec "$vm1" ping -c 2 -i 0.2 -W 5 -q 192.168.1.2
+
+log_step "del-ucast-remote: no FDB entry left for VM2's MAC"
+vctl hv1 del-ucast-remote ls0 "$MAC2"
+expect "h1: static FDB empty" "" static_fdb "$h1"
+check_eq "h1: kvtep5000 FDB (bridge fdb show) has no $MAC2" \
+	"$(bridge -n "$h1" fdb show dev kvtep5000 | grep -c "^$MAC2 .*dst" || true)" 0
+
+log_step "unbind-ls: the device and the local MACs go"
+vctl hv1 unbind-ls br0 vm1 0
+expect "h1: no kvxlan device" "" kvx_devs "$h1"
+expect "hv1: no local MACs in ls0" "" local_macs hv1
+expect "hv1: no Mcast_Macs_Local in ls0" "" mcast_local hv1
+vctl hv1 del-ls ls0
+check_eq "hv1: no logical switch" "$(vctl hv1 list-ls)" ""
+
+log_step "--cleanup removes what the agent made"
+kill "$(cat "$D/hv2/agent.pid")"
+check_eq "h2: device kept while the agent is stopped" "$(kvx_devs "$h2")" kvtep5000
+check_ok "kvxlan-vtep --cleanup br0" in_ns "$h2" "$AGENT" --cleanup br0
+check_eq "h2: no kvxlan device after --cleanup" "$(kvx_devs "$h2")" ""
+
+exit "$ksft_pass"
