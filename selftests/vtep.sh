@@ -28,9 +28,11 @@
 # exactly what the database holds; VM1's MAC is published as a local MAC;
 # the agent is killed with -9, the database changed meanwhile, and the
 # restarted agent converges (one device, the new state); a row with a bad
-# locator IP is logged and skipped; del-mcast-remote and del-ucast-remote
-# remove their kernel state; unbind-ls removes the device and its local
-# MACs; --cleanup removes what the agent made.
+# locator IP and a port that is not in the bridge are logged and skipped;
+# del-mcast-remote and del-ucast-remote remove their kernel state;
+# unbind-ls removes the device and its local MACs; the database restarts
+# under the other agent, which reconnects; --cleanup removes what the
+# agent made.
 #
 # ovsdb-server runs in the root namespace (its socket and files under the
 # guest's /run: sockets cannot live on the directory shared from the host);
@@ -170,6 +172,7 @@ expect "h1: static FDB = Ucast_Macs_Remote" "$MAC2>10.1.0.1" static_fdb "$h1"
 expect "h2: static FDB = Ucast_Macs_Remote" "$MAC1>10.0.0.1" static_fdb "$h2"
 expect "h1: flood list = Mcast_Macs_Remote unknown-dst" 10.1.0.1 flood_list "$h1"
 expect "h2: flood list" 10.0.0.1 flood_list "$h2"
+idx2=$(ifindex "$h2" kvtep5000)
 expect "hv1: Mcast_Macs_Local unknown-dst = own tunnel IP" \
 	"unknown-dst->vxlan_over_ipv4/10.0.0.1" mcast_local hv1
 
@@ -216,6 +219,13 @@ expect "h1: the bad row skipped, the delete applied" "$MAC2>10.1.0.1" static_fdb
 check_ok "agent log names the bad row" \
 	grep -q "00:00:00:00:00:04 in ls0: bad locator IP 10.1.0.300" "$D/hv1/agent.log"
 vctl hv1 del-ucast-remote ls0 00:00:00:00:00:04
+# a Physical_Port that is no port of the bridge, bound in the same
+# transaction: logged, its row removed, the rest untouched
+vctl hv1 add-port br0 ghost -- bind-ls br0 ghost 0 ls0
+expect "hv1: the ghost port's row removed" vm1 vctl hv1 list-ports br0
+check_ok "agent log names the ghost port" \
+	grep -q "port ghost is not a member of bridge br0" "$D/hv1/agent.log"
+check_eq "h1: static FDB unchanged" "$(static_fdb "$h1")" "$MAC2>10.1.0.1"
 
 log_step "del-mcast-remote: the flood list empties, the ping still works"
 vctl hv1 del-mcast-remote ls0 unknown-dst 10.1.0.1
@@ -236,6 +246,20 @@ expect "hv1: no local MACs in ls0" "" local_macs hv1
 expect "hv1: no Mcast_Macs_Local in ls0" "" mcast_local hv1
 vctl hv1 del-ls ls0
 check_eq "hv1: no logical switch" "$(vctl hv1 list-ls)" ""
+
+log_step "hv2's database restarted: the agent reconnects and applies changes"
+kill "$(cat "$D/hv2/ovsdb.pid")"
+slowwait 10 test ! -e "$D/hv2/ovsdb.pid" || fail "ovsdb-server hv2 did not exit"
+ovsdb-server "$D/hv2/vtep.db" --remote="punix:$D/hv2/db.sock" \
+	--unixctl="$D/hv2/ovsdb.ctl" --pidfile="$D/hv2/ovsdb.pid" \
+	--detach --log-file="$D/hv2/ovsdb.log" -vconsole:off \
+	</dev/null >>"$D/daemons.out" 2>&1 || fail "ovsdb-server hv2 restart"
+defer kill "$(cat "$D/hv2/ovsdb.pid")"
+vctl hv2 add-ucast-remote ls0 00:00:00:00:00:05 10.0.0.5
+expect "h2: the change after the restart applied" \
+	"$MAC1>10.0.0.1 00:00:00:00:00:05>10.0.0.5" static_fdb "$h2"
+check_eq "h2: still one kvxlan device, the same" \
+	"$(kvx_devs "$h2") $(ifindex "$h2" kvtep5000)" "kvtep5000 $idx2"
 
 log_step "--cleanup removes what the agent made"
 kill "$(cat "$D/hv2/agent.pid")"
