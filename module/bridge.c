@@ -197,19 +197,15 @@ static int kvx_br_fill(struct sk_buff *skb, struct netlink_callback *cb,
  * (rtnl_fdb_dump() uses args[0..2]: device hash, device index, entry index
  * fidx). The core resumes a dump by entry index alone, which would make
  * every part walk the whole table up to where the previous one stopped:
- * quadratic in the table's size. The cursor lets the next part start at
- * the same bucket and position in it, as the genl dump does, when it is
- * for this device, the same hash table (size and seed: not resized or
- * rehashed meanwhile) and the index the core resumes at. Otherwise the
- * walk starts again from the first bucket and skips by index.
+ * quadratic in the table's size. The cursor lets the next part go on
+ * after the last entry sent, with the FDB walker (as the genl dump does),
+ * when it is for this device and the index the core resumes at. Otherwise
+ * the walk starts again from the first entry and skips by index.
  */
 struct kvx_br_cursor {
 	u32 ifindex;		/* 0: no cursor */
-	u32 size;
-	u32 hash_rnd;
-	u32 bucket;
-	u32 skip;		/* entries of the bucket already sent */
-	u32 idx;		/* *idx at that entry */
+	u32 idx;		/* *idx after pos */
+	struct kvx_fdb_pos pos;	/* the last entry sent */
 };
 
 static struct kvx_br_cursor *kvx_br_cursor(struct netlink_callback *cb)
@@ -218,59 +214,54 @@ static struct kvx_br_cursor *kvx_br_cursor(struct netlink_callback *cb)
 	return (struct kvx_br_cursor *)&cb->args[3];
 }
 
+struct kvx_br_dump_arg {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	int *idx;
+};
+
+static int kvx_br_dump_one(struct kvx_dev *kvx, struct kvx_fdb *f, void *arg)
+{
+	struct kvx_br_dump_arg *a = arg;
+	int err;
+
+	if (*a->idx >= a->cb->args[2]) {
+		err = kvx_br_fill(a->skb, a->cb, kvx, f->mac,
+				  &rcu_dereference(f->remote)->ip,
+				  READ_ONCE(f->port), READ_ONCE(f->vni),
+				  READ_ONCE(f->kind) == KVXLAN_FDB_KIND_STATIC ?
+				  NUD_PERMANENT | NUD_NOARP : NUD_REACHABLE,
+				  READ_ONCE(f->updated), READ_ONCE(f->used));
+		if (err)
+			return err;
+	}
+	(*a->idx)++;
+	return 0;
+}
+
 /* The FDB part of a dump, under RCU; -EMSGSIZE when @skb is full. */
 static int kvx_br_dump_fdb(struct sk_buff *skb, struct netlink_callback *cb,
 			   struct kvx_dev *kvx, int *idx)
 {
+	struct kvx_br_dump_arg a = { .skb = skb, .cb = cb, .idx = idx };
 	struct kvx_br_cursor *cur = kvx_br_cursor(cb);
-	const struct bucket_table *tbl;
-	struct rhash_head *pos;
-	u32 bucket = 0, skip = 0, n;
-	struct kvx_fdb *f;
+	struct kvx_fdb_pos pos = {};
 	int err;
 
-	tbl = rht_dereference_rcu(kvx->fdb.tbl, &kvx->fdb);
-	if (cur->ifindex == kvx->dev->ifindex && cur->size == tbl->size &&
-	    cur->hash_rnd == tbl->hash_rnd && cur->idx == cb->args[2] &&
-	    !rcu_access_pointer(tbl->future_tbl)) {
-		bucket = cur->bucket;
-		skip = cur->skip;
+	if (cur->ifindex == kvx->dev->ifindex && cur->idx == cb->args[2]) {
+		pos = cur->pos;
 		*idx = cur->idx;
 	}
 	cur->ifindex = 0;
-
-	for (; bucket < tbl->size; bucket++, skip = 0) {
-		n = 0;
-		rht_for_each_entry_rcu(f, pos, tbl, bucket, node) {
-			if (n++ < skip)
-				continue;
-			if (*idx >= cb->args[2]) {
-				err = kvx_br_fill(skb, cb, kvx, f->mac,
-						  &rcu_dereference(f->remote)->ip,
-						  READ_ONCE(f->port),
-						  READ_ONCE(f->vni),
-						  READ_ONCE(f->kind) ==
-						  KVXLAN_FDB_KIND_STATIC ?
-						  NUD_PERMANENT | NUD_NOARP :
-						  NUD_REACHABLE,
-						  READ_ONCE(f->updated),
-						  READ_ONCE(f->used));
-				if (err) {
-					*cur = (struct kvx_br_cursor) {
-						.ifindex = kvx->dev->ifindex,
-						.size = tbl->size,
-						.hash_rnd = tbl->hash_rnd,
-						.bucket = bucket,
-						.skip = n - 1,
-						.idx = *idx,
-					};
-					return err;
-				}
-			}
-			(*idx)++;
-		}
-	}
-	return 0;
+	err = kvx_fdb_walk(kvx, KVX_WALK_ALL, &pos, UINT_MAX,
+			   kvx_br_dump_one, &a);
+	if (err)
+		*cur = (struct kvx_br_cursor) {
+			.ifindex = kvx->dev->ifindex,
+			.idx = *idx,
+			.pos = pos,
+		};
+	return err;
 }
 
 /*

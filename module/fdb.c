@@ -3,10 +3,19 @@
  * kvxlan: the forwarding table (MAC -> remote VTEP), the remote VTEPs it
  * names, learning and ageing.
  *
- * Readers (xmit, rcv, dumps) walk both hash tables under RCU. Every change
- * happens under kvx_dev.fdb_lock; entries and remotes are freed after an
- * RCU grace period.
+ * Readers (xmit, rcv) look entries and remotes up in their hash tables
+ * under RCU. Every change happens under kvx_dev.fdb_lock; entries and
+ * remotes are freed after an RCU grace period.
+ *
+ * Walkers (the genl and "bridge fdb" dumps, the ageing sweep, flushes) do
+ * not walk the hash tables: each entry and remote is also on a list in
+ * creation order (struct kvx_ord), and a walk resumes after the last
+ * object it visited, found again by its key and sequence number. Resizes
+ * and rehashes of the tables do not move anything on the lists, so a walk
+ * split into many parts visits each object that lives through it exactly
+ * once (objects added or deleted meanwhile may be seen or not).
  */
+#include <linux/delay.h>
 #include <linux/etherdevice.h>
 #include <linux/jiffies.h>
 #include <linux/slab.h>
@@ -17,6 +26,7 @@
 #define KVX_AGE_INTERVAL	HZ
 #define KVX_AGE_BUDGET		16384
 #define KVX_AGE_BATCH		256	/* entries per hold of fdb_lock */
+#define KVX_FLUSH_BATCH		1024	/* entries per hold of fdb_lock */
 
 static struct kmem_cache *kvx_fdb_cache;
 
@@ -58,6 +68,82 @@ int __init kvx_fdb_cache_init(void)
 void kvx_fdb_cache_exit(void)
 {
 	kmem_cache_destroy(kvx_fdb_cache);
+}
+
+/* ----- the creation-ordered lists ----- */
+
+static void kvx_ord_add(struct kvx_dev *kvx, struct kvx_ord *o,
+			struct list_head *head)
+{
+	lockdep_assert_held(&kvx->fdb_lock);
+	o->seq = ++kvx->ord_seq;
+	list_add_tail_rcu(&o->list, head);
+}
+
+/*
+ * A list a walker follows: its head, and where the list node and the
+ * struct kvx_ord (whose seq orders the list) sit in its objects.
+ */
+struct kvx_walk_list {
+	struct list_head *head;
+	size_t node_off;
+	size_t ord_off;
+};
+
+static void *kvx_walk_obj(const struct kvx_walk_list *wl, struct list_head *p)
+{
+	return (void *)p - wl->node_off;
+}
+
+static u64 kvx_walk_seq(const struct kvx_walk_list *wl, void *obj)
+{
+	return ((struct kvx_ord *)(obj + wl->ord_off))->seq;
+}
+
+/*
+ * The first node to visit after position @seq, under RCU. @at is the
+ * object found under the position's key, if it is on the list: when it is
+ * the one of @seq, the walk goes on from it in one step (also when it was
+ * deleted meanwhile: a deleted node still leads to the nodes after it).
+ * Else the object of @seq is gone (deleted between two parts of a walk)
+ * and the list, ordered by sequence number, is searched from its start.
+ */
+static struct list_head *kvx_walk_start(const struct kvx_walk_list *wl,
+					void *at, u64 seq)
+{
+	struct list_head *p;
+
+	if (at && kvx_walk_seq(wl, at) == seq)
+		return rcu_dereference(list_next_rcu((struct list_head *)
+						     (at + wl->node_off)));
+	for (p = rcu_dereference(list_next_rcu(wl->head)); p != wl->head;
+	     p = rcu_dereference(list_next_rcu(p)))
+		if (kvx_walk_seq(wl, kvx_walk_obj(wl, p)) > seq)
+			break;
+	return p;
+}
+
+/*
+ * Calls @fn for the objects from node @p on (see kvx_fdb_walk()); @*last
+ * is the last object @fn kept, NULL if none.
+ */
+static int kvx_walk(const struct kvx_walk_list *wl, struct list_head *p,
+		    unsigned int budget, void **last,
+		    int (*fn)(void *obj, void *arg), void *arg)
+{
+	int ret;
+
+	*last = NULL;
+	for (; p != wl->head; p = rcu_dereference(list_next_rcu(p))) {
+		if (!budget--)
+			return -EAGAIN;
+		ret = fn(kvx_walk_obj(wl, p), arg);
+		if (ret < 0)
+			return ret;
+		if (!ret)
+			*last = kvx_walk_obj(wl, p);
+	}
+	return 0;
 }
 
 /* ----- remotes ----- */
@@ -144,6 +230,7 @@ struct kvx_remote *kvx_remote_get_spare(struct kvx_dev *kvx,
 		kvx_remote_free(r);
 		return ERR_PTR(err);
 	}
+	kvx_ord_add(kvx, &r->ord, &kvx->remote_list);
 	return r;
 }
 
@@ -158,6 +245,7 @@ void kvx_remote_put(struct kvx_dev *kvx, struct kvx_remote *r)
 	if (--r->refs)
 		return;
 	rhashtable_remove_fast(&kvx->remotes, &r->node, kvx_remote_params);
+	list_del_rcu(&r->ord.list);
 	call_rcu(&r->rcu, kvx_remote_free_rcu);
 }
 
@@ -230,31 +318,45 @@ static void kvx_fdb_account(struct kvx_dev *kvx, struct kvx_fdb *f, int delta)
 {
 	lockdep_assert_held(&kvx->fdb_lock);
 	if (f->kind == KVXLAN_FDB_KIND_STATIC) {
-		kvx->n_static += delta;
+		WRITE_ONCE(kvx->n_static, kvx->n_static + delta);
 	} else {
 		WRITE_ONCE(kvx->n_learned, kvx->n_learned + delta);
 		if (delta > 0) {
-			list_add_tail(&f->learned, &kvx->learned);
+			/* in ord.seq order: it was created just now */
+			list_add_tail_rcu(&f->learned, &kvx->learned);
 			/* The sweep runs only while there is something to age. */
 			if (kvx->n_learned == 1)
 				kvx_fdb_start_ageing(kvx);
 		} else {
-			list_del(&f->learned);
+			list_del_rcu(&f->learned);
 		}
 	}
 	kvx->fdb_gen++;
 }
 
+/* A zeroed entry: @*spare if the caller has one (then set to NULL). */
+static struct kvx_fdb *kvx_fdb_alloc(struct kvx_fdb **spare)
+{
+	struct kvx_fdb *f;
+
+	if (spare && *spare) {
+		f = *spare;
+		*spare = NULL;
+		return f;
+	}
+	return kmem_cache_zalloc(kvx_fdb_cache, GFP_ATOMIC);
+}
+
 static struct kvx_fdb *kvx_fdb_create(struct kvx_dev *kvx, const u8 *mac,
 				      const struct kvx_ip *ip, __be16 port,
-				      u32 vni, u8 kind)
+				      u32 vni, u8 kind, struct kvx_fdb **spare)
 {
 	struct kvx_remote *r;
 	struct kvx_fdb *f;
 	int err;
 
 	lockdep_assert_held(&kvx->fdb_lock);
-	f = kmem_cache_zalloc(kvx_fdb_cache, GFP_ATOMIC);
+	f = kvx_fdb_alloc(spare);
 	if (!f)
 		return ERR_PTR(-ENOMEM);
 	r = kvx_remote_get(kvx, ip);
@@ -281,6 +383,7 @@ static struct kvx_fdb *kvx_fdb_create(struct kvx_dev *kvx, const u8 *mac,
 		kmem_cache_free(kvx_fdb_cache, f);
 		return ERR_PTR(err);
 	}
+	kvx_ord_add(kvx, &f->ord, &kvx->fdb_list);
 	kvx_fdb_account(kvx, f, 1);
 	return f;
 }
@@ -294,18 +397,69 @@ static void kvx_fdb_destroy(struct kvx_dev *kvx, struct kvx_fdb *f,
 	if (event)
 		kvx_nl_fdb_notify(kvx, f, event);
 	rhashtable_remove_fast(&kvx->fdb, &f->node, kvx_fdb_params);
+	list_del_rcu(&f->ord.list);
 	kvx_fdb_account(kvx, f, -1);
 	r->fdb_refs--;
 	kvx_remote_put(kvx, r);
 	call_rcu(&f->rcu, kvx_fdb_free_rcu);
 }
 
+/*
+ * Replaces @old with @nf, a static entry MAC -> @r (whose reference @nf
+ * takes over), @port, @vni, in one step for readers: the transmit path
+ * loads remote, port and VNI from the entry it looked up, and finds
+ * either @old, whose fields do not change any more, or @nf, complete
+ * before it is published. @nf takes @old's place in the hash chain and on
+ * fdb_list (with its sequence number: walks neither miss nor repeat it),
+ * and its history (created, used, hits, moves, dampening). Frames that
+ * readers of @old send meanwhile are counted in @old's hits and are lost
+ * with it.
+ */
+static int kvx_fdb_swap(struct kvx_dev *kvx, struct kvx_fdb *old,
+			struct kvx_fdb *nf, struct kvx_remote *r,
+			__be16 port, u32 vni)
+{
+	struct kvx_remote *old_r = kvx_fdb_remote(kvx, old);
+	int err;
+
+	lockdep_assert_held(&kvx->fdb_lock);
+	ether_addr_copy(nf->mac, old->mac);
+	nf->kind = KVXLAN_FDB_KIND_STATIC;
+	RCU_INIT_POINTER(nf->remote, r);
+	nf->port = port;
+	nf->vni = vni;
+	nf->created = old->created;
+	nf->updated = jiffies;
+	nf->used = READ_ONCE(old->used);
+	atomic64_set(&nf->hits, atomic64_read(&old->hits));
+	nf->moves = old->moves;
+	nf->window_start = old->window_start;
+	nf->window_moves = old->window_moves;
+	nf->hold_until = old->hold_until;
+	nf->ord.seq = old->ord.seq;
+
+	/* publishes nf with a release barrier: readers see it whole */
+	err = rhashtable_replace_fast(&kvx->fdb, &old->node, &nf->node,
+				      kvx_fdb_params);
+	if (err)
+		return err;
+	r->fdb_refs++;
+	list_replace_rcu(&old->ord.list, &nf->ord.list);
+	kvx_fdb_account(kvx, old, -1);
+	kvx_fdb_account(kvx, nf, 1);
+	old_r->fdb_refs--;
+	kvx_remote_put(kvx, old_r);
+	call_rcu(&old->rcu, kvx_fdb_free_rcu);
+	return 0;
+}
+
 static int __kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac,
 			 const struct kvx_ip *ip, __be16 port, u32 vni,
-			 bool replace, struct netlink_ext_ack *extack)
+			 bool replace, struct kvx_fdb **spare,
+			 struct netlink_ext_ack *extack)
 {
+	struct kvx_fdb *f, *nf;
 	struct kvx_remote *r;
-	struct kvx_fdb *f;
 	int err = 0;
 
 	spin_lock_bh(&kvx->fdb_lock);
@@ -317,7 +471,7 @@ static int __kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac,
 	}
 	if (!f) {
 		f = kvx_fdb_create(kvx, mac, ip, port, vni,
-				   KVXLAN_FDB_KIND_STATIC);
+				   KVXLAN_FDB_KIND_STATIC, spare);
 		if (IS_ERR(f)) {
 			err = PTR_ERR(f);
 			goto out;
@@ -326,22 +480,26 @@ static int __kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac,
 		goto out;
 	}
 
+	nf = kvx_fdb_alloc(spare);
+	if (!nf) {
+		err = -ENOMEM;
+		goto out;
+	}
 	r = kvx_remote_get(kvx, ip);
 	if (IS_ERR(r)) {
 		err = PTR_ERR(r);
-		goto out;
+		goto err_free;
 	}
-	kvx_fdb_set_remote(kvx, f, r);
-	if (f->kind != KVXLAN_FDB_KIND_STATIC) {
-		kvx_fdb_account(kvx, f, -1);
-		WRITE_ONCE(f->kind, KVXLAN_FDB_KIND_STATIC);
-		kvx_fdb_account(kvx, f, 1);
-	}
-	WRITE_ONCE(f->port, port);
-	WRITE_ONCE(f->vni, vni);
-	WRITE_ONCE(f->updated, jiffies);
-	kvx->fdb_gen++;
-	kvx_nl_fdb_notify(kvx, f, KVXLAN_EVENT_REPLACED);
+	err = kvx_fdb_swap(kvx, f, nf, r, port, vni);
+	if (err)
+		goto err_put;
+	kvx_nl_fdb_notify(kvx, nf, KVXLAN_EVENT_REPLACED);
+	goto out;
+
+err_put:
+	kvx_remote_put(kvx, r);
+err_free:
+	kmem_cache_free(kvx_fdb_cache, nf);
 out:
 	spin_unlock_bh(&kvx->fdb_lock);
 	return err;
@@ -350,27 +508,33 @@ out:
 /*
  * Adds (or, with @replace, overwrites) a static entry. Process context.
  *
- * The insert runs under fdb_lock, so when a table must grow first it can
- * only allocate atomically, which fails on a fragmented host (-ENOMEM) or
- * while another resize is pending (-EBUSY). The table's resize worker then
- * grows it with GFP_KERNEL: wait for it and try again, so that an
+ * The entry is allocated here, where it may sleep. The insert runs under
+ * fdb_lock, so when a table must grow first it can only allocate
+ * atomically, which fails on a fragmented host (-ENOMEM) or while another
+ * resize is pending (-EBUSY); the table's resize worker then grows it
+ * with GFP_KERNEL. Sleep and try again for up to a second, so that an
  * administrator's add does not fail in the middle of a large batch.
  */
 int kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
 		__be16 port, u32 vni, bool replace,
 		struct netlink_ext_ack *extack)
 {
-	int tries = 0, err;
+	unsigned long deadline = jiffies + HZ;
+	struct kvx_fdb *spare;
+	int err;
 
 	might_sleep();
+	spare = kmem_cache_zalloc(kvx_fdb_cache, GFP_KERNEL);
 	for (;;) {
-		err = __kvx_fdb_set(kvx, mac, ip, port, vni, replace, extack);
-		if ((err != -ENOMEM && err != -EBUSY) || ++tries > 4)
+		err = __kvx_fdb_set(kvx, mac, ip, port, vni, replace, &spare,
+				    extack);
+		if ((err != -ENOMEM && err != -EBUSY) ||
+		    time_after(jiffies, deadline))
 			break;
-		flush_work(&kvx->fdb.run_work);
-		flush_work(&kvx->remotes.run_work);
-		cond_resched();
+		usleep_range(1000, 2000);
 	}
+	if (spare)
+		kmem_cache_free(kvx_fdb_cache, spare);
 	if (err == -ENOMEM || err == -EBUSY)
 		NL_SET_ERR_MSG_MOD(extack,
 				   "Cannot add the FDB entry: out of memory");
@@ -406,69 +570,149 @@ bool kvx_fdb_match(const struct kvx_fdb *f, const struct kvx_fdb_filter *flt)
 	return true;
 }
 
+/* ----- walkers ----- */
+
+struct kvx_walk_arg {
+	struct kvx_dev *kvx;
+	union {
+		kvx_fdb_visit_t fdb_fn;
+		kvx_remote_visit_t remote_fn;
+	};
+	void *arg;
+};
+
+static int kvx_fdb_walk_one(void *obj, void *arg)
+{
+	struct kvx_walk_arg *w = arg;
+
+	return w->fdb_fn(w->kvx, obj, w->arg);
+}
+
+int kvx_fdb_walk(struct kvx_dev *kvx, enum kvx_fdb_walk_list list,
+		 struct kvx_fdb_pos *pos, unsigned int budget,
+		 kvx_fdb_visit_t fn, void *arg)
+{
+	struct kvx_walk_arg w = { .kvx = kvx, .fdb_fn = fn, .arg = arg };
+	struct kvx_walk_list wl = {
+		.head = &kvx->fdb_list,
+		.node_off = offsetof(struct kvx_fdb, ord.list),
+		.ord_off = offsetof(struct kvx_fdb, ord),
+	};
+	struct kvx_fdb *at = NULL;
+	struct list_head *p;
+	void *last;
+	int ret;
+
+	if (list == KVX_WALK_LEARNED) {
+		wl.head = &kvx->learned;
+		wl.node_off = offsetof(struct kvx_fdb, learned);
+	}
+	rcu_read_lock();
+	if (pos->seq) {
+		at = kvx_fdb_lookup(kvx, pos->mac);
+		/* a learned entry replaced by a static one left the list */
+		if (at && list == KVX_WALK_LEARNED &&
+		    READ_ONCE(at->kind) != KVXLAN_FDB_KIND_LEARNED)
+			at = NULL;
+		p = kvx_walk_start(&wl, at, pos->seq);
+	} else {
+		p = rcu_dereference(list_next_rcu(wl.head));
+	}
+	ret = kvx_walk(&wl, p, budget, &last, kvx_fdb_walk_one, &w);
+	if (last) {
+		at = last;
+		pos->seq = at->ord.seq;
+		ether_addr_copy(pos->mac, at->mac);
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+static int kvx_remote_walk_one(void *obj, void *arg)
+{
+	struct kvx_walk_arg *w = arg;
+
+	return w->remote_fn(w->kvx, obj, w->arg);
+}
+
+/* kvx_fdb_walk() for the remotes, without a budget. */
+int kvx_remote_walk(struct kvx_dev *kvx, struct kvx_remote_pos *pos,
+		    kvx_remote_visit_t fn, void *arg)
+{
+	struct kvx_walk_arg w = { .kvx = kvx, .remote_fn = fn, .arg = arg };
+	const struct kvx_walk_list wl = {
+		.head = &kvx->remote_list,
+		.node_off = offsetof(struct kvx_remote, ord.list),
+		.ord_off = offsetof(struct kvx_remote, ord),
+	};
+	struct kvx_remote *r;
+	struct list_head *p;
+	void *last;
+	int ret;
+
+	rcu_read_lock();
+	if (pos->seq)
+		p = kvx_walk_start(&wl, kvx_remote_lookup(kvx, &pos->ip),
+				   pos->seq);
+	else
+		p = rcu_dereference(list_next_rcu(wl.head));
+	ret = kvx_walk(&wl, p, UINT_MAX, &last, kvx_remote_walk_one, &w);
+	if (last) {
+		r = last;
+		pos->seq = r->ord.seq;
+		pos->ip = r->ip;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+struct kvx_flush_arg {
+	const struct kvx_fdb_filter *flt;
+	enum kvxlan_event event;
+	unsigned int n;
+};
+
+static int kvx_fdb_flush_one(struct kvx_dev *kvx, struct kvx_fdb *f,
+			     void *arg)
+{
+	struct kvx_flush_arg *fa = arg;
+
+	lockdep_assert_held(&kvx->fdb_lock);
+	if (!kvx_fdb_match(f, fa->flt))
+		return 0;
+	kvx_fdb_destroy(kvx, f, fa->event);
+	fa->n++;
+	return KVX_WALK_GONE;
+}
+
 /*
- * One pass over the table deleting what matches @flt. The lock is dropped
- * between batches so that a flush of a million entries does not stall the
- * data path; the walk may then miss entries next to deleted ones, which
- * the caller's next pass finds.
+ * One walk over the table deleting what matches @flt; how many. The lock
+ * is dropped between batches so that a flush of a million entries does
+ * not stall the data path; entries added meanwhile may be left.
  */
 static unsigned int kvx_fdb_flush_pass(struct kvx_dev *kvx,
 				       const struct kvx_fdb_filter *flt,
 				       enum kvxlan_event event)
 {
-	struct rhashtable_iter iter;
-	unsigned int n = 0, batch;
-	struct kvx_fdb *f;
-	bool done = false;
-
-	rhashtable_walk_enter(&kvx->fdb, &iter);
-	while (!done) {
-		batch = 0;
-		rhashtable_walk_start(&iter);
-		spin_lock_bh(&kvx->fdb_lock);
-		while (batch < 1024) {
-			f = rhashtable_walk_next(&iter);
-			if (IS_ERR(f))
-				continue;	/* -EAGAIN: table resized */
-			if (!f) {
-				done = true;
-				break;
-			}
-			batch++;
-			/* Skip entries already unlinked by someone else. */
-			if (!kvx_fdb_match(f, flt) ||
-			    rhashtable_lookup_fast(&kvx->fdb, f->mac,
-						   kvx_fdb_params) != f)
-				continue;
-			kvx_fdb_destroy(kvx, f, event);
-			n++;
-		}
-		spin_unlock_bh(&kvx->fdb_lock);
-		rhashtable_walk_stop(&iter);
-		cond_resched();
-	}
-	rhashtable_walk_exit(&iter);
-	return n;
-}
-
-static unsigned int kvx_fdb_flush_ev(struct kvx_dev *kvx,
-				     const struct kvx_fdb_filter *flt,
-				     enum kvxlan_event event)
-{
-	unsigned int n, total = 0;
+	struct kvx_flush_arg fa = { .flt = flt, .event = event };
+	struct kvx_fdb_pos pos = {};
+	int ret;
 
 	do {
-		n = kvx_fdb_flush_pass(kvx, flt, event);
-		total += n;
-	} while (n);
-	return total;
+		spin_lock_bh(&kvx->fdb_lock);
+		ret = kvx_fdb_walk(kvx, KVX_WALK_ALL, &pos, KVX_FLUSH_BATCH,
+				   kvx_fdb_flush_one, &fa);
+		spin_unlock_bh(&kvx->fdb_lock);
+		cond_resched();
+	} while (ret == -EAGAIN);
+	return fa.n;
 }
 
 /* Deletes the entries that match @flt (all without filters); how many. */
 unsigned int kvx_fdb_flush(struct kvx_dev *kvx,
 			   const struct kvx_fdb_filter *flt)
 {
-	return kvx_fdb_flush_ev(kvx, flt, KVXLAN_EVENT_DELETED);
+	return kvx_fdb_flush_pass(kvx, flt, KVXLAN_EVENT_DELETED);
 }
 
 /* ----- learning ----- */
@@ -532,7 +776,7 @@ static void kvx_fdb_learn_slow(struct kvx_dev *kvx, const u8 *mac,
 		kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARN_LIMIT);
 	} else {
 		f = kvx_fdb_create(kvx, mac, src, 0, KVX_VNI_DEV,
-				   KVXLAN_FDB_KIND_LEARNED);
+				   KVXLAN_FDB_KIND_LEARNED, NULL);
 		if (!IS_ERR(f)) {
 			kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARNED);
 			kvx_nl_fdb_notify(kvx, f, KVXLAN_EVENT_LEARNED);
@@ -590,42 +834,62 @@ count:
 
 /* ----- ageing ----- */
 
+struct kvx_age_arg {
+	unsigned long timeout;		/* jiffies */
+	unsigned int seen;		/* entries visited */
+};
+
+static int kvx_fdb_age_one(struct kvx_dev *kvx, struct kvx_fdb *f, void *arg)
+{
+	struct kvx_age_arg *a = arg;
+
+	lockdep_assert_held(&kvx->fdb_lock);
+	a->seen++;
+	if (time_before(jiffies, READ_ONCE(f->updated) + a->timeout))
+		return 0;
+	kvx_fdb_destroy(kvx, f, KVXLAN_EVENT_AGED);
+	kvx_cnt_inc(kvx->cnt, KVX_FDB_AGED);
+	return KVX_WALK_GONE;
+}
+
 /*
- * Looks at up to KVX_AGE_BUDGET learned entries per run, in rounds of
- * KVX_AGE_BATCH under the lock: the oldest-looked-at first, each one that
- * is still alive goes to the back of the list. Static entries are never
- * visited, so a table of a million static entries costs the sweep nothing,
- * and a learned entry is looked at within n_learned / KVX_AGE_BUDGET runs.
+ * Looks at up to KVX_AGE_BUDGET learned entries per run (all of them when
+ * there are fewer), in rounds of KVX_AGE_BATCH under the lock, with the
+ * FDB walker over the learned entries alone: static entries never age,
+ * so a table of a million static entries costs the sweep nothing. Each
+ * run goes on where the previous one stopped (age_pos), and from the
+ * first learned entry again when it reaches the last: a learned entry is
+ * looked at within n_learned / KVX_AGE_BUDGET + 1 runs, whatever the hash
+ * table does meanwhile.
  */
 static void kvx_fdb_age(struct work_struct *work)
 {
 	struct kvx_dev *kvx = container_of(to_delayed_work(work),
 					   struct kvx_dev, age_work);
-	unsigned long timeout, now = jiffies;
-	unsigned int todo = 0, n;
-	struct kvx_fdb *f;
+	struct kvx_age_arg a = {};
+	unsigned int todo = 0;
+	int ret;
 
 	rcu_read_lock();
-	timeout = (unsigned long)rcu_dereference(kvx->cfg)->ageing * HZ;
+	a.timeout = (unsigned long)rcu_dereference(kvx->cfg)->ageing * HZ;
 	rcu_read_unlock();
-	if (timeout)
+	if (a.timeout)
 		todo = min_t(u32, KVX_AGE_BUDGET, READ_ONCE(kvx->n_learned));
 
 	while (todo) {
+		a.seen = 0;
 		spin_lock_bh(&kvx->fdb_lock);
-		n = min3(todo, (unsigned int)KVX_AGE_BATCH, kvx->n_learned);
-		todo = n ? todo - n : 0;
-		while (n--) {
-			f = list_first_entry(&kvx->learned, struct kvx_fdb,
-					     learned);
-			if (time_after_eq(now, READ_ONCE(f->updated) + timeout)) {
-				kvx_fdb_destroy(kvx, f, KVXLAN_EVENT_AGED);
-				kvx_cnt_inc(kvx->cnt, KVX_FDB_AGED);
-			} else {
-				list_move_tail(&f->learned, &kvx->learned);
-			}
-		}
+		ret = kvx_fdb_walk(kvx, KVX_WALK_LEARNED, &kvx->age_pos,
+				   min_t(unsigned int, todo, KVX_AGE_BATCH),
+				   kvx_fdb_age_one, &a);
 		spin_unlock_bh(&kvx->fdb_lock);
+		todo -= min(todo, a.seen);
+		if (ret != -EAGAIN) {
+			/* the end of the table; an empty one ends the run */
+			if (!kvx->age_pos.seq && !a.seen)
+				break;
+			memset(&kvx->age_pos, 0, sizeof(kvx->age_pos));
+		}
 		cond_resched();
 	}
 	/*
@@ -653,7 +917,9 @@ int kvx_fdb_init(struct kvx_dev *kvx)
 		rhashtable_destroy(&kvx->remotes);
 		return err;
 	}
+	INIT_LIST_HEAD(&kvx->fdb_list);
 	INIT_LIST_HEAD(&kvx->learned);
+	INIT_LIST_HEAD(&kvx->remote_list);
 	INIT_DELAYED_WORK(&kvx->age_work, kvx_fdb_age);
 	return 0;
 }
@@ -667,9 +933,10 @@ void kvx_fdb_uninit(struct kvx_dev *kvx)
 	struct kvx_fdb_filter all = { .vni = KVX_VNI_DEV };
 
 	cancel_delayed_work_sync(&kvx->age_work);
-	kvx_fdb_flush_ev(kvx, &all, KVXLAN_EVENT_UNSPEC);
+	kvx_fdb_flush_pass(kvx, &all, KVXLAN_EVENT_UNSPEC);
 	kvx_flood_clear(kvx);
-	WARN_ON_ONCE(atomic_read(&kvx->remotes.nelems));
+	WARN_ON_ONCE(!list_empty(&kvx->fdb_list) ||
+		     !list_empty(&kvx->remote_list));
 	rhashtable_destroy(&kvx->fdb);
 	rhashtable_destroy(&kvx->remotes);
 }

@@ -118,11 +118,37 @@ struct kvx_remote_pcpu {
 };
 
 /*
+ * A node of a creation-ordered list (kvx_dev.fdb_list, .remote_list): the
+ * order the FDB walkers (fdb.c: kvx_fdb_walk(), kvx_remote_walk()) follow,
+ * whatever the hash tables do meanwhile. An object keeps its sequence
+ * number (and its place) for life, also when replaced by a new one.
+ */
+struct kvx_ord {
+	struct list_head list;		/* fdb_lock writers, RCU readers */
+	u64 seq;			/* > 0, never reused on a device */
+};
+
+/*
+ * Where a walk stopped: the last entry (remote) visited, by its sequence
+ * number and key (found again in the hash table). All zero: the start.
+ */
+struct kvx_fdb_pos {
+	u64 seq;
+	u8 mac[ETH_ALEN];
+};
+
+struct kvx_remote_pos {
+	u64 seq;
+	struct kvx_ip ip;
+};
+
+/*
  * A remote VTEP known to a device, shared by the FDB entries and flood
  * entries that name it. Lives in kvx_dev.remotes while refs > 0.
  */
 struct kvx_remote {
 	struct rhash_head node;		/* in kvx_dev.remotes */
+	struct kvx_ord ord;		/* in kvx_dev.remote_list */
 	struct kvx_ip ip;		/* the key */
 	u32 refs;			/* FDB + flood entries; fdb_lock */
 	u32 fdb_refs;			/* FDB entries alone; fdb_lock */
@@ -131,14 +157,21 @@ struct kvx_remote {
 	struct rcu_head rcu;
 };
 
-/* An FDB entry: MAC -> remote VTEP. */
+/*
+ * An FDB entry: MAC -> remote VTEP. port and vni never change once the
+ * entry is published: a replace publishes a new entry in its place
+ * (fdb.c: kvx_fdb_swap()), so a reader that loads remote, port and vni
+ * from one entry gets one administrator's triple, never a mix. Only a
+ * learned entry's remote moves in place (its port and VNI are the
+ * device's).
+ */
 struct kvx_fdb {
 	struct rhash_head node;		/* in kvx_dev.fdb */
 	u8 mac[ETH_ALEN];		/* the key */
 	u8 kind;			/* enum kvxlan_fdb_kind; fdb_lock */
 	struct kvx_remote __rcu *remote; /* fdb_lock / RCU */
-	__be16 port;			/* 0: the device's */
-	u32 vni;			/* KVX_VNI_DEV: the device's */
+	__be16 port;			/* 0: the device's; set before publishing */
+	u32 vni;			/* KVX_VNI_DEV: the device's; as port */
 	unsigned long created;		/* jiffies */
 	unsigned long updated;		/* jiffies, written locklessly */
 	unsigned long used;		/* jiffies, written locklessly */
@@ -147,7 +180,9 @@ struct kvx_fdb {
 	unsigned long window_start;	/* MAC-move dampening; fdb_lock */
 	u32 window_moves;		/* fdb_lock */
 	unsigned long hold_until;	/* no relearning before; fdb_lock */
-	struct list_head learned;	/* in kvx_dev.learned; fdb_lock */
+	struct kvx_ord ord;		/* in kvx_dev.fdb_list */
+	/* learned entries: in kvx_dev.learned; fdb_lock writers, RCU */
+	struct list_head learned;
 	struct rcu_head rcu;
 };
 
@@ -320,8 +355,15 @@ struct kvx_dev {
 	u32 n_learned;			/* fdb_lock, read locklessly */
 	u32 fdb_gen;			/* bumped on each change; fdb_lock */
 	struct delayed_work age_work;	/* the ageing sweep */
-	/* learned entries, next to be looked at by the sweep first; fdb_lock */
+	/*
+	 * Every entry, the learned ones alone and every remote, in creation
+	 * order (struct kvx_ord); fdb_lock writers, RCU readers
+	 */
+	struct list_head fdb_list;
 	struct list_head learned;
+	struct list_head remote_list;
+	u64 ord_seq;			/* the last kvx_ord.seq given; fdb_lock */
+	struct kvx_fdb_pos age_pos;	/* where the sweep goes on; age_work */
 };
 
 extern unsigned int kvx_net_id;
@@ -374,6 +416,31 @@ struct kvx_fdb_filter {
 };
 
 bool kvx_fdb_match(const struct kvx_fdb *f, const struct kvx_fdb_filter *flt);
+
+/*
+ * The FDB walker, behind every dump and the ageing sweep: kvx_fdb_walk()
+ * calls @fn for the entries of @list after @pos, in creation order, under RCU
+ * (and whatever lock the caller holds). @fn returns 0 to go on (@pos moves
+ * to the entry), KVX_WALK_GONE when it deleted the entry (@pos stays), or
+ * an error that stops the walk (@pos stays: the next walk offers that
+ * entry again). The walk returns that error, -EAGAIN when @budget
+ * entries were visited, or 0 at the end of the table.
+ */
+#define KVX_WALK_GONE	1
+enum kvx_fdb_walk_list {
+	KVX_WALK_ALL,			/* every entry */
+	KVX_WALK_LEARNED,		/* the learned ones (kvx_dev.learned) */
+};
+
+typedef int (*kvx_fdb_visit_t)(struct kvx_dev *kvx, struct kvx_fdb *f,
+			       void *arg);
+typedef int (*kvx_remote_visit_t)(struct kvx_dev *kvx, struct kvx_remote *r,
+				  void *arg);
+int kvx_fdb_walk(struct kvx_dev *kvx, enum kvx_fdb_walk_list list,
+		 struct kvx_fdb_pos *pos, unsigned int budget,
+		 kvx_fdb_visit_t fn, void *arg);
+int kvx_remote_walk(struct kvx_dev *kvx, struct kvx_remote_pos *pos,
+		    kvx_remote_visit_t fn, void *arg);
 unsigned int kvx_fdb_flush(struct kvx_dev *kvx,
 			   const struct kvx_fdb_filter *flt);
 void kvx_remote_count_tx(struct kvx_remote *r, unsigned int len, bool flood);

@@ -116,6 +116,15 @@ static int kvx_nl_put_u64(struct sk_buff *skb, int type, u64 v, int pad)
 	return nla_put_u64_64bit(skb, type, v, pad);
 }
 
+/*
+ * Milliseconds from @then to @now, in 64 bits: jiffies_to_msecs() returns
+ * an unsigned int, which wraps after 49.7 days.
+ */
+static u64 kvx_nl_age_ms(unsigned long now, unsigned long then)
+{
+	return jiffies64_to_msecs((u64)(now - then));
+}
+
 /* ----- FDB ----- */
 
 static int kvx_nl_put_fdb(struct sk_buff *skb, const struct kvx_fdb *f)
@@ -135,13 +144,13 @@ static int kvx_nl_put_fdb(struct sk_buff *skb, const struct kvx_fdb *f)
 	    (vni != KVX_VNI_DEV && nla_put_u32(skb, KVXLAN_FDB_A_VNI, vni)) ||
 	    nla_put_u8(skb, KVXLAN_FDB_A_KIND, READ_ONCE(f->kind)) ||
 	    kvx_nl_put_u64(skb, KVXLAN_FDB_A_CREATED,
-			   jiffies_to_msecs(now - f->created),
+			   kvx_nl_age_ms(now, f->created),
 			   KVXLAN_FDB_A_PAD) ||
 	    kvx_nl_put_u64(skb, KVXLAN_FDB_A_UPDATED,
-			   jiffies_to_msecs(now - READ_ONCE(f->updated)),
+			   kvx_nl_age_ms(now, READ_ONCE(f->updated)),
 			   KVXLAN_FDB_A_PAD) ||
 	    kvx_nl_put_u64(skb, KVXLAN_FDB_A_USED,
-			   jiffies_to_msecs(now - READ_ONCE(f->used)),
+			   kvx_nl_age_ms(now, READ_ONCE(f->used)),
 			   KVXLAN_FDB_A_PAD) ||
 	    kvx_nl_put_u64(skb, KVXLAN_FDB_A_HITS, atomic64_read(&f->hits),
 			   KVXLAN_FDB_A_PAD) ||
@@ -380,20 +389,29 @@ out:
 }
 
 /*
- * Dumps walk a hash table bucket by bucket and resume at (bucket, index in
- * bucket). A change of entries or of the table itself between two parts
- * of a dump is reported with NLM_F_DUMP_INTR.
+ * A dump's state between its parts. FDB and remote dumps resume after the
+ * last object sent, by its key and sequence number (fdb.c: kvx_fdb_walk()),
+ * so that resizes of the hash tables neither repeat nor skip entries; a
+ * change of the FDB between two parts (fdb_gen) is flagged with
+ * NLM_F_DUMP_INTR. The device and flood list dumps resume by index.
  */
 struct kvx_dump_ctx {
 	int ifindex;
-	u32 bucket;
-	u32 skip;
-	bool intr;
 	bool recheck;
-	u8 kind;
-	u32 vni;
-	struct kvx_ip ip;
-	const void *tbl;
+	u64 seq;			/* FDB, remotes: position; else index */
+	union {
+		struct {
+			struct kvx_ip ip;	/* filter */
+			u8 mac[ETH_ALEN];	/* position */
+			u8 kind;		/* filter */
+			u32 vni;		/* filter */
+		} fdb;
+		struct kvx_ip remote;		/* position */
+		struct {
+			const void *list;	/* the list dumped */
+			u32 changes;		/* new lists seen */
+		} flood;
+	};
 };
 
 static struct kvx_dump_ctx *kvx_dump_ctx(struct netlink_callback *cb)
@@ -434,9 +452,9 @@ static int kvx_nl_dump_parse(struct netlink_callback *cb,
 	err = kvx_nl_fdb_filter(attrs[KVXLAN_A_FDB], &flt, extack);
 	if (err)
 		return err;
-	ctx->ip = flt.ip;
-	ctx->kind = flt.kind;
-	ctx->vni = flt.vni;
+	ctx->fdb.ip = flt.ip;
+	ctx->fdb.kind = flt.kind;
+	ctx->fdb.vni = flt.vni;
 	return 0;
 }
 
@@ -478,37 +496,40 @@ static struct kvx_dev *kvx_nl_dump_dev(struct netlink_callback *cb,
 	return dev ? kvx_from_dev(dev) : NULL;
 }
 
-/* Sets ctx->intr if the table was resized since the previous part. */
-static const struct bucket_table *kvx_dump_tbl(struct rhashtable *ht,
-					       struct kvx_dump_ctx *ctx)
-{
-	const struct bucket_table *tbl = rht_dereference_rcu(ht->tbl, ht);
+struct kvx_nl_dump_arg {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	struct kvx_fdb_filter flt;
+};
 
-	if ((ctx->tbl && ctx->tbl != tbl) ||
-	    rcu_access_pointer(tbl->future_tbl))
-		ctx->intr = true;
-	ctx->tbl = tbl;
-	return tbl;
+static int kvx_nl_dump_fdb_one(struct kvx_dev *kvx, struct kvx_fdb *f,
+			       void *arg)
+{
+	struct kvx_nl_dump_arg *a = arg;
+
+	if (!kvx_fdb_match(f, &a->flt))
+		return 0;
+	return kvx_nl_fill_fdb(a->skb, kvx, f,
+			       NETLINK_CB(a->cb->skb).portid,
+			       a->cb->nlh->nlmsg_seq, NLM_F_MULTI,
+			       KVXLAN_CMD_FDB_GET, 0, a->cb);
 }
 
 static int kvx_nl_fdb_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct kvx_dump_ctx *ctx = kvx_dump_ctx(cb);
-	const struct bucket_table *tbl;
-	struct kvx_fdb_filter flt;
-	struct rhash_head *pos;
+	struct kvx_nl_dump_arg a = { .skb = skb, .cb = cb };
+	struct kvx_fdb_pos pos;
 	struct kvx_dev *kvx;
-	struct kvx_fdb *f;
-	u32 idx;
 	int err = 0;
 
 	err = kvx_nl_dump_recheck(cb);
 	if (err)
 		return err;
 
-	flt.ip = ctx->ip;
-	flt.kind = ctx->kind;
-	flt.vni = ctx->vni;
+	a.flt.ip = ctx->fdb.ip;
+	a.flt.kind = ctx->fdb.kind;
+	a.flt.vni = ctx->fdb.vni;
 
 	rcu_read_lock();
 	kvx = kvx_nl_dump_dev(cb, ctx);
@@ -516,28 +537,14 @@ static int kvx_nl_fdb_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		err = cb->prev_seq ? 0 : -ENODEV;
 		goto out;
 	}
-	flt.dev_vni = rcu_dereference(kvx->cfg)->vni;
-	tbl = kvx_dump_tbl(&kvx->fdb, ctx);
-	cb->seq = READ_ONCE(kvx->fdb_gen) + ctx->intr;
-
-	for (; ctx->bucket < tbl->size; ctx->bucket++, ctx->skip = 0) {
-		idx = 0;
-		rht_for_each_entry_rcu(f, pos, tbl, ctx->bucket, node) {
-			if (idx++ < ctx->skip)
-				continue;
-			if (kvx_fdb_match(f, &flt)) {
-				err = kvx_nl_fill_fdb(skb, kvx, f,
-						      NETLINK_CB(cb->skb).portid,
-						      cb->nlh->nlmsg_seq,
-						      NLM_F_MULTI,
-						      KVXLAN_CMD_FDB_GET, 0,
-						      cb);
-				if (err)
-					goto out;
-			}
-			ctx->skip++;
-		}
-	}
+	a.flt.dev_vni = rcu_dereference(kvx->cfg)->vni;
+	cb->seq = READ_ONCE(kvx->fdb_gen);
+	pos.seq = ctx->seq;
+	ether_addr_copy(pos.mac, ctx->fdb.mac);
+	err = kvx_fdb_walk(kvx, KVX_WALK_ALL, &pos, UINT_MAX,
+			   kvx_nl_dump_fdb_one, &a);
+	ctx->seq = pos.seq;
+	ether_addr_copy(ctx->fdb.mac, pos.mac);
 out:
 	rcu_read_unlock();
 	/* A full skb ends this part; the next one resumes. */
@@ -699,27 +706,51 @@ static int kvx_nl_put_flood_ent(struct sk_buff *skb,
 	return 0;
 }
 
-/* The flood list (FLOOD_GET) or its groups alone (GROUP_GET). */
+static unsigned int kvx_nl_flood_len(struct kvx_dev *kvx)
+{
+	const struct kvx_flood *fl;
+	unsigned int n;
+
+	rcu_read_lock();
+	fl = rcu_dereference(kvx->flood);
+	n = fl ? fl->n : 0;
+	rcu_read_unlock();
+	return n;
+}
+
+/*
+ * The flood list (FLOOD_GET) or its groups alone (GROUP_GET) in one
+ * message, as before the dump existed: up to KVXLAN_FLOOD_MAX entries,
+ * about 280 KB. Without RTNL: the reply is sized for the list read under
+ * RCU, and sized again if a longer one replaced it before it is filled.
+ */
 static int kvx_nl_flood_reply(struct genl_info *info, u8 cmd)
 {
 	const struct kvx_flood *fl;
-	struct sk_buff *msg = NULL;
+	struct sk_buff *msg;
 	struct kvx_dev *kvx;
-	unsigned int i;
+	unsigned int i, n;
 	void *hdr;
 	int err;
 
 	kvx = kvx_nl_dev(info);
 	if (IS_ERR(kvx))
 		return PTR_ERR(kvx);
-	/* Writers hold RTNL: size the reply and fill it from one list. */
-	rtnl_lock();
-	fl = rtnl_dereference(kvx->flood);
-	msg = genlmsg_new(nla_total_size(sizeof(u32)) +
-			  (fl ? fl->n : 0) * nla_total_size(64), GFP_KERNEL);
+	n = kvx_nl_flood_len(kvx);
+again:
+	msg = genlmsg_new(nla_total_size(sizeof(u32)) + n * nla_total_size(64),
+			  GFP_KERNEL);
 	err = -ENOMEM;
 	if (!msg)
-		goto unlock;
+		goto out;
+	rcu_read_lock();
+	fl = rcu_dereference(kvx->flood);
+	if (fl && fl->n > n) {
+		n = fl->n;
+		rcu_read_unlock();
+		nlmsg_free(msg);
+		goto again;
+	}
 	err = -EMSGSIZE;
 	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
 			  &kvx_genl_family, 0, cmd);
@@ -735,11 +766,12 @@ static int kvx_nl_flood_reply(struct genl_info *info, u8 cmd)
 	genlmsg_end(msg, hdr);
 	err = 0;
 unlock:
-	rtnl_unlock();
+	rcu_read_unlock();
 	if (err)
 		nlmsg_free(msg);
 	else
 		err = genlmsg_reply(msg, info);
+out:
 	kvx_nl_dev_put(kvx);
 	return err;
 }
@@ -752,6 +784,88 @@ static int kvx_nl_flood_get(struct sk_buff *skb, struct genl_info *info)
 static int kvx_nl_group_get(struct sk_buff *skb, struct genl_info *info)
 {
 	return kvx_nl_flood_reply(info, KVXLAN_CMD_GROUP_GET);
+}
+
+/*
+ * The flood list (FLOOD_GET) or its groups (GROUP_GET) as a dump, under
+ * RCU: one message per part, IFINDEX and as many REMOTE nests, in list
+ * order, as fit. A part that finds a list other than the previous part's
+ * (each change publishes a new one) flags NLM_F_DUMP_INTR; the old
+ * list's address is only compared, never followed.
+ */
+static int kvx_nl_flood_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			     u8 cmd)
+{
+	struct kvx_dump_ctx *ctx = kvx_dump_ctx(cb);
+	const struct kvx_flood_ent *e;
+	const struct kvx_flood *fl;
+	unsigned int n = 0;
+	struct kvx_dev *kvx;
+	void *hdr;
+	int err;
+
+	err = kvx_nl_dump_recheck(cb);
+	if (err)
+		return err;
+
+	rcu_read_lock();
+	kvx = kvx_nl_dump_dev(cb, ctx);
+	if (!kvx) {
+		err = cb->prev_seq ? 0 : -ENODEV;
+		goto out;
+	}
+	fl = rcu_dereference(kvx->flood);
+	if (!ctx->seq)
+		ctx->flood.changes = 0;
+	else if (fl != ctx->flood.list)
+		ctx->flood.changes++;
+	ctx->flood.list = fl;
+	/* 0 would turn genl_dump_check_consistent() off */
+	cb->seq = ctx->flood.changes + 1;
+	if (!fl || ctx->seq >= fl->n)
+		goto out;
+
+	err = -EMSGSIZE;
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &kvx_genl_family, NLM_F_MULTI, cmd);
+	if (!hdr)
+		goto out;
+	genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u32(skb, KVXLAN_A_IFINDEX, kvx->dev->ifindex)) {
+		genlmsg_cancel(skb, hdr);
+		goto out;
+	}
+	err = 0;
+	for (; ctx->seq < fl->n; ctx->seq++) {
+		e = &fl->ent[ctx->seq];
+		if (cmd == KVXLAN_CMD_GROUP_GET && !kvx_ip_multicast(&e->remote->ip))
+			continue;
+		err = kvx_nl_put_flood_ent(skb, e);
+		if (err)
+			break;
+		n++;
+	}
+	if (n)
+		genlmsg_end(skb, hdr);
+	else
+		genlmsg_cancel(skb, hdr);
+out:
+	rcu_read_unlock();
+	if (err == -EMSGSIZE)
+		err = skb->len ? skb->len : -EMSGSIZE;
+	return err ?: skb->len;
+}
+
+static int kvx_nl_flood_dumpit(struct sk_buff *skb,
+			       struct netlink_callback *cb)
+{
+	return kvx_nl_flood_dump(skb, cb, KVXLAN_CMD_FLOOD_GET);
+}
+
+static int kvx_nl_group_dumpit(struct sk_buff *skb,
+			       struct netlink_callback *cb)
+{
+	return kvx_nl_flood_dump(skb, cb, KVXLAN_CMD_GROUP_GET);
 }
 
 /* ----- remotes ----- */
@@ -825,15 +939,21 @@ cancel:
 	return -EMSGSIZE;
 }
 
+static int kvx_nl_dump_remote_one(struct kvx_dev *kvx, struct kvx_remote *r,
+				  void *arg)
+{
+	struct kvx_nl_dump_arg *a = arg;
+
+	return kvx_nl_fill_remote(a->skb, kvx, r, a->cb);
+}
+
 static int kvx_nl_remote_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
 	struct kvx_dump_ctx *ctx = kvx_dump_ctx(cb);
-	const struct bucket_table *tbl;
-	struct rhash_head *pos;
-	struct kvx_remote *r;
+	struct kvx_nl_dump_arg a = { .skb = skb, .cb = cb };
+	struct kvx_remote_pos pos;
 	struct kvx_dev *kvx;
-	u32 idx;
 	int err = 0;
 
 	err = kvx_nl_dump_recheck(cb);
@@ -846,20 +966,13 @@ static int kvx_nl_remote_dumpit(struct sk_buff *skb,
 		err = cb->prev_seq ? 0 : -ENODEV;
 		goto out;
 	}
-	tbl = kvx_dump_tbl(&kvx->remotes, ctx);
 	/* Remotes come and go with FDB entries: the same generation. */
-	cb->seq = READ_ONCE(kvx->fdb_gen) + ctx->intr;
-	for (; ctx->bucket < tbl->size; ctx->bucket++, ctx->skip = 0) {
-		idx = 0;
-		rht_for_each_entry_rcu(r, pos, tbl, ctx->bucket, node) {
-			if (idx++ < ctx->skip)
-				continue;
-			err = kvx_nl_fill_remote(skb, kvx, r, cb);
-			if (err)
-				goto out;
-			ctx->skip++;
-		}
-	}
+	cb->seq = READ_ONCE(kvx->fdb_gen);
+	pos.seq = ctx->seq;
+	pos.ip = ctx->remote;
+	err = kvx_remote_walk(kvx, &pos, kvx_nl_dump_remote_one, &a);
+	ctx->seq = pos.seq;
+	ctx->remote = pos.ip;
 out:
 	rcu_read_unlock();
 	if (err == -EMSGSIZE)
@@ -947,7 +1060,7 @@ static int kvx_nl_dev_get_dumpit(struct sk_buff *skb,
 	struct kvx_dump_ctx *ctx = kvx_dump_ctx(cb);
 	struct net_device *dev;
 	struct kvx_dev *kvx;
-	u32 idx = 0;
+	u64 idx = 0;
 	int err = 0;
 
 	/*
@@ -957,13 +1070,13 @@ static int kvx_nl_dev_get_dumpit(struct sk_buff *skb,
 	rcu_read_lock();
 	for_each_netdev_rcu(sock_net(skb->sk), dev) {
 		kvx = kvx_from_dev(dev);
-		if (!kvx || idx++ < ctx->skip)
+		if (!kvx || idx++ < ctx->seq)
 			continue;
 		err = kvx_nl_fill_dev(skb, kvx, NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, NLM_F_MULTI);
 		if (err)
 			break;
-		ctx->skip++;
+		ctx->seq++;
 	}
 	rcu_read_unlock();
 	if (err == -EMSGSIZE && skb->len)
@@ -1018,6 +1131,8 @@ static const struct genl_ops kvx_genl_ops[] = {
 	{
 		.cmd	= KVXLAN_CMD_FLOOD_GET,
 		.doit	= kvx_nl_flood_get,
+		.start	= kvx_nl_dump_start,
+		.dumpit	= kvx_nl_flood_dumpit,
 	},
 	{
 		.cmd	= KVXLAN_CMD_FLOOD_REPLACE,
@@ -1042,6 +1157,8 @@ static const struct genl_ops kvx_genl_ops[] = {
 	{
 		.cmd	= KVXLAN_CMD_GROUP_GET,
 		.doit	= kvx_nl_group_get,
+		.start	= kvx_nl_dump_start,
+		.dumpit	= kvx_nl_group_dumpit,
 	},
 };
 
@@ -1055,7 +1172,11 @@ static struct genl_family kvx_genl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= kvx_genl_ops,
 	.n_ops		= ARRAY_SIZE(kvx_genl_ops),
-	.resv_start_op	= KVXLAN_CMD_MAX + 1,
+	/*
+	 * A new family: every command has a strict header (reserved byte
+	 * zero, no request flags the core does not use: EINVAL).
+	 */
+	.resv_start_op	= 0,
 	.mcgrps		= kvx_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(kvx_mcgrps),
 };

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Send hand-built messages to the "kvxlan" generic netlink family.
 
-    genl_raw.py [--dump] CMD [ATTR...]
+    genl_raw.py [--dump] [--reserved=N] [--flags=N] CMD [ATTR...]
     genl_raw.py --join GROUP
     genl_raw.py -          (one of the above per line of standard input)
 
@@ -13,7 +13,7 @@ resolved with CTRL_CMD_GETFAMILY.  Each request asks for an ACK with
 extended ACK TLVs (NETLINK_EXT_ACK, NETLINK_CAP_ACK); one line is printed
 per request:
 
-    ok replies=N
+    ok replies=N max_len=L
     error errno=EINVAL(22) msg="..." offs=N miss_type=N miss_nest=N want_offs=N
 
 msg, offs, miss_type and miss_nest appear only when the kernel sent them
@@ -21,7 +21,10 @@ msg, offs, miss_type and miss_nest appear only when the kernel sent them
 came in a dump's NLMSG_DONE, which carries a message but no offset;
 want_offs is the offset in the request of the attribute marked with "!"
 (see below), for checking that the kernel pointed at the right one.  For a dump, N counts the
-NLM_F_MULTI messages, and an error may come in NLMSG_DONE.  --join adds the
+NLM_F_MULTI messages, and an error may come in NLMSG_DONE; L is the
+length of the longest reply message, headers included.  --reserved sets
+the genlmsghdr's reserved field, --flags adds nlmsg_flags to the
+request's (NLM_F_REQUEST, NLM_F_ACK and, with --dump, NLM_F_DUMP).  --join adds the
 socket to a multicast group of the family and prints "ok" or the error.
 With "-", one process sends every line's request in turn (a python start
 costs seconds in an emulated VM); blank lines and "#" comments are skipped.
@@ -217,17 +220,17 @@ class Genl:
         self.sk.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
         self.seq = 1
 
-    def send(self, mtype, flags, cmd, payload):
+    def send(self, mtype, flags, cmd, payload, reserved=0):
         self.seq += 1
-        body = struct.pack("=BBH", cmd, VERSION, 0) + payload
+        body = struct.pack("=BBH", cmd, VERSION, reserved) + payload
         hdr = struct.pack("=IHHII", 16 + len(body), mtype, flags, self.seq, 0)
         self.sk.send(hdr + body)
         return self.seq
 
-    def talk(self, mtype, flags, cmd, payload):
+    def talk(self, mtype, flags, cmd, payload, reserved=0):
         """Returns (errno or 0, ext ack TLVs, list of reply payloads)."""
         seq = self.send(mtype, flags | NLM_F_REQUEST | NLM_F_ACK, cmd,
-                        payload)
+                        payload, reserved)
         replies = []
         while True:
             data = self.sk.recv(1 << 20)
@@ -301,19 +304,30 @@ def run(g, fid, groups, args):
         return "ok"
 
     flags = 0
-    if args[:1] == ["--dump"]:
-        flags = NLM_F_DUMP
+    reserved = 0
+    while args and args[0].startswith("--"):
+        if args[0] == "--dump":
+            flags |= NLM_F_DUMP
+        elif args[0].startswith("--reserved="):
+            reserved = int(args[0].split("=", 1)[1], 0)
+        elif args[0].startswith("--flags="):
+            flags |= int(args[0].split("=", 1)[1], 0)
+        else:
+            die("unknown option %s" % args[0])
         args = args[1:]
     if not args:
-        die("usage: genl_raw.py [--dump] CMD [ATTR...] | --join GROUP | -")
+        die("usage: genl_raw.py [--dump] [--reserved=N] [--flags=N] CMD "
+            "[ATTR...] | --join GROUP | -")
     cmd = int(args[0]) if args[0].isdigit() else CMDS.get(args[0])
     if cmd is None:
         die("unknown command %s" % args[0])
     mark = Mark()
     payload, _ = parse_attrs(args[1:], 0, TOP, False, mark, 0)
-    err, tlvs, replies = g.talk(fid, flags, cmd, payload)
+    err, tlvs, replies = g.talk(fid, flags, cmd, payload, reserved)
     if not err:
-        return "ok replies=%d" % len(replies)
+        # nlmsghdr 16 + genlmsghdr 4 around each reply's attributes
+        return "ok replies=%d max_len=%d" % (
+            len(replies), max([20 + len(r) for r in replies], default=0))
     out = fmt_error(err, tlvs)
     if mark.offs is not None:
         # nlmsghdr 16 + genlmsghdr 4

@@ -31,6 +31,9 @@
 #    the same entries go in through `bridge -batch` (ndo_fdb_add) too;
 #    insert, dump and flush times and the entry size are printed as
 #    figures.
+# 6. A flood list of KVXLAN_FLOOD_MAX (4096) remotes: FLOOD_GET and
+#    GROUP_GET are dumps, in parts of at most 32 KiB, and the CLI shows
+#    the whole list in order; the one-message FLOOD_GET (do) still works.
 #
 # Errnos: the uapi header promises EINVAL for unknown attributes and wrong
 # types; out-of-range values are rejected by the family's policies, and the
@@ -122,6 +125,8 @@ ok     -        --dump FDB_GET ifindex=dev:vx0
 ok     -        --dump FDB_GET ifindex=dev:vx0 fdb{ kind=u8:1 vni=u32:77 }
 ok     -        FLOOD_GET ifindex=dev:vx0
 ok     -        GROUP_GET ifindex=dev:vx0
+ok     -        --dump FLOOD_GET ifindex=dev:vx0
+ok     -        --dump GROUP_GET ifindex=dev:vx0
 ok     -        --dump REMOTE_GET ifindex=dev:vx0
 # missing: IFINDEX
 EINVAL ifindex  DEV_GET
@@ -134,6 +139,8 @@ EINVAL ifindex  FDB_FLUSH
 EINVAL ifindex  FLOOD_ADD remote{ addr=ip:10.0.0.3 }
 EINVAL ifindex  FLOOD_DEL remote{ addr=$A }
 EINVAL ifindex  FLOOD_GET
+EINVAL ifindex  --dump FLOOD_GET
+EINVAL ifindex  --dump GROUP_GET
 EINVAL ifindex  FLOOD_REPLACE remote{ addr=$A }
 EINVAL ifindex  --dump REMOTE_GET
 EINVAL ifindex  GROUP_ADD remote{ addr=ip:239.1.1.1 }
@@ -254,6 +261,8 @@ EINVAL -        GROUP_ADD ifindex=dev:vx0 remote{ !addr=ip:10.0.0.5 }
 EINVAL -        FLOOD_ADD ifindex=dev:vx0 remote{ addr=ip:10.0.0.5 !ifindex=dev:veth0 }
 EINVAL -        FDB_GET !ifindex=dev:veth0 fdb{ mac=$M }
 EINVAL -        FLOOD_GET !ifindex=dev:lo
+EINVAL -        --dump FLOOD_GET !ifindex=dev:lo
+EINVAL -        --dump GROUP_GET !ifindex=dev:veth0
 EINVAL -        --dump FDB_GET !ifindex=dev:veth0
 EINVAL -        --dump REMOTE_GET !ifindex=dev:veth0
 ENODEV -        FDB_GET !ifindex=u32:99999 fdb{ mac=$M }
@@ -266,6 +275,15 @@ ENOENT -        FDB_DEL ifindex=dev:vx0 fdb{ mac=$M }
 ENOENT -        FDB_GET ifindex=dev:vx0 fdb{ mac=$M }
 ENOENT -        FLOOD_DEL ifindex=dev:vx0 remote{ addr=ip:10.0.0.99 }
 EINVAL -        FLOOD_REPLACE ifindex=dev:vx0 remote{ addr=$A } remote{ addr=$A }
+# a new family's strict header (resv_start_op 0), on every command: the
+# genlmsghdr's reserved field is 0, and no nlmsg_flags but REQUEST, ACK,
+# ECHO and DUMP (here NLM_F_CREATE 0x400, NLM_F_REPLACE 0x100 alone)
+EINVAL -        --reserved=1 DEV_GET ifindex=dev:vx0
+EINVAL -        --reserved=0x100 --dump FDB_GET ifindex=dev:vx0
+EINVAL -        --reserved=1 FLOOD_GET ifindex=dev:vx0
+EINVAL -        --flags=0x400 FDB_ADD ifindex=dev:vx0 fdb{ mac=$M addr=$A }
+EINVAL -        --flags=0x100 FDB_REPLACE ifindex=dev:vx0 fdb{ mac=$M addr=$A }
+EINVAL -        --flags=0x400 FLOOD_ADD ifindex=dev:vx0 remote{ addr=ip:10.0.0.3 }
 EOF
 grep -v '^#' "$TMP/cases" | awk '{ $1 = $2 = ""; print }' >"$TMP/requests"
 genl_raw - <"$TMP/requests" >"$TMP/results" ||
@@ -386,6 +404,8 @@ DEV_GET ifindex=dev:vx0
 --dump FDB_GET ifindex=dev:vx0
 FLOOD_GET ifindex=dev:vx0
 GROUP_GET ifindex=dev:vx0
+--dump FLOOD_GET ifindex=dev:vx0
+--dump GROUP_GET ifindex=dev:vx0
 --dump REMOTE_GET ifindex=dev:vx0
 FDB_ADD ifindex=dev:vx0 fdb{ mac=$M addr=$A }
 FDB_REPLACE ifindex=dev:vx0 fdb{ mac=mac:02:00:00:00:00:01 addr=ip:10.0.0.3 }
@@ -403,7 +423,7 @@ as_nobody "$PYTHON" "$KSFT_DIR/genl_raw.py" - <"$TMP/nobody" >"$TMP/nobody.out" 
 i=0
 while IFS= read -r req <&3 && IFS= read -r res <&4; do
 	i=$((i + 1))
-	if [ "$i" -le 5 ]; then
+	if [ "$i" -le 7 ]; then
 		want="ok*"
 	else
 		want="error errno=EPERM(*"
@@ -518,6 +538,46 @@ log "# figure: fdb_insert_rate_per_s $(awk -v m="$insert_ms" -v n="$BIG" 'BEGIN 
 log "# figure: fdb_dump_seconds $(awk -v m="$dump_ms" 'BEGIN { printf "%.2f", m / 1000 }')"
 log "# figure: bridge_fdb_dump_seconds $(awk -v m="$bridge_ms" 'BEGIN { printf "%.2f", m / 1000 }')"
 log "# figure: fdb_flush_seconds $(awk -v m="$flush_ms" 'BEGIN { printf "%.2f", m / 1000 }')"
+
+# ------------------------------------------------------------ 6. flood dump
+log_step "a flood list of KVXLAN_FLOOD_MAX entries, dumped"
+FLOOD_MAX=$(uapi_define KVXLAN_FLOOD_MAX)
+awk -v n="$FLOOD_MAX" 'BEGIN {
+	printf "FLOOD_REPLACE ifindex=dev:vx0"
+	for (i = 0; i < n; i++)
+		printf " remote{ addr=ip:10.2.%d.%d }", int(i / 250), 1 + i % 250
+	printf "\n"
+	for (i = 0; i < n; i++)
+		printf "10.2.%d.%d\n", int(i / 250), 1 + i % 250 >"/dev/stderr"
+}' >"$TMP/flood_req" 2>"$TMP/flood_want"
+cat >>"$TMP/flood_req" <<EOF
+--dump FLOOD_GET ifindex=dev:vx0
+FLOOD_GET ifindex=dev:vx0
+--dump GROUP_GET ifindex=dev:vx0
+EOF
+genl_raw - <"$TMP/flood_req" >"$TMP/flood_res" ||
+	fail "genl_raw.py (flood) failed: $(tail -n 3 "$TMP/flood_res")"
+mapfile -t fres <"$TMP/flood_res"
+log "# FLOOD_REPLACE: ${fres[0]}; FLOOD_GET dump: ${fres[1]}; FLOOD_GET: ${fres[2]}; GROUP_GET dump: ${fres[3]}"
+check_eq "FLOOD_REPLACE of $FLOOD_MAX remotes" "${fres[0]%% *}" ok
+# A dump part is at most one skb of SKB_WITH_OVERHEAD(32768) bytes: a
+# list of $FLOOD_MAX IPv4 remotes (12 bytes each) takes at least 2 parts.
+[[ "${fres[1]}" =~ ^ok\ replies=([0-9]+)\ max_len=([0-9]+)$ ]] ||
+	fail "FLOOD_GET dump of $FLOOD_MAX remotes: ${fres[1]}"
+check_ge "FLOOD_GET dump: messages" "${BASH_REMATCH[1]}" 2
+check_range "FLOOD_GET dump: longest message (bytes)" "${BASH_REMATCH[2]}" \
+	1 32768
+check_eq "FLOOD_GET (do, one message) still answers" "${fres[2]%% *}" ok
+check_eq "GROUP_GET dump of a list without groups" "${fres[3]}" \
+	"ok replies=0 max_len=0"
+kvx "$h1" -j flood show dev vx0 | jq -r '.[].dst' >"$TMP/flood_got" ||
+	fail "kvxlan flood show ($FLOOD_MAX remotes)"
+check_eq "kvxlan flood show: remotes" "$(wc -l <"$TMP/flood_got")" \
+	"$FLOOD_MAX"
+check_eq "kvxlan flood show: the list, in order" \
+	"$(cmp -s "$TMP/flood_want" "$TMP/flood_got" && echo same)" same
+check_ok "flood replace back to 10.0.0.2" \
+	kvx "$h1" flood replace dev vx0 dst 10.0.0.2
 
 if [ ${#soft_failures[@]} -gt 0 ]; then
 	log "failed checks:"

@@ -1479,13 +1479,13 @@ static const struct cmd_info {
 	[KVXLAN_CMD_FDB_FLUSH]	   = { "FDB_FLUSH", 1, 0, 1, 1, 0 },
 	[KVXLAN_CMD_FLOOD_ADD]	   = { "FLOOD_ADD", 1, 0, 1, 0, 1 },
 	[KVXLAN_CMD_FLOOD_DEL]	   = { "FLOOD_DEL", 1, 0, 1, 0, 1 },
-	[KVXLAN_CMD_FLOOD_GET]	   = { "FLOOD_GET", 1, 0, 0, 0, 0 },
+	[KVXLAN_CMD_FLOOD_GET]	   = { "FLOOD_GET", 1, 1, 0, 0, 0 },
 	[KVXLAN_CMD_FLOOD_REPLACE] = { "FLOOD_REPLACE", 1, 0, 1, 0, 1 },
 	[KVXLAN_CMD_REMOTE_GET]	   = { "REMOTE_GET", 0, 1, 0, 0, 0 },
 	[KVXLAN_CMD_FDB_NTF]	   = { "FDB_NTF", 0, 0, 0, 1, 0 },
 	[KVXLAN_CMD_GROUP_ADD]	   = { "GROUP_ADD", 1, 0, 1, 0, 1 },
 	[KVXLAN_CMD_GROUP_DEL]	   = { "GROUP_DEL", 1, 0, 1, 0, 1 },
-	[KVXLAN_CMD_GROUP_GET]	   = { "GROUP_GET", 1, 0, 0, 0, 0 },
+	[KVXLAN_CMD_GROUP_GET]	   = { "GROUP_GET", 1, 1, 0, 0, 0 },
 };
 
 static const uint16_t flag_soup[] = {
@@ -1605,11 +1605,14 @@ out:
 	if (truncated) {
 		ex->want = EINVAL;
 		ex->core_bare = true;
-	} else if (cmd > KVXLAN_CMD_MAX &&
-		   (hdr.reserved || (flags & ~(NLM_F_REQUEST | NLM_F_ACK |
-					       NLM_F_ECHO | NLM_F_DUMP)) ||
-		    (flags & NLM_F_DUMP && !dump))) {
-		/* commands from resv_start_op on: a strict genlmsghdr */
+	} else if (hdr.reserved ||
+		   (flags & ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO |
+			      NLM_F_DUMP)) ||
+		   (flags & NLM_F_DUMP && !dump)) {
+		/*
+		 * resv_start_op 0: every command, known or not, has a
+		 * strict genlmsghdr
+		 */
 		ex->want = EINVAL;
 	} else if (!known || (dump && !ci->dumpit) || (!dump && !ci->doit)) {
 		ex->want = EOPNOTSUPP;

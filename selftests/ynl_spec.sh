@@ -24,7 +24,8 @@
 #    the table's size.
 # 2. fdb-get (dump): the same (mac, addr, kind, port, vni) set as
 #    `kvxlan -j fdb show`; fdb-get (do) of one MAC, the same entry.
-# 3. flood-get: the same addresses as `kvxlan -j flood show`.
+# 3. flood-get: the same addresses as `kvxlan -j flood show`, through the
+#    do form and the dump (in list order).
 # 4. fdb-add and fdb-del through YNL (binary attributes in hex) are seen
 #    by `kvxlan fdb show`; a duplicate fdb-add is rejected with EEXIST,
 #    which YNL reports as a netlink error.
@@ -134,6 +135,11 @@ check_eq "flood-get = kvxlan -j flood show" \
 	"$(jq -r '[.reply.remote | if type == "array" then .[] else . end
 		| .addr] | sort | join(",")' <<<"$ynl_ans")" \
 	"$(kvx "$h1" -j flood show dev vx0 | jq -r '[.[].dst] | sort | join(",")')"
+ynl dump flood-get "{\"ifindex\": $IDX}"
+check_eq "flood-get dump = kvxlan -j flood show, in order" \
+	"$(jq -r '[.reply[] | .remote | if type == "array" then .[] else . end
+		| .addr] | join(",")' <<<"$ynl_ans")" \
+	"$(kvx "$h1" -j flood show dev vx0 | jq -r '[.[].dst] | join(",")')"
 
 # ------------------------------------------------------------ 4. changes
 log_step "fdb-add and fdb-del through YNL"

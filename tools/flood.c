@@ -83,14 +83,21 @@ static const struct flood_cmd group_cmds[] = {
 	  false },
 };
 
-/* The remotes of a FLOOD_GET answer, in list order. */
+/* The remotes of a FLOOD_GET (GROUP_GET) dump, in list order. */
 struct flood_list {
 	unsigned int ifindex;
 	struct flood_remote *r;
 	size_t n;
 	size_t size;
-	bool answered;
 };
+
+/* A dump interrupted by a change starts over: forget what came. */
+static void flood_show_restart(void *data)
+{
+	struct flood_list *l = data;
+
+	l->n = 0;
+}
 
 void group_usage(FILE *out)
 {
@@ -301,7 +308,6 @@ static int flood_show_cb(const struct nlmsghdr *nlh, void *data)
 	if (!tb[KVXLAN_A_IFINDEX] ||
 	    mnl_attr_get_u32(tb[KVXLAN_A_IFINDEX]) != l->ifindex)
 		return MNL_CB_OK;
-	l->answered = true;
 
 	/* REMOTE repeats: walk every attribute. */
 	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
@@ -352,14 +358,13 @@ static int flood_show(const struct flood_cmd *c, const struct flood_req *req)
 
 	if (!g)
 		return KVX_EXIT_KERNEL;
-	nlh = kvx_genl_msg(g, c->cmd, 0);
+	/*
+	 * A dump: a list of KVXLAN_FLOOD_MAX remotes would not fit one
+	 * message of a sane size. Each message carries a run of the list.
+	 */
+	nlh = kvx_genl_msg(g, c->cmd, NLM_F_DUMP);
 	mnl_attr_put_u32(nlh, KVXLAN_A_IFINDEX, req->ifindex);
-	if (nl_talk(g->nl, nlh, flood_show_cb, &l)) {
-		ret = KVX_EXIT_KERNEL;
-		goto out;
-	}
-	if (!l.answered) {
-		kvx_report("Error", "The kernel's answer has no flood list in it");
+	if (nl_dump(g->nl, nlh, flood_show_cb, &l, flood_show_restart)) {
 		ret = KVX_EXIT_KERNEL;
 		goto out;
 	}

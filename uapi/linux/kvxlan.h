@@ -133,6 +133,19 @@
  * 16 bytes (IPv6). The error of a dump request comes in the ACK of the
  * request or, on kernels whose dump start has no extack (6.1), in the
  * NLMSG_DONE that ends the dump, with its message but no attribute offset.
+ * Every command, known or not, checks its headers strictly (the family
+ * has resv_start_op 0, as new families should): a genlmsghdr whose
+ * reserved field is not 0, or nlmsg_flags other than NLM_F_REQUEST,
+ * NLM_F_ACK, NLM_F_ECHO and NLM_F_DUMP (both bits), get EINVAL with an
+ * extack message (older modules ignored both).
+ *
+ * Dumps of the FDB and of the remotes resume, part after part, after the
+ * last object sent: an entry (remote) that exists from the start to the
+ * end of a dump is listed exactly once, however often the hash table is
+ * resized meanwhile. Entries added or deleted during the dump may be
+ * listed or not, and the part that follows such a change is flagged
+ * NLM_F_DUMP_INTR. Entries come in the order they were created (a
+ * replaced entry keeps its place).
  *
  * KVXLAN_CMD_DEV_GET (do, dump)
  *     In: IFINDEX (do). Out, per device: IFINDEX, VNI, PORT, LEARNING,
@@ -144,7 +157,10 @@
  *     In: IFINDEX, FDB { MAC, ADDR, [PORT], [VNI] }. Adds a static entry
  *     MAC -> remote VTEP ADDR (with PORT and VNI overriding the device's).
  *     ADD fails with EEXIST if MAC has an entry; REPLACE creates or
- *     overwrites (a learned entry becomes static).
+ *     overwrites (a learned entry becomes static). A replace is one step
+ *     for the data path: a frame sent meanwhile carries the old (ADDR,
+ *     PORT, VNI) or the new one, never a mix. The entry keeps CREATED,
+ *     HITS and MOVES.
  *
  * KVXLAN_CMD_FDB_DEL (do)
  *     In: IFINDEX, FDB { MAC }. ENOENT if there is no entry.
@@ -166,9 +182,15 @@
  *     DEL with ENOENT for one that is not. The link attribute
  *     IFLA_KVXLAN_REMOTE is the first entry of this list.
  *
- * KVXLAN_CMD_FLOOD_GET (do)
- *     In: IFINDEX. Out: IFINDEX and one REMOTE { ADDR, [PORT], [VNI] } per
- *     flood entry, in order.
+ * KVXLAN_CMD_FLOOD_GET (do, dump)
+ *     In: IFINDEX. Out: IFINDEX and one REMOTE { ADDR, [PORT], [VNI],
+ *     [IFINDEX] } per flood entry, in order. The dump (older modules:
+ *     do only) is the way to read it: each message carries IFINDEX and the next
+ *     run of the list, at most one dump part (32 KiB) long, and a part
+ *     that found the list replaced since the previous one is flagged
+ *     NLM_F_DUMP_INTR. The do form answers the whole list in one message
+ *     (about 280 KB for KVXLAN_FLOOD_MAX IPv6 entries with PORT and VNI).
+ *     Neither takes RTNL.
  *
  * KVXLAN_CMD_FLOOD_REPLACE (do)
  *     In: IFINDEX and zero or more REMOTE { ADDR, [PORT], [VNI] }: replaces
@@ -184,9 +206,10 @@
  *     reference-counted per (socket, group, underlay device): devices that
  *     share a group share one membership.
  *
- * KVXLAN_CMD_GROUP_GET (do)
+ * KVXLAN_CMD_GROUP_GET (do, dump)
  *     In: IFINDEX. Out: IFINDEX and one REMOTE { ADDR, [IFINDEX], [PORT],
- *     [VNI] } per group of the flood list.
+ *     [VNI] } per group of the flood list; the dump as FLOOD_GET's (no
+ *     message at all when the list has no group).
  *
  * KVXLAN_CMD_REMOTE_GET (dump)
  *     In: IFINDEX. Out, per remote VTEP known to the device (named by an
@@ -214,7 +237,8 @@
  *     KIND: u8, enum kvxlan_fdb_kind.
  *     CREATED, UPDATED, USED: u64, milliseconds since the entry was
  *         created, last confirmed (learned entries age from this), last
- *         used to send.
+ *         used to send; all 64 bits are meaningful (older modules wrapped
+ *         the value to 32 bits, after 49.7 days).
  *     HITS: u64, frames sent through the entry. MOVES: u64, times a
  *         learned entry moved to another remote.
  *
