@@ -219,8 +219,34 @@ static int kvx_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff)
 	return eth_gro_complete(skb, nhoff + sizeof(struct vxlanhdr));
 }
 
+/*
+ * An ICMP error quoting one of our outer packets: UDP hands it to the
+ * route (a "fragmentation needed" or "packet too big" then lowers the path
+ * MTU that xmit checks each copy against) only when this says 0, that the
+ * quoted packet is ours: a VXLAN header with a VNI a device here is up on.
+ * The quote starts at the outer IP header; the transport header points at
+ * UDP.
+ */
+static int kvx_err_lookup(struct sock *sk, struct sk_buff *skb)
+{
+	const struct vxlanhdr *vxh;
+	struct kvx_sock *vs;
+
+	if (!pskb_may_pull(skb, skb_transport_offset(skb) + KVX_VXLAN_HLEN))
+		return -EINVAL;
+	vxh = (const struct vxlanhdr *)(udp_hdr(skb) + 1);
+	if (!(vxh->vx_flags & VXLAN_HF_VNI))
+		return -EINVAL;
+	vs = rcu_dereference_sk_user_data(sk);
+	if (!vs || !kvx_sock_lookup_vni(vs, be32_to_cpu(vxh->vx_vni) >> 8))
+		return -ENOENT;
+	return 0;
+}
+
+/* The socket's hooks besides encap_rcv: GRO, and ICMP errors. */
 void kvx_sock_set_gro(struct udp_tunnel_sock_cfg *tcfg)
 {
 	tcfg->gro_receive = kvx_gro_receive;
 	tcfg->gro_complete = kvx_gro_complete;
+	tcfg->encap_err_lookup = kvx_err_lookup;
 }

@@ -2,8 +2,33 @@
 /*
  * kvxlan: transmit. Lockless: the configuration, the socket and the cached
  * route are read under RCU; counters are per CPU.
+ *
+ * Path MTU, per copy: the device MTU is only an upper bound. The route to
+ * one remote may be narrower: a path MTU learned from an ICMP error about
+ * the outer packets (kvx_err_lookup() in rcv.c lets UDP hand those to the
+ * route), or the 20 more bytes of an IPv6 copy sent by a dual-stack device
+ * whose MTU leaves room only for IPv4's 50. Each copy is checked against
+ * its own route, and one that does not fit is either fragmented or
+ * answered, never lost without a word:
+ *
+ *  - The outer packet may be fragmented (df unset, or df inherit and an
+ *    inner packet that is not IPv4 with DF): over IPv4 by any router, over
+ *    IPv6 by this host (skb->ignore_df; IPv6 routers never fragment). The
+ *    frame arrives whole.
+ *  - Otherwise the inner sender is told the usable inner MTU (the route's
+ *    less the 50 or 70 bytes of encapsulation): behind a bridge (or OVS)
+ *    with an ICMP "fragmentation needed" or ICMPv6 "packet too big" that
+ *    skb_tunnel_check_pmtu() builds in place of the frame and that goes
+ *    back up through the device, as in-tree; routed, by updating the inner
+ *    route's path MTU and sending the same error from this host, as IP
+ *    tunnels do (in-tree only updates the route, which a forwarded sender
+ *    never learns of). The frame is dropped as PKT_TOO_BIG and counted in
+ *    tx_dropped.
  */
 #include <linux/etherdevice.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <net/icmp.h>
 #include <net/inet_ecn.h>
 #include <net/ip_tunnels.h>
 #include <net/ip6_route.h>
@@ -58,6 +83,117 @@ static void kvx_inner_ip(struct sk_buff *skb, u8 *dsfield, bool *df)
 		   pskb_network_may_pull(skb, sizeof(struct ipv6hdr))) {
 		*dsfield = ipv6_get_dsfield(ipv6_hdr(skb));
 	}
+}
+
+/*
+ * Hands the ICMP error that skb_tunnel_check_pmtu() built in place of a
+ * frame back up through the device, as if received from the tunnel, so
+ * that the bridge delivers it to the inner sender.
+ */
+static void kvx_xmit_reply(struct kvx_dev *kvx, struct sk_buff *skb)
+{
+	struct net_device *dev = kvx->dev;
+	unsigned int len;
+
+	/* A new packet: none of the frame's conntrack, dst or extensions. */
+	skb_scrub_packet(skb, false);
+	skb->encapsulation = 0;
+	skb->protocol = eth_type_trans(skb, dev);
+	len = skb->len;
+	if (netif_rx(skb) == NET_RX_SUCCESS)
+		dev_sw_netstats_rx_add(dev, len);
+}
+
+/*
+ * Routed: the inner packet's route, which the path MTU update and
+ * icmp_send() need. The core drops skb->dst before ndo_start_xmit unless
+ * the device keeps it (netif_keep_dst(), which kvxlan's setup does not
+ * call), so it is then looked up again: towards the inner destination,
+ * through this device, the route whose path MTU a local sender uses.
+ */
+static bool kvx_xmit_inner_dst(struct net_device *dev, struct sk_buff *skb)
+{
+	struct dst_entry *dst = NULL;
+
+	if (skb_dst(skb))
+		return true;
+	if (skb->protocol == htons(ETH_P_IP) &&
+	    pskb_network_may_pull(skb, sizeof(struct iphdr))) {
+		struct flowi4 fl4 = {
+			.flowi4_oif	= dev->ifindex,
+			.flowi4_mark	= skb->mark,
+			.daddr		= ip_hdr(skb)->daddr,
+		};
+		struct rtable *rt = ip_route_output_key(dev_net(dev), &fl4);
+
+		if (!IS_ERR(rt))
+			dst = &rt->dst;
+#if IS_ENABLED(CONFIG_IPV6)
+	} else if (skb->protocol == htons(ETH_P_IPV6) &&
+		   pskb_network_may_pull(skb, sizeof(struct ipv6hdr))) {
+		struct flowi6 fl6 = {
+			.flowi6_oif	= dev->ifindex,
+			.flowi6_mark	= skb->mark,
+			.daddr		= ipv6_hdr(skb)->daddr,
+		};
+
+		dst = ipv6_stub->ipv6_dst_lookup_flow(dev_net(dev), NULL, &fl6,
+						      NULL);
+		if (IS_ERR(dst))
+			dst = NULL;
+#endif
+	}
+	if (!dst)
+		return false;
+	skb_dst_set(skb, dst);
+	return true;
+}
+
+/* Routed: tells the inner sender the usable MTU from this host. */
+static void kvx_xmit_too_big(struct sk_buff *skb, unsigned int mtu)
+{
+	if (skb->protocol == htons(ETH_P_IP) &&
+	    pskb_network_may_pull(skb, sizeof(struct iphdr))) {
+		if (ip_hdr(skb)->frag_off & htons(IP_DF))
+			icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+				      htonl(mtu));
+	} else if (IS_ENABLED(CONFIG_IPV6) &&
+		   skb->protocol == htons(ETH_P_IPV6) &&
+		   pskb_network_may_pull(skb, sizeof(struct ipv6hdr))) {
+		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0,
+				max_t(unsigned int, mtu, IPV6_MIN_MTU));
+	}
+}
+
+/*
+ * The path MTU check of one copy whose outer packet must not be
+ * fragmented (see the top of this file): false when it fits the route
+ * @dst, true when it did not and was answered and consumed.
+ */
+static bool kvx_xmit_pmtu(struct kvx_dev *kvx, struct sk_buff *skb,
+			  struct dst_entry *dst, unsigned int overhead)
+{
+	unsigned int mtu = dst_mtu(dst) - overhead;
+	struct net_device *dev = kvx->dev;
+
+	if (skb_is_gso(skb) ? skb_gso_validate_network_len(skb, mtu) :
+			      skb->len - skb_network_offset(skb) <= mtu)
+		return false;
+
+	DEV_STATS_INC(dev, tx_dropped);
+	if (netif_is_any_bridge_port(dev)) {
+		/* > 0: the error is built; 0: the frame gets none (no DF) */
+		if (skb_tunnel_check_pmtu(skb, dst, overhead, true) > 0) {
+			kvx_xmit_reply(kvx, skb);
+			return true;
+		}
+	} else if (kvx_xmit_inner_dst(dev, skb)) {
+		/* Updates the inner route's path MTU, for local senders. */
+		skb_tunnel_check_pmtu(skb, dst, overhead, false);
+		kvx_xmit_too_big(skb, mtu);
+	}
+	kfree_skb_reason(skb, SKB_DROP_REASON_PKT_TOO_BIG);
+	return true;
 }
 
 /* Where one copy goes: the remote, and the port and VNI to use. */
@@ -126,7 +262,7 @@ static void kvx_xmit4(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 	u8 tos, ttl, inner_ds;
 	struct rtable *rt;
 	__be16 sport, df;
-	bool inner_df;
+	bool inner_df, xnet;
 	__be32 saddr;
 	int err;
 
@@ -152,6 +288,12 @@ static void kvx_xmit4(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 	if (cfg->df == KVXLAN_DF_SET ||
 	    (cfg->df == KVXLAN_DF_INHERIT && inner_df))
 		df = htons(IP_DF);
+	if (df && kvx_xmit_pmtu(kvx, skb, &rt->dst, KVX_MTU_OVERHEAD4)) {
+		ip_rt_put(rt);
+		return;
+	}
+	/* The sockets live in the device's namespace: never across so far. */
+	xnet = !net_eq(sock_net(vs->sock->sk), dev_net(dev));
 
 	err = skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
 			   rt->dst.header_len + KVX_HEADROOM4);
@@ -165,9 +307,12 @@ static void kvx_xmit4(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 
 	kvx_push_vxlan(skb, dst->vni);
 	kvx_remote_count_tx(dst->remote, len, flood);
-	/* A zero UDP checksum unless udpcsum is on, as RFC 7348 allows. */
+	/*
+	 * A zero UDP checksum unless udpcsum is on, as RFC 7348 allows. The
+	 * skb is scrubbed in iptunnel_xmit().
+	 */
 	udp_tunnel_xmit_skb(rt, vs->sock->sk, skb, saddr, dst->remote->ip.v4,
-			    tos, ttl, df, sport, dst->port, false,
+			    tos, ttl, df, sport, dst->port, xnet,
 			    !cfg->udp_csum);
 	return;
 
@@ -229,9 +374,9 @@ static void kvx_xmit6(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 	struct in6_addr saddr, daddr;
 	struct dst_entry *ndst;
 	u8 tclass, ttl, inner_ds;
+	bool inner_df, df;
 	__be16 sport;
 	__be32 label;
-	bool inner_df;
 	int err;
 
 	kvx_inner_ip(skb, &inner_ds, &inner_df);
@@ -258,12 +403,20 @@ static void kvx_xmit6(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 	if (!ttl)
 		ttl = ipv6_addr_is_multicast(&dst->remote->ip.v6) ? 1 :
 		      ip6_dst_hoplimit(ndst);
+	df = cfg->df == KVXLAN_DF_SET ||
+	     (cfg->df == KVXLAN_DF_INHERIT && inner_df);
+	if (df && kvx_xmit_pmtu(kvx, skb, ndst, KVX_MTU_OVERHEAD6)) {
+		dst_release(ndst);
+		return;
+	}
 
 	/*
 	 * None of the inner packet's state (conntrack, secpath, dst, ...)
 	 * rides on the outer one: what iptunnel_xmit() does over IPv4.
 	 */
 	skb_scrub_packet(skb, !net_eq(sock_net(vs->sock->sk), dev_net(dev)));
+	/* Without DF, this host fragments what the path cannot carry. */
+	skb->ignore_df = !df;
 
 	err = skb_cow_head(skb, LL_RESERVED_SPACE(ndst->dev) +
 			   ndst->header_len + KVX_HEADROOM6);
