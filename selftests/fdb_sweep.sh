@@ -21,20 +21,22 @@
 #    move dampened (X stays on .2, moves 2), all inside its window (X's
 #    created_ms below 3000 when read).  MAC Y from .2, .3, .2: learned,
 #    moved twice.  Once the kernel says Y is older than the window
-#    (created_ms, polled), Y from .3, .2, .3: two moves in the new window
-#    (fdb_moved +2, Y moves 4), the third dampened.  Without the window
-#    expiring, the first of them would have been Y's third move in one
-#    window, and dampened.  dampen-hold 600: no hold ends within the test,
-#    so nothing here is the hold expiring (fdb_limits.sh tests that).
+#    (created_ms, polled; step 2's learning fills the wait), Y from .3,
+#    .2, .3: two moves in the new window (fdb_moved +2, Y moves 4), the
+#    third dampened.  Without the window expiring, the first of them would
+#    have been Y's third move in one window, and dampened.  dampen-hold
+#    600: no hold ends within the test, so nothing here is the hold
+#    expiring (fdb_limits.sh tests that).
 # 2. Ageing sweep (kvx_fdb_age): each run, once a second, looks at no more
 #    than KVX_AGE_BUDGET (16384) learned entries.  SWEEP = 16500 random
-#    MACs from .2 are learned (ageing 300; fdb_learned 16500), then ageing
-#    becomes 1 s: the first run ages exactly 16384 (fdb_learned 116 when
-#    first seen at or below that, polled), the next the 116 left, and
-#    fdb_aged is exactly 16500 with none left.  A sweep that visited every
-#    entry would show 0 at once; one that did not come back for the rest
-#    would leave 116.  (frames.py's AGE_BUDGET follows module/fdb.c: a new
-#    budget means a new SWEEP.)
+#    MACs from .2 are learned (ageing 300; fdb_learned 16502 with X and
+#    Y), then, all of them idle for over 1 s, ageing becomes 1 s: the
+#    first run ages exactly 16384 (fdb_learned 118 when first seen at or
+#    below that, polled), the next the 118 left, and fdb_aged is exactly
+#    16502 with none left.  A sweep that visited every entry would show 0
+#    at once; one that did not come back for the rest would leave 118.
+#    (frames.py's AGE_BUDGET follows module/fdb.c: a new budget means a
+#    new SWEEP.)
 # IPv4 underlay only.  The frames are fdb_inject.py's, built on the host
 # (frames.py, at `make -C selftests` time: fdb_sweep.frames) and replayed
 # by frame_send: no python starts in the guest.
@@ -103,8 +105,9 @@ delivered()
 		fail "vx0 rx_packets $v, expected $1"
 	check_eq "vx0 rx_packets" "$v" "$1"
 }
-# older_than MAC MS: MAC's entry was created more than MS ms ago
-older_than() { [ "$(entry "$1" created_ms)" -gt "$2" ]; }
+# older_than MAC KEY MS: MAC's entry's KEY (created_ms, updated_ms) is more
+# than MS
+older_than() { [ "$(entry "$1" "$2")" -gt "$3" ]; }
 
 log_step "setup"
 setup_ns h1 h2
@@ -138,8 +141,24 @@ check_eq "fdb_moved (Y: 2 more)" "$(kvx "$h1" -j stats dev vx0 |
 	jq .counters.moved)" 4
 check_eq "Y on 10.0.0.2" "$(entry "$Y" dst)" 10.0.0.2
 
-log_step "1. after the window: moves are counted afresh"
-slowwait 20 older_than "$Y" $((WINDOW * 1000 + 100)) ||
+log_step "2. $SWEEP more learned entries, more than one sweep's $BUDGET"
+stats_read
+learned0=${ST_COUNTERS[learned]} aged0=${ST_COUNTERS[aged]}
+check_eq "fdb_learned before: X and Y" "$ST_FDB_LEARNED" 2
+TOTAL=$((SWEEP + 2))
+t0=$(date +%s%3N)
+inject sweep4
+rx=$((rx + SWEEP))
+delivered "$rx" 120
+log "    $SWEEP frames delivered in $(($(date +%s%3N) - t0)) ms"
+stats_read
+check_eq "fdb_learned (entries)" "$ST_FDB_LEARNED" "$TOTAL"
+check_eq "learned counter" "${ST_COUNTERS[learned]}" $((learned0 + SWEEP))
+check_eq "learn_limit counter" "${ST_COUNTERS[learn_limit]}" 0
+check_eq "aged counter" "${ST_COUNTERS[aged]}" "$aged0"
+
+log_step "1. after Y's window (spent learning the above): moves count afresh"
+slowwait 20 older_than "$Y" created_ms $((WINDOW * 1000 + 100)) ||
 	fail "$Y not older than ${WINDOW} s after 20 s"
 log_ok "Y's window is over (created_ms $(entry "$Y" created_ms))"
 inject dampy-post4
@@ -155,36 +174,24 @@ log "    $ent"
 check_eq "Y moves" "$(jq .moves <<<"$ent")" 4
 check_eq "Y held on 10.0.0.2" "$(jq -r .dst <<<"$ent")" 10.0.0.2
 
-log_step "2. $SWEEP learned entries, more than one sweep's $BUDGET"
-check_ok "flush learned entries" kvx "$h1" fdb flush dev vx0 learned
-stats_read
-learned0=${ST_COUNTERS[learned]} aged0=${ST_COUNTERS[aged]}
-check_eq "fdb_learned after the flush" "$ST_FDB_LEARNED" 0
-t0=$(date +%s%3N)
-inject sweep4
-rx=$((rx + SWEEP))
-delivered "$rx" 120
-log "    $SWEEP frames delivered in $(($(date +%s%3N) - t0)) ms"
-stats_read
-check_eq "fdb_learned (entries)" "$ST_FDB_LEARNED" "$SWEEP"
-check_eq "learned counter" "${ST_COUNTERS[learned]}" $((learned0 + SWEEP))
-check_eq "learn_limit counter" "${ST_COUNTERS[learn_limit]}" 0
-check_eq "aged counter" "${ST_COUNTERS[aged]}" "$aged0"
-# every entry more than 1 s old before ageing becomes 1 s: the first sweep
-# with it finds all it visits expired
-slowwait 20 older_than "$LAST" 1100 || fail "$LAST: not learned 1.1 s ago"
-
 log_step "2. ageing 1: the first sweep ages $BUDGET, the next the rest"
+# every entry idle for more than 1 s before ageing becomes 1 s: the first
+# sweep with it finds all it visits expired (Y and the last MAC sent were
+# the last ones updated)
+slowwait 20 older_than "$LAST" updated_ms 1100 ||
+	fail "$LAST: updated less than 1.1 s ago after 20 s"
+slowwait 20 older_than "$Y" updated_ms 1100 ||
+	fail "$Y: updated less than 1.1 s ago after 20 s"
 check_ok "link set vx0 ageing 1" kvx "$h1" link set vx0 ageing 1
-v=$(busywait 20000 at_most $((SWEEP - BUDGET)) fdb_learned_now) ||
-	fail "fdb_learned $v after 20 s, expected at most $((SWEEP - BUDGET))"
-check_eq "fdb_learned after the first sweep" "$v" $((SWEEP - BUDGET))
+v=$(busywait 20000 at_most $((TOTAL - BUDGET)) fdb_learned_now) ||
+	fail "fdb_learned $v after 20 s, expected at most $((TOTAL - BUDGET))"
+check_eq "fdb_learned after the first sweep" "$v" $((TOTAL - BUDGET))
 v=$(slowwait 20 at_most 0 fdb_learned_now) ||
 	fail "fdb_learned $v: not all aged out after 20 s"
 stats_read
 check_eq "fdb_learned (entries)" "$ST_FDB_LEARNED" 0
 check_eq "aged counter: every one of them" "${ST_COUNTERS[aged]}" \
-	$((aged0 + SWEEP))
+	$((aged0 + TOTAL))
 check_eq "fdb show learned: none" \
 	"$(kvx "$h1" -j fdb show dev vx0 learned | jq length)" 0
 
