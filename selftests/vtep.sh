@@ -4,20 +4,23 @@
 # kvxlan-vtep: the seed's first lab driven through the hardware_vtep
 # database with the stock vtep-ctl, kvxlan-vtep in place of ovs-vtep.
 #
-#  +---------------+                                  +---------------+
-#  | vm1           |                                  | vm2           |
-#  | eth0          |                                  | eth0          |
-#  | 192.168.1.1   |                                  | 192.168.1.2   |
-#  | 00:..:00:01   |                                  | 00:..:00:02   |
-#  +---+-----------+                                  +---+-----------+
-#      |                                                  |
-#  +---+-----------------------------+  +-----------------+--------------+
-#  | h1  vm1 (port)                  |  | h2  vm1 (port)                 |
+#  +-------------+ +-------------+        +-------------+ +-------------+
+#  | vm1         | | t1          |        | vm2         | | t2          |
+#  | eth0        | | eth0 . v10  |        | eth0        | | eth0 . v10  |
+#  | 192.168.1.1 | | (VLAN 10)   |        | 192.168.1.2 | | (VLAN 10)   |
+#  | 00:..:00:01 | | 192.168.2.1 |        | 00:..:00:02 | | 192.168.2.2 |
+#  |             | | 00:..:00:11 |        |             | | 00:..:00:12 |
+#  +---+---------+ +---+---------+        +---+---------+ +---+---------+
+#      |               |                      |               |
+#  +---+---------------+-------------+  +-----+---------------+----------+
+#  | h1  vm1 (port)  vm10 (port)     |  | h2  vm1           vm10         |
 #  |     br0 (Linux bridge) =        |  |     br0 (Linux bridge) =       |
-#  |     Physical_Switch br0         |  |     Physical_Switch br0        |
-#  |     kvtep5000 (kvxlan, made by  |  |     kvtep5000                  |
-#  |       kvxlan-vtep for ls0)      |  |                                |
-#  |     ovsdb-server (vtep schema)  |  |     ovsdb-server, kvxlan-vtep  |
+#  |       Physical_Switch br0       |  |       Physical_Switch br0      |
+#  |     kvtep5000 (kvxlan, made by  |  |     kvtep5000, kvtep5001       |
+#  |       kvxlan-vtep for ls0),     |  |                                |
+#  |     kvtep5001 (ls1)             |  |                                |
+#  |     ovsdb-server (vtep schema), |  |     ovsdb-server, kvxlan-vtep  |
+#  |       kvxlan-vtep               |  |                                |
 #  |     eth0 10.0.0.1/8 ------------+--+---- eth0 10.1.0.1/8            |
 #  +---------------------------------+  +--------------------------------+
 #
@@ -29,10 +32,12 @@
 # the agent is killed with -9, the database changed meanwhile, and the
 # restarted agent converges (one device, the new state); a row with a bad
 # locator IP and a port that is not in the bridge are logged and skipped;
-# del-mcast-remote and del-ucast-remote remove their kernel state;
-# unbind-ls removes the device and its local MACs; the database restarts
-# under the other agent, which reconnects; --cleanup removes what the
-# agent made.
+# a second logical switch ls1 (VNI 5001) bound to port vm10's VLAN 10
+# (tagged) carries t1-t2 and is isolated from ls0, as vm10 was while
+# unbound (each logical switch is a VLAN of br0); del-mcast-remote and
+# del-ucast-remote remove their kernel state; unbind-ls removes the device
+# and its local MACs; the database restarts under the other agent, which
+# reconnects; --cleanup removes what the agent made.
 #
 # ovsdb-server runs in the root namespace (its socket and files under the
 # guest's /run: sockets cannot live on the directory shared from the host);
@@ -51,6 +56,8 @@ AGENT=$KVX_TOP/tools/kvxlan-vtep
 
 MAC1=00:00:00:00:00:01
 MAC2=00:00:00:00:00:02
+TMAC1=00:00:00:00:00:11
+TMAC2=00:00:00:00:00:12
 D=$(mktemp -d /run/kvx-vtep.XXXXXX)
 defer rm -rf "$D"
 
@@ -83,37 +90,51 @@ agent_start()
 	defer kill "$(cat "$D/$h/agent.pid")"
 }
 
-# hypervisor H NS UL VM_NS VM_MAC VM_IP: br0 with port vm1 to the VM
+# hypervisor H NS UL VM_NS VM_MAC VM_IP T_NS T_MAC T_IP: br0 with port
+# vm1 to the VM, and port vm10 to a VM on VLAN 10 (v10 on its eth0)
 hypervisor()
 {
-	local h=$1 ns=$2 vm=$4
+	local h=$1 ns=$2 vm=$4 t=$7
 	ip -n "$ns" link add br0 type bridge
 	ip -n "$ns" link set br0 up
 	ip link add vm1 netns "$ns" type veth peer name eth0 netns "$vm"
 	ip -n "$ns" link set vm1 master br0 up
 	ip -n "$vm" link set eth0 address "$5"
 	overlay_up "$vm" eth0 "$6"
+	ip link add vm10 netns "$ns" type veth peer name eth0 netns "$t"
+	ip -n "$ns" link set vm10 master br0 up
+	ip -n "$t" link set eth0 address "$8"
+	in_ns "$t" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1
+	ip -n "$t" link set eth0 up
+	ip -n "$t" link add link eth0 name v10 type vlan id 10
+	overlay_up "$t" v10 "$9"
 	db_start "$h"
 	vctl "$h" add-ps br0
 	vctl "$h" set Physical_Switch br0 tunnel_ips="$3"
 	agent_start "$h" "$ns"
 }
 
-# static_fdb NS: the static FDB of kvtep5000 as "MAC>DST" words (fails
-# if there is no kvtep5000); flood_list NS: its flood list
+# static_fdb NS [DEV]: the static FDB of DEV (kvtep5000) as "MAC>DST"
+# words (fails if there is no DEV); flood_list NS [DEV]: its flood list
 static_fdb()
 {
 	local out
-	out=$(kvx "$1" -j fdb show dev kvtep5000 static) || return 1
+	out=$(kvx "$1" -j fdb show dev "${2:-kvtep5000}" static) || return 1
 	jq -r '[.[] | "\(.mac)>\(.dst)"] | join(" ")' <<<"$out"
 }
 flood_list()
 {
 	local out
-	out=$(kvx "$1" -j flood show dev kvtep5000) || return 1
+	out=$(kvx "$1" -j flood show dev "${2:-kvtep5000}") || return 1
 	jq -r '[.[].dst] | join(" ")' <<<"$out"
 }
 ifindex() { ip -n "$1" -j link show dev "$2" | jq -r '.[0].ifindex'; }
+# br_vlans NS PORT: PORT's bridge VLANs as "VID:FLAGS" words
+br_vlans()
+{
+	bridge -n "$1" -j vlan show dev "$2" |
+		jq -r '.[0].vlans // [] | map("\(.vlan):\(.flags // [] | join(","))") | join(" ")'
+}
 kvx_devs()
 {
 	ip -n "$1" -d -j link show |
@@ -128,10 +149,10 @@ expect()
 	check_eq "$desc" "$got" "$want"
 }
 out_is() { local want=$1 got; shift; got=$("$@"); printf '%s\n' "$got"; [ "$got" = "$want" ]; }
-# local_macs H: Ucast_Macs_Local of ls0 as "MAC>IP" words
+# local_macs H [LS]: Ucast_Macs_Local of LS (ls0) as "MAC>IP" words
 local_macs()
 {
-	vctl "$1" list-local-macs ls0 |
+	vctl "$1" list-local-macs "${2:-ls0}" |
 		awk '/^ucast/ { u = 1; next } /^mcast/ { u = 0 }
 		     u && NF == 3 { sub(".*/", "", $3); printf "%s%s>%s", s, $1, $3; s = " " }'
 }
@@ -142,14 +163,18 @@ mcast_local()
 }
 
 log_step "setup: two hypervisors, br0 + vm1 on each, ovsdb-server and kvxlan-vtep"
-setup_ns h1 h2 vm1 vm2
+setup_ns h1 h2 vm1 vm2 t1 t2
 veth_pair "$h1" eth0 10.0.0.1/8 "$h2" eth0 10.1.0.1/8
-hypervisor hv1 "$h1" 10.0.0.1 "$vm1" "$MAC1" 192.168.1.1/24
-hypervisor hv2 "$h2" 10.1.0.1 "$vm2" "$MAC2" 192.168.1.2/24
+hypervisor hv1 "$h1" 10.0.0.1 "$vm1" "$MAC1" 192.168.1.1/24 \
+	"$t1" "$TMAC1" 192.168.2.1/24
+hypervisor hv2 "$h2" 10.1.0.1 "$vm2" "$MAC2" 192.168.1.2/24 \
+	"$t2" "$TMAC2" 192.168.2.2/24
 wait_underlay "$h1" 10.1.0.1
 
-expect "hv1: list-ports br0 (published by the agent)" vm1 vctl hv1 list-ports br0
-expect "hv2: list-ports br0" vm1 vctl hv2 list-ports br0
+expect "hv1: list-ports br0 (published by the agent)" "vm1
+vm10" vctl hv1 list-ports br0
+expect "hv2: list-ports br0" "vm1
+vm10" vctl hv2 list-ports br0
 
 log_step "the seed's logical network: ls0, VNI 5000, vm1 bound, remotes"
 for spec in "hv1 10.1.0.1 $MAC2" "hv2 10.0.0.1 $MAC1"; do
@@ -173,10 +198,19 @@ expect "h2: static FDB = Ucast_Macs_Remote" "$MAC1>10.0.0.1" static_fdb "$h2"
 expect "h1: flood list = Mcast_Macs_Remote unknown-dst" 10.1.0.1 flood_list "$h1"
 expect "h2: flood list" 10.0.0.1 flood_list "$h2"
 idx2=$(ifindex "$h2" kvtep5000)
+# each logical switch is a VLAN of br0 (the lowest free: 2); vm10, bound
+# to nothing, has none
+for h in "$h1" "$h2"; do
+	expect "${h%%-*}: vm1 and kvtep5000 in VLAN 2, untagged PVID" \
+		"2:PVID,Egress Untagged 2:PVID,Egress Untagged" \
+		eval "echo \$(br_vlans $h vm1) \$(br_vlans $h kvtep5000)"
+	check_eq "${h%%-*}: vm10 in no VLAN" "$(br_vlans "$h" vm10)" ""
+done
 expect "hv1: Mcast_Macs_Local unknown-dst = own tunnel IP" \
 	"unknown-dst->vxlan_over_ipv4/10.0.0.1" mcast_local hv1
 
 log_step "VM1 pings VM2 over VNI 5000"
+tx10=$(dev_stat "$h1" vm10 tx_packets)
 capture_start "$h1" eth0 "$D/ul.pcap" udp port 4789
 check_ok "vm1 pings vm2 (192.168.1.2)" \
 	ip netns exec "$vm1" ping -c 3 -i 0.2 -W 5 -q 192.168.1.2
@@ -189,6 +223,8 @@ check_ge "VXLAN packets hv2 -> hv1 with I flag and VNI 5000" \
 	'udp[8:4] = 0x08000000 and udp[12:4] = 0x00138800')" 4
 check_eq "VXLAN packets with another header" \
 	"$(capture_packets "$D/ul.pcap" 'udp[8:4] != 0x08000000 or udp[12:4] != 0x00138800')" 0
+check_eq "h1: nothing reached the unbound port vm10 (isolated)" \
+	"$(dev_stat "$h1" vm10 tx_packets)" "$tx10"
 expect "hv1: list-local-macs ls0 has VM1's MAC" "$MAC1>10.0.0.1" local_macs hv1
 expect "hv2: list-local-macs ls0 has VM2's MAC" "$MAC2>10.1.0.1" local_macs hv2
 check_eq "h1: nothing learned from the wire" \
@@ -222,10 +258,33 @@ vctl hv1 del-ucast-remote ls0 00:00:00:00:00:04
 # a Physical_Port that is no port of the bridge, bound in the same
 # transaction: logged, its row removed, the rest untouched
 vctl hv1 add-port br0 ghost -- bind-ls br0 ghost 0 ls0
-expect "hv1: the ghost port's row removed" vm1 vctl hv1 list-ports br0
+expect "hv1: the ghost port's row removed" "vm1
+vm10" vctl hv1 list-ports br0
 check_ok "agent log names the ghost port" \
 	grep -q "port ghost is not a member of bridge br0" "$D/hv1/agent.log"
 check_eq "h1: static FDB unchanged" "$(static_fdb "$h1")" "$MAC2>10.1.0.1"
+
+log_step "a second logical switch: ls1, VNI 5001, bound to vm10 VLAN 10 (tagged)"
+for spec in "hv1 10.1.0.1 $TMAC2" "hv2 10.0.0.1 $TMAC1"; do
+	read -r hv peer mac <<<"$spec"
+	vctl "$hv" add-ls ls1
+	vctl "$hv" set Logical_Switch ls1 tunnel_key=5001
+	vctl "$hv" bind-ls br0 vm10 10 ls1
+	vctl "$hv" add-ucast-remote ls1 "$mac" "$peer"
+	vctl "$hv" add-mcast-remote ls1 unknown-dst "$peer"
+done
+expect "h1: two kvxlan devices" "kvtep5000 kvtep5001" kvx_devs "$h1"
+expect "h2: two kvxlan devices" "kvtep5000 kvtep5001" kvx_devs "$h2"
+expect "h1: vm10 carries VLAN 10, tagged" "10:" br_vlans "$h1" vm10
+expect "h1: kvtep5001 is VLAN 10, untagged PVID" "10:PVID,Egress Untagged" \
+	br_vlans "$h1" kvtep5001
+tx1=$(dev_stat "$h1" vm1 tx_packets)
+check_ok "t1 pings t2 (192.168.2.2) over VLAN 10 and VNI 5001" \
+	ip netns exec "$t1" ping -c 3 -i 0.2 -W 5 -q 192.168.2.2
+expect "hv1: list-local-macs ls1 has t1's MAC" "$TMAC1>10.0.0.1" local_macs hv1 ls1
+check_eq "hv1: ls0's local MACs unchanged" "$(local_macs hv1)" "$MAC1>10.0.0.1"
+check_eq "h1: nothing of ls1 reached vm1 (ls0's port)" \
+	"$(dev_stat "$h1" vm1 tx_packets)" "$tx1"
 
 log_step "del-mcast-remote: the flood list empties, the ping still works"
 vctl hv1 del-mcast-remote ls0 unknown-dst 10.1.0.1
@@ -241,10 +300,19 @@ check_eq "h1: kvtep5000 FDB (bridge fdb show) has no $MAC2" \
 
 log_step "unbind-ls: the device and the local MACs go"
 vctl hv1 unbind-ls br0 vm1 0
-expect "h1: no kvxlan device" "" kvx_devs "$h1"
+expect "h1: ls0's device gone, ls1's kept" kvtep5001 kvx_devs "$h1"
 expect "hv1: no local MACs in ls0" "" local_macs hv1
 expect "hv1: no Mcast_Macs_Local in ls0" "" mcast_local hv1
+check_eq "hv1: ls1's local MACs kept" "$(local_macs hv1 ls1)" "$TMAC1>10.0.0.1"
+vctl hv1 clear-remote-macs ls1
+expect "h1: clear-remote-macs ls1 empties kvtep5001's FDB" "" \
+	static_fdb "$h1" kvtep5001
+expect "h1: and its flood list" "" flood_list "$h1" kvtep5001
+vctl hv1 unbind-ls br0 vm10 10
+expect "h1: no kvxlan device" "" kvx_devs "$h1"
+expect "hv1: no local MACs in ls1" "" local_macs hv1 ls1
 vctl hv1 del-ls ls0
+vctl hv1 del-ls ls1
 check_eq "hv1: no logical switch" "$(vctl hv1 list-ls)" ""
 
 log_step "hv2's database restarted: the agent reconnects and applies changes"
@@ -258,12 +326,13 @@ defer kill "$(cat "$D/hv2/ovsdb.pid")"
 vctl hv2 add-ucast-remote ls0 00:00:00:00:00:05 10.0.0.5
 expect "h2: the change after the restart applied" \
 	"$MAC1>10.0.0.1 00:00:00:00:00:05>10.0.0.5" static_fdb "$h2"
-check_eq "h2: still one kvxlan device, the same" \
-	"$(kvx_devs "$h2") $(ifindex "$h2" kvtep5000)" "kvtep5000 $idx2"
+check_eq "h2: the same kvxlan devices" \
+	"$(kvx_devs "$h2") $(ifindex "$h2" kvtep5000)" "kvtep5000 kvtep5001 $idx2"
 
 log_step "--cleanup removes what the agent made"
 kill "$(cat "$D/hv2/agent.pid")"
-check_eq "h2: device kept while the agent is stopped" "$(kvx_devs "$h2")" kvtep5000
+check_eq "h2: devices kept while the agent is stopped" "$(kvx_devs "$h2")" \
+	"kvtep5000 kvtep5001"
 check_ok "kvxlan-vtep --cleanup br0" in_ns "$h2" "$AGENT" --cleanup br0
 check_eq "h2: no kvxlan device after --cleanup" "$(kvx_devs "$h2")" ""
 
