@@ -51,8 +51,10 @@ require_kvxlan
 SCHEMA=/usr/share/openvswitch/vtep.ovsschema
 [ -r "$SCHEMA" ] || skip "hardware_vtep schema not found: $SCHEMA (openvswitch-vtep)"
 require_python_module ovs.db.idl
+# the build tree's agent, else an installed one
 AGENT=$KVX_TOP/tools/kvxlan-vtep
-[ -x "$AGENT" ] || fail "agent not found: $AGENT"
+[ -x "$AGENT" ] || AGENT=$(command -v kvxlan-vtep) ||
+	fail "kvxlan-vtep not found: $KVX_TOP/tools/kvxlan-vtep, nor on PATH"
 
 MAC1=00:00:00:00:00:01
 MAC2=00:00:00:00:00:02
@@ -162,7 +164,12 @@ mcast_local()
 		awk '/^mcast/ { m = 1; next } m && NF == 3 { print $1 $2 $3 }'
 }
 
-log_step "setup: two hypervisors, br0 + vm1 on each, ovsdb-server and kvxlan-vtep"
+# step TEXT: log_step with the milliseconds since the start (where the
+# test's time goes)
+T0=$(date +%s%3N)
+step() { log_step "$* (+$(($(date +%s%3N) - T0)) ms)"; }
+
+step "setup: two hypervisors, br0 + vm1 on each, ovsdb-server and kvxlan-vtep"
 setup_ns h1 h2 vm1 vm2 t1 t2
 veth_pair "$h1" eth0 10.0.0.1/8 "$h2" eth0 10.1.0.1/8
 hypervisor hv1 "$h1" 10.0.0.1 "$vm1" "$MAC1" 192.168.1.1/24 \
@@ -176,7 +183,7 @@ vm10" vctl hv1 list-ports br0
 expect "hv2: list-ports br0" "vm1
 vm10" vctl hv2 list-ports br0
 
-log_step "the seed's logical network: ls0, VNI 5000, vm1 bound, remotes"
+step "the seed's logical network: ls0, VNI 5000, vm1 bound, remotes"
 for spec in "hv1 10.1.0.1 $MAC2" "hv2 10.0.0.1 $MAC1"; do
 	read -r hv peer mac <<<"$spec"
 	vctl "$hv" add-ls ls0
@@ -209,7 +216,7 @@ done
 expect "hv1: Mcast_Macs_Local unknown-dst = own tunnel IP" \
 	"unknown-dst->vxlan_over_ipv4/10.0.0.1" mcast_local hv1
 
-log_step "VM1 pings VM2 over VNI 5000"
+step "VM1 pings VM2 over VNI 5000"
 tx10=$(dev_stat "$h1" vm10 tx_packets)
 capture_start "$h1" eth0 "$D/ul.pcap" udp port 4789
 check_ok "vm1 pings vm2 (192.168.1.2)" \
@@ -230,7 +237,7 @@ expect "hv2: list-local-macs ls0 has VM2's MAC" "$MAC2>10.1.0.1" local_macs hv2
 check_eq "h1: nothing learned from the wire" \
 	"$(kvx "$h1" -j fdb show dev kvtep5000 learned | jq length)" 0
 
-log_step "kill -9 the agent on hv1, change the database, restart it"
+step "kill -9 the agent on hv1, change the database, restart it"
 idx=$(ifindex "$h1" kvtep5000)
 # traffic throughout: the restart must not disturb the data path
 ip netns exec "$vm1" ping -c 25 -i 0.2 -W 5 -q 192.168.1.2 >"$D/ping.out" 2>&1 &
@@ -248,7 +255,7 @@ wait "$ping_pid" || true
 check_eq "ping across the restart: every echo answered" \
 	"$(grep -o '[0-9]* received' "$D/ping.out")" "25 received"
 
-log_step "a row with a bad locator IP is logged and skipped"
+step "a row with a bad locator IP is logged and skipped"
 vctl hv1 add-ucast-remote ls0 00:00:00:00:00:04 10.1.0.300
 vctl hv1 del-ucast-remote ls0 00:00:00:00:00:03
 expect "h1: the bad row skipped, the delete applied" "$MAC2>10.1.0.1" static_fdb "$h1"
@@ -264,14 +271,14 @@ check_ok "agent log names the ghost port" \
 	grep -q "port ghost is not a member of bridge br0" "$D/hv1/agent.log"
 check_eq "h1: static FDB unchanged" "$(static_fdb "$h1")" "$MAC2>10.1.0.1"
 
-log_step "a second logical switch: ls1, VNI 5001, bound to vm10 VLAN 10 (tagged)"
+step "a second logical switch: ls1, VNI 5001, bound to vm10 VLAN 10 (tagged)"
+# (one vtep-ctl transaction per hypervisor, as a controller would)
 for spec in "hv1 10.1.0.1 $TMAC2" "hv2 10.0.0.1 $TMAC1"; do
 	read -r hv peer mac <<<"$spec"
-	vctl "$hv" add-ls ls1
-	vctl "$hv" set Logical_Switch ls1 tunnel_key=5001
-	vctl "$hv" bind-ls br0 vm10 10 ls1
-	vctl "$hv" add-ucast-remote ls1 "$mac" "$peer"
-	vctl "$hv" add-mcast-remote ls1 unknown-dst "$peer"
+	vctl "$hv" add-ls ls1 -- set Logical_Switch ls1 tunnel_key=5001 \
+		-- bind-ls br0 vm10 10 ls1 \
+		-- add-ucast-remote ls1 "$mac" "$peer" \
+		-- add-mcast-remote ls1 unknown-dst "$peer"
 done
 expect "h1: two kvxlan devices" "kvtep5000 kvtep5001" kvx_devs "$h1"
 expect "h2: two kvxlan devices" "kvtep5000 kvtep5001" kvx_devs "$h2"
@@ -286,19 +293,19 @@ check_eq "hv1: ls0's local MACs unchanged" "$(local_macs hv1)" "$MAC1>10.0.0.1"
 check_eq "h1: nothing of ls1 reached vm1 (ls0's port)" \
 	"$(dev_stat "$h1" vm1 tx_packets)" "$tx1"
 
-log_step "del-mcast-remote: the flood list empties, the ping still works"
+step "del-mcast-remote: the flood list empties, the ping still works"
 vctl hv1 del-mcast-remote ls0 unknown-dst 10.1.0.1
 expect "h1: flood list empty" "" flood_list "$h1"
 check_ok "vm1 still pings vm2 (both MACs known)" \
 	ip netns exec "$vm1" ping -c 2 -i 0.2 -W 5 -q 192.168.1.2
 
-log_step "del-ucast-remote: no FDB entry left for VM2's MAC"
+step "del-ucast-remote: no FDB entry left for VM2's MAC"
 vctl hv1 del-ucast-remote ls0 "$MAC2"
 expect "h1: static FDB empty" "" static_fdb "$h1"
 check_eq "h1: kvtep5000 FDB (bridge fdb show) has no $MAC2" \
 	"$(bridge -n "$h1" fdb show dev kvtep5000 | grep -c "^$MAC2 .*dst" || true)" 0
 
-log_step "unbind-ls: the device and the local MACs go"
+step "unbind-ls: the device and the local MACs go"
 vctl hv1 unbind-ls br0 vm1 0
 expect "h1: ls0's device gone, ls1's kept" kvtep5001 kvx_devs "$h1"
 expect "hv1: no local MACs in ls0" "" local_macs hv1
@@ -315,7 +322,7 @@ vctl hv1 del-ls ls0
 vctl hv1 del-ls ls1
 check_eq "hv1: no logical switch" "$(vctl hv1 list-ls)" ""
 
-log_step "hv2's database restarted: the agent reconnects and applies changes"
+step "hv2's database restarted: the agent reconnects and applies changes"
 kill "$(cat "$D/hv2/ovsdb.pid")"
 slowwait 10 test ! -e "$D/hv2/ovsdb.pid" || fail "ovsdb-server hv2 did not exit"
 ovsdb-server "$D/hv2/vtep.db" --remote="punix:$D/hv2/db.sock" \
@@ -329,11 +336,12 @@ expect "h2: the change after the restart applied" \
 check_eq "h2: the same kvxlan devices" \
 	"$(kvx_devs "$h2") $(ifindex "$h2" kvtep5000)" "kvtep5000 kvtep5001 $idx2"
 
-log_step "--cleanup removes what the agent made"
+step "--cleanup removes what the agent made"
 kill "$(cat "$D/hv2/agent.pid")"
 check_eq "h2: devices kept while the agent is stopped" "$(kvx_devs "$h2")" \
 	"kvtep5000 kvtep5001"
 check_ok "kvxlan-vtep --cleanup br0" in_ns "$h2" "$AGENT" --cleanup br0
 check_eq "h2: no kvxlan device after --cleanup" "$(kvx_devs "$h2")" ""
+step "done"
 
 exit "$ksft_pass"
