@@ -220,12 +220,13 @@ static int kvx_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff)
 }
 
 /*
- * An ICMP error quoting one of our outer packets: UDP hands it to the
- * route (a "fragmentation needed" or "packet too big" then lowers the path
- * MTU that xmit checks each copy against) only when this says 0, that the
- * quoted packet is ours: a VXLAN header with a VNI a device here is up on.
- * The quote starts at the outer IP header; the transport header points at
- * UDP.
+ * An ICMP error quoting one of our outer packets: ours when it quotes a
+ * VXLAN header with a VNI a device here is up on. UDP then acts on it as
+ * for a socket's own packet (path MTU, redirect), as for the in-tree
+ * driver's vxlan_err_lookup(); that is how the path MTU that xmit checks
+ * each copy against is learned where udp_err() does not already update
+ * it for any UDP packet (6.12's does). The quote starts at the outer IP
+ * header; the transport header points at UDP.
  */
 static int kvx_err_lookup(struct sock *sk, struct sk_buff *skb)
 {
