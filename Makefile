@@ -18,7 +18,11 @@
 #                        2-core machine)
 #   make demo            the seed's lab in a VM
 #   make bench           kvxlan against the in-tree vxlan driver and the bare
-#                        underlay in one VM (KERNELS=, BENCH_*: scripts/bench)
+#                        underlay: first the deterministic per-packet costs
+#                        (make bench-icount: one vCPU under qemu's
+#                        instruction counting, scripts/bench-icount), then
+#                        the wall-clock matrix (KERNELS=, BENCH_*:
+#                        scripts/bench)
 #   make style           checkpatch; make sparse: C=2 build
 #
 #   make install         build, then install the module for KERNELRELEASE
@@ -76,7 +80,11 @@ demo: deps
 	scripts/demo
 
 bench: deps
+	scripts/bench-icount
 	scripts/bench
+
+bench-icount: deps
+	scripts/bench-icount
 
 style:
 	scripts/checkpatch
@@ -136,6 +144,7 @@ clean:
 	rm -rf build
 
 .PHONY: all module sparse tools deps check check-debug check-stress debug-kernel demo \
+	bench-icount \
 	bench style clean install \
 	install-module install-tools uninstall uninstall-module uninstall-tools \
 	dkms-install dkms-uninstall
