@@ -549,6 +549,50 @@ static int kvx_newlink(struct net *src_net, struct net_device *dev,
 	return 0;
 }
 
+/*
+ * Routes cached for a previous local address, underlay or TOS would keep
+ * being used: forget every remote's. Readers may hold the cache at the
+ * same time (dst_cache_reset() only marks it stale).
+ */
+static void kvx_reset_routes(struct kvx_dev *kvx)
+{
+	struct rhashtable_iter iter;
+	struct kvx_remote *r;
+
+	ASSERT_RTNL();
+	rhashtable_walk_enter(&kvx->remotes, &iter);
+	rhashtable_walk_start(&iter);
+	while ((r = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(r)) {
+			if (PTR_ERR(r) == -EAGAIN)
+				continue;	/* resized: from the start */
+			break;
+		}
+		dst_cache_reset(&r->dst_cache);
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+}
+
+/* The MTU the underlay allows now; a larger device MTU is lowered to it. */
+static void kvx_update_max_mtu(struct kvx_dev *kvx, const struct kvx_cfg *cfg)
+{
+	struct net_device *dev = kvx->dev;
+	struct kvx_ip remote;
+
+	ASSERT_RTNL();
+	kvx_flood_first(kvx, &remote);
+	dev->max_mtu = kvx_max_mtu(dev_net(dev), cfg, &remote);
+	if (dev->mtu > dev->max_mtu && dev_set_mtu(dev, dev->max_mtu))
+		netdev_warn(dev, "cannot lower the MTU to %u\n", dev->max_mtu);
+}
+
+/*
+ * All or nothing: everything that may fail (the configuration's copy, the
+ * new flood list, the sockets of a new port, the group memberships) is
+ * taken first and dropped again on failure; only then is the change
+ * committed, by steps that cannot fail.
+ */
 static int kvx_changelink(struct net_device *dev, struct nlattr *tb[],
 			  struct nlattr *data[],
 			  struct netlink_ext_ack *extack)
@@ -556,11 +600,15 @@ static int kvx_changelink(struct net_device *dev, struct nlattr *tb[],
 	struct kvx_dev *kvx = netdev_priv(dev);
 	struct net *net = dev_net(dev);
 	struct kvx_cfg *old = rtnl_dereference(kvx->cfg);
+	struct kvx_sock *socks[KVX_NSOCKS] = {};
+	bool running = netif_running(dev);
 	struct kvx_link_req req = {};
+	struct kvx_flood *fl = NULL;
+	struct kvx_mc_set set;
 	struct kvx_cfg *cfg;
-	bool rehash;
 	int err;
 
+	ASSERT_RTNL();
 	memcpy(&req.cfg, old, sizeof(req.cfg));
 	err = kvx_cfg_parse(net, data, &req, true, extack);
 	if (err)
@@ -575,46 +623,59 @@ static int kvx_changelink(struct net_device *dev, struct nlattr *tb[],
 				   "A kvxlan device with this VNI and port already exists");
 		return -EEXIST;
 	}
-	if (req.has_remote) {
-		err = kvx_flood_set_first(kvx, &req.remote, extack);
-		if (err)
-			return err;
-	}
+
+	err = -ENOMEM;
 	cfg = kvx_cfg_publishable(&req.cfg);
 	if (!cfg)
-		return -ENOMEM;
-
-	rehash = netif_running(dev) &&
-		 (cfg->vni != old->vni || cfg->port != old->port);
-	if (rehash)
-		kvx_sock_detach(kvx);
-	rcu_assign_pointer(kvx->cfg, cfg);
-	if (rehash) {
-		err = kvx_sock_attach(kvx, extack);
-		if (err) {
-			rcu_assign_pointer(kvx->cfg, old);
-			kvx_cfg_free(cfg);
-			/* The old port was ours a moment ago. */
-			if (kvx_sock_attach(kvx, NULL))
-				netdev_warn(dev, "lost its UDP socket\n");
-			return err;
+		goto err_cfg;
+	if (req.has_remote) {
+		fl = kvx_flood_build_first(kvx, &req.remote);
+		if (IS_ERR(fl)) {
+			err = PTR_ERR(fl);
+			NL_SET_ERR_MSG_MOD(extack, "Out of memory for the flood list");
+			goto err_flood;
 		}
+	}
+	if (running) {
+		/* The sockets of the new port; the same ones if it stays. */
+		err = kvx_socks_get(kvx->kn, cfg, socks, extack);
+		if (err)
+			goto err_socks;
+		err = kvx_mcast_prepare(kvx, socks, cfg,
+					req.has_remote ? fl :
+					rtnl_dereference(kvx->flood),
+					true, &set, extack);
+		if (err)
+			goto err_mcast;
+	}
+
+	/* Commit: nothing below fails. */
+	rcu_assign_pointer(kvx->cfg, cfg);
+	if (req.has_remote)
+		kvx_flood_install(kvx, fl);
+	if (running) {
+		/* The old memberships go before the sockets they are on. */
+		kvx_mcast_commit(kvx, &set);
+		kvx_socks_switch(kvx, socks, cfg->vni);
 	}
 	if (cfg->vni != old->vni || cfg->port != old->port)
 		kvx_dev_rehash(kvx);
+	if (!kvx_ip_eq(&cfg->local, &old->local) || cfg->link != old->link ||
+	    cfg->tos != old->tos)
+		kvx_reset_routes(kvx);
+	if (cfg->link != old->link)
+		kvx_update_max_mtu(kvx, cfg);
 	kvx_cfg_free(old);
-
-	if (data && data[IFLA_KVXLAN_LINK]) {
-		struct kvx_ip remote;
-
-		kvx_flood_first(kvx, &remote);
-		dev->max_mtu = kvx_max_mtu(net, cfg, &remote);
-		if (dev->mtu > dev->max_mtu)
-			dev_set_mtu(dev, dev->max_mtu);
-		/* Groups move to the new underlay. */
-		kvx_mcast_sync(kvx, NULL);
-	}
 	return 0;
+
+err_mcast:
+	kvx_socks_put(socks);
+err_socks:
+	kvx_flood_drop(kvx, fl);
+err_flood:
+	kfree(cfg);
+err_cfg:
+	return err;
 }
 
 static void kvx_dellink(struct net_device *dev, struct list_head *head)
@@ -753,6 +814,7 @@ static void kvx_setup(struct net_device *dev)
 		INIT_HLIST_NODE(&kvx->vni_node[i].node);
 		kvx->vni_node[i].kvx = kvx;
 	}
+	kvx->vni_unhash_gp = get_completed_synchronize_rcu();
 }
 
 /* Namespace teardown: delete every kvxlan device that lives in it. */
@@ -767,6 +829,76 @@ void kvx_net_destroy_devs(struct kvx_net *kn)
 	unregister_netdevice_many(&kill);
 	rtnl_unlock();
 }
+
+/* Is the device bound to underlay @ifindex (its link, or a flood entry's)? */
+static bool kvx_bound_to(struct kvx_dev *kvx, int ifindex)
+{
+	ASSERT_RTNL();
+	return rtnl_dereference(kvx->cfg)->link == ifindex ||
+	       kvx_flood_uses(kvx, ifindex);
+}
+
+/*
+ * An underlay goes (or leaves the namespace): the devices bound to it go
+ * with it, as in-tree (vxlan_handle_lowerdev_unregister()), so that no
+ * device keeps an ifindex that a new device could be given. Devices whose
+ * groups the route had put on it leave those memberships and join again
+ * where the route now leads, if anywhere.
+ */
+static void kvx_lower_unregister(struct kvx_net *kn, struct net_device *lower)
+{
+	struct kvx_dev *kvx, *tmp;
+	LIST_HEAD(kill);
+
+	ASSERT_RTNL();
+	list_for_each_entry_safe(kvx, tmp, &kn->devs, list) {
+		if (kvx_bound_to(kvx, lower->ifindex))
+			kvx_dellink(kvx->dev, &kill);
+		else if (kvx_mcast_uses(kvx, lower->ifindex))
+			kvx_mcast_sync(kvx, false, NULL);
+	}
+	unregister_netdevice_many(&kill);
+}
+
+/* The underlay's MTU changed: so did the largest MTU of its devices. */
+static void kvx_lower_change_mtu(struct kvx_net *kn, struct net_device *lower)
+{
+	struct kvx_dev *kvx;
+
+	ASSERT_RTNL();
+	list_for_each_entry(kvx, &kn->devs, list) {
+		const struct kvx_cfg *cfg = rtnl_dereference(kvx->cfg);
+
+		if (cfg->link == lower->ifindex)
+			kvx_update_max_mtu(kvx, cfg);
+	}
+}
+
+static int kvx_netdev_event(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct kvx_net *kn = kvx_net(dev_net(dev));
+
+	/* A namespace whose kvxlan state is not set up yet has no device. */
+	if (!kn || !kn->net)
+		return NOTIFY_DONE;
+	switch (event) {
+	case NETDEV_UNREGISTER:
+		kvx_lower_unregister(kn, dev);
+		break;
+	case NETDEV_CHANGEMTU:
+		/* Not a kvxlan device's own: one bound to itself would loop. */
+		if (!kvx_from_dev(dev))
+			kvx_lower_change_mtu(kn, dev);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+struct notifier_block kvx_netdev_notifier = {
+	.notifier_call = kvx_netdev_event,
+};
 
 static unsigned int kvx_get_num_queues(void)
 {

@@ -19,27 +19,27 @@ static struct kvx_flood *kvx_flood_deref(struct kvx_dev *kvx)
 }
 
 /*
- * Builds a list from @reqs and publishes it in place of the old one. The
- * new list takes a reference on each of its remotes; the old one's are
- * dropped once it is unpublished.
+ * Builds a list from @reqs, not yet published: NULL for an empty one, an
+ * ERR_PTR on failure. The list holds a reference on each of its remotes.
  */
-static int kvx_flood_publish(struct kvx_dev *kvx,
-			     const struct kvx_flood_req *reqs, unsigned int n)
+static struct kvx_flood *kvx_flood_build(struct kvx_dev *kvx,
+					 const struct kvx_flood_req *reqs,
+					 unsigned int n)
 {
-	struct kvx_flood *old = kvx_flood_deref(kvx), *new = NULL;
-	struct kvx_remote *r, **spares = NULL;
+	struct kvx_remote *r, **spares;
+	struct kvx_flood *new;
 	unsigned int i;
-	int err = 0;
+	int err = -ENOMEM;
 
 	ASSERT_RTNL();
-	if (n) {
-		new = kvzalloc(struct_size(new, ent, n), GFP_KERNEL);
-		spares = kvcalloc(n, sizeof(*spares), GFP_KERNEL);
-		if (!new || !spares) {
-			err = -ENOMEM;
-			goto free;
-		}
-	}
+	if (!n)
+		return NULL;
+	new = kvzalloc(struct_size(new, ent, n), GFP_KERNEL);
+	if (!new)
+		goto err_new;
+	spares = kvcalloc(n, sizeof(*spares), GFP_KERNEL);
+	if (!spares)
+		goto err_spares;
 	/*
 	 * Remotes that do not exist yet are allocated here, where sleeping
 	 * is allowed; those that turn out to exist are freed below.
@@ -51,12 +51,11 @@ static int kvx_flood_publish(struct kvx_dev *kvx,
 		if (r)
 			continue;
 		spares[i] = kvx_remote_alloc(&reqs[i].ip, GFP_KERNEL);
-		if (!spares[i]) {
-			err = -ENOMEM;
-			goto free;
-		}
+		if (!spares[i])
+			goto err_alloc;
 	}
 
+	err = 0;
 	spin_lock_bh(&kvx->fdb_lock);
 	for (i = 0; i < n; i++) {
 		r = kvx_remote_get_spare(kvx, &reqs[i].ip, &spares[i]);
@@ -64,33 +63,95 @@ static int kvx_flood_publish(struct kvx_dev *kvx,
 			err = PTR_ERR(r);
 			while (i--)
 				kvx_remote_put(kvx, new->ent[i].remote);
-			goto out;
+			break;
 		}
 		new->ent[i].remote = r;
 		new->ent[i].port = reqs[i].port;
 		new->ent[i].vni = reqs[i].vni;
 		new->ent[i].ifindex = reqs[i].ifindex;
 	}
-	if (new)
-		new->n = n;
-	rcu_assign_pointer(kvx->flood, new);
-	new = old;		/* what the tail below frees */
+	new->n = n;
+	spin_unlock_bh(&kvx->fdb_lock);
+
+err_alloc:
+	for (i = 0; i < n; i++)
+		kvx_remote_free(spares[i]);
+	kvfree(spares);
+	if (!err)
+		return new;
+err_spares:
+	kvfree(new);
+err_new:
+	return ERR_PTR(err);
+}
+
+/* Drops a list that kvx_flood_build() made and nobody published. */
+void kvx_flood_drop(struct kvx_dev *kvx, struct kvx_flood *fl)
+{
+	unsigned int i;
+
+	ASSERT_RTNL();
+	if (!fl)
+		return;
+	spin_lock_bh(&kvx->fdb_lock);
+	for (i = 0; i < fl->n; i++)
+		kvx_remote_put(kvx, fl->ent[i].remote);
+	spin_unlock_bh(&kvx->fdb_lock);
+	kvfree(fl);
+}
+
+/*
+ * Publishes @fl in place of the device's list, whose references are
+ * dropped once it is unpublished. Cannot fail.
+ */
+void kvx_flood_install(struct kvx_dev *kvx, struct kvx_flood *fl)
+{
+	struct kvx_flood *old = kvx_flood_deref(kvx);
+	unsigned int i;
+
+	ASSERT_RTNL();
+	spin_lock_bh(&kvx->fdb_lock);
+	rcu_assign_pointer(kvx->flood, fl);
 	if (old)
 		for (i = 0; i < old->n; i++)
 			kvx_remote_put(kvx, old->ent[i].remote);
-out:
 	spin_unlock_bh(&kvx->fdb_lock);
-	if (new)
-		kvfree_rcu(new, rcu);
-	if (!err)
-		kvx_mcast_sync(kvx, NULL);
-	new = NULL;
-free:
-	for (i = 0; spares && i < n; i++)
-		kvx_remote_free(spares[i]);
-	kvfree(spares);
-	kvfree(new);
-	return err;
+	if (old)
+		kvfree_rcu(old, rcu);
+}
+
+/*
+ * Replaces the list with one built from @reqs, all or nothing: the
+ * memberships of its groups are taken first (with @strict, a group that
+ * cannot be joined fails the request and nothing changes).
+ */
+static int kvx_flood_publish(struct kvx_dev *kvx,
+			     const struct kvx_flood_req *reqs, unsigned int n,
+			     bool strict, struct netlink_ext_ack *extack)
+{
+	struct kvx_sock *socks[KVX_NSOCKS] = {
+		rtnl_dereference(kvx->sock[KVX_SOCK4]),
+		rtnl_dereference(kvx->sock[KVX_SOCK6]),
+	};
+	struct kvx_mc_set set;
+	struct kvx_flood *new;
+	int err;
+
+	ASSERT_RTNL();
+	new = kvx_flood_build(kvx, reqs, n);
+	if (IS_ERR(new)) {
+		NL_SET_ERR_MSG_MOD(extack, "Out of memory for the flood list");
+		return PTR_ERR(new);
+	}
+	err = kvx_mcast_prepare(kvx, socks, rtnl_dereference(kvx->cfg), new,
+				strict, &set, extack);
+	if (err) {
+		kvx_flood_drop(kvx, new);
+		return err;
+	}
+	kvx_flood_install(kvx, new);
+	kvx_mcast_commit(kvx, &set);
+	return 0;
 }
 
 /* The current list as requests, with room for @extra more. */
@@ -146,7 +207,7 @@ int kvx_flood_add(struct kvx_dev *kvx, const struct kvx_flood_req *req,
 		err = -ENOSPC;
 	} else {
 		reqs[n++] = *req;
-		err = kvx_flood_publish(kvx, reqs, n);
+		err = kvx_flood_publish(kvx, reqs, n, true, extack);
 	}
 	kvfree(reqs);
 out:
@@ -169,7 +230,8 @@ int kvx_flood_del(struct kvx_dev *kvx, const struct kvx_ip *ip)
 		err = -ENOENT;
 	} else {
 		memmove(&reqs[i], &reqs[i + 1], (n - i - 1) * sizeof(*reqs));
-		err = kvx_flood_publish(kvx, reqs, n - 1);
+		/* Removing an entry never fails on another group. */
+		err = kvx_flood_publish(kvx, reqs, n - 1, false, NULL);
 	}
 	kvfree(reqs);
 out:
@@ -194,27 +256,27 @@ int kvx_flood_replace(struct kvx_dev *kvx, const struct kvx_flood_req *reqs,
 		}
 	}
 	ASSERT_RTNL();
-	err = kvx_flood_publish(kvx, reqs, n);
+	err = kvx_flood_publish(kvx, reqs, n, true, extack);
 	return err;
 }
 
 /*
  * The link attribute "remote": the first flood entry. Setting it replaces
  * that entry (moving @ip to the front if it is further down); an unset
- * address removes it.
+ * address removes it. Returns the list that results, as requests.
  */
-int kvx_flood_set_first(struct kvx_dev *kvx, const struct kvx_ip *ip,
-			struct netlink_ext_ack *extack)
+static struct kvx_flood_req *kvx_flood_first_reqs(struct kvx_dev *kvx,
+						  const struct kvx_ip *ip,
+						  unsigned int *np)
 {
 	struct kvx_flood_req *reqs;
 	unsigned int n;
-	int i, err;
+	int i;
 
 	ASSERT_RTNL();
 	reqs = kvx_flood_reqs(kvx, &n, 1);
-	err = -ENOMEM;
 	if (!reqs)
-		goto out;
+		return NULL;
 	if (!kvx_ip_set(ip)) {
 		if (n) {
 			memmove(&reqs[0], &reqs[1], (n - 1) * sizeof(*reqs));
@@ -236,10 +298,57 @@ int kvx_flood_set_first(struct kvx_dev *kvx, const struct kvx_ip *ip,
 			reqs[0].ifindex = 0;
 		}
 	}
-	err = kvx_flood_publish(kvx, reqs, n);
+	*np = n;
+	return reqs;
+}
+
+int kvx_flood_set_first(struct kvx_dev *kvx, const struct kvx_ip *ip,
+			struct netlink_ext_ack *extack)
+{
+	struct kvx_flood_req *reqs;
+	unsigned int n;
+	int err;
+
+	ASSERT_RTNL();
+	reqs = kvx_flood_first_reqs(kvx, ip, &n);
+	if (!reqs)
+		return -ENOMEM;
+	err = kvx_flood_publish(kvx, reqs, n, true, extack);
 	kvfree(reqs);
-out:
 	return err;
+}
+
+/*
+ * The list kvx_flood_set_first() would publish, built but not published
+ * (for changelink, which commits it with everything else or drops it).
+ */
+struct kvx_flood *kvx_flood_build_first(struct kvx_dev *kvx,
+					const struct kvx_ip *ip)
+{
+	struct kvx_flood_req *reqs;
+	struct kvx_flood *fl;
+	unsigned int n;
+
+	ASSERT_RTNL();
+	reqs = kvx_flood_first_reqs(kvx, ip, &n);
+	if (!reqs)
+		return ERR_PTR(-ENOMEM);
+	fl = kvx_flood_build(kvx, reqs, n);
+	kvfree(reqs);
+	return fl;
+}
+
+/* Does an entry of the list name underlay @ifindex? */
+bool kvx_flood_uses(struct kvx_dev *kvx, int ifindex)
+{
+	const struct kvx_flood *fl = kvx_flood_deref(kvx);
+	unsigned int i;
+
+	ASSERT_RTNL();
+	for (i = 0; fl && i < fl->n; i++)
+		if (fl->ent[i].ifindex == ifindex)
+			return true;
+	return false;
 }
 
 /* The first flood remote's address, or an unset one. Under RCU or RTNL. */
@@ -258,7 +367,7 @@ void kvx_flood_first(struct kvx_dev *kvx, struct kvx_ip *ip)
 int kvx_flood_del_all(struct kvx_dev *kvx)
 {
 	ASSERT_RTNL();
-	return kvx_flood_publish(kvx, NULL, 0);
+	return kvx_flood_publish(kvx, NULL, 0, false, NULL);
 }
 
 /* Teardown: no RTNL, nothing else can reach the device. */

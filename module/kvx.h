@@ -338,6 +338,12 @@ struct kvx_dev {
 	struct kvx_sock __rcu *sock[KVX_NSOCKS];
 	struct kvx_vni_node vni_node[KVX_NSOCKS]; /* in sock[i]->vni_hash */
 	u32 vni_key;			/* VNI it is hashed under, RTNL */
+	/*
+	 * The RCU state when vni_node[] last left the hash chains: a node is
+	 * put on a chain again only once readers that may stand on it are
+	 * gone (they would follow it into the new chain). RTNL.
+	 */
+	unsigned long vni_unhash_gp;
 	struct gro_cells gro_cells;
 	struct kvx_pcpu_cnt __percpu *cnt;	/* enum kvx_dev_cnt */
 
@@ -375,11 +381,16 @@ static inline struct kvx_net *kvx_net(const struct net *net)
 
 /* device.c */
 extern struct rtnl_link_ops kvx_link_ops;
+extern struct notifier_block kvx_netdev_notifier;
 void kvx_net_destroy_devs(struct kvx_net *kn);
 
 /* socket.c */
 int kvx_sock_attach(struct kvx_dev *kvx, struct netlink_ext_ack *extack);
 void kvx_sock_detach(struct kvx_dev *kvx);
+int kvx_socks_get(struct kvx_net *kn, const struct kvx_cfg *cfg,
+		  struct kvx_sock **socks, struct netlink_ext_ack *extack);
+void kvx_socks_put(struct kvx_sock **socks);
+void kvx_socks_switch(struct kvx_dev *kvx, struct kvx_sock **socks, u32 vni);
 struct kvx_dev *kvx_sock_lookup_vni(struct kvx_sock *vs, u32 vni);
 
 /* fdb.c */
@@ -461,6 +472,11 @@ int kvx_flood_replace(struct kvx_dev *kvx, const struct kvx_flood_req *reqs,
 int kvx_flood_set_first(struct kvx_dev *kvx, const struct kvx_ip *ip,
 			struct netlink_ext_ack *extack);
 int kvx_flood_del_all(struct kvx_dev *kvx);
+struct kvx_flood *kvx_flood_build_first(struct kvx_dev *kvx,
+					const struct kvx_ip *ip);
+void kvx_flood_drop(struct kvx_dev *kvx, struct kvx_flood *fl);
+void kvx_flood_install(struct kvx_dev *kvx, struct kvx_flood *fl);
+bool kvx_flood_uses(struct kvx_dev *kvx, int ifindex);
 void kvx_flood_clear(struct kvx_dev *kvx);
 void kvx_flood_first(struct kvx_dev *kvx, struct kvx_ip *ip);
 
@@ -471,7 +487,21 @@ static inline bool kvx_ip_multicast(const struct kvx_ip *ip)
 	       ip->family == AF_INET6 && ipv6_addr_is_multicast(&ip->v6);
 }
 
-int kvx_mcast_sync(struct kvx_dev *kvx, struct netlink_ext_ack *extack);
+/* Memberships taken for a flood list, not yet the device's (RTNL). */
+struct kvx_mc_set {
+	struct kvx_mc **mcs;
+	unsigned int n;
+};
+
+int kvx_mcast_prepare(struct kvx_dev *kvx, struct kvx_sock *const *socks,
+		      const struct kvx_cfg *cfg, const struct kvx_flood *fl,
+		      bool strict, struct kvx_mc_set *set,
+		      struct netlink_ext_ack *extack);
+void kvx_mcast_commit(struct kvx_dev *kvx, struct kvx_mc_set *set);
+void kvx_mcast_abort(struct kvx_mc_set *set);
+int kvx_mcast_sync(struct kvx_dev *kvx, bool strict,
+		   struct netlink_ext_ack *extack);
+bool kvx_mcast_uses(const struct kvx_dev *kvx, int ifindex);
 void kvx_mcast_leave_all(struct kvx_dev *kvx);
 int kvx_route_ifindex(struct net *net, struct kvx_sock *vs,
 		      const struct kvx_ip *dst, const struct kvx_ip *src);

@@ -65,6 +65,9 @@ static int __init kvx_mod_init(void)
 	err = register_pernet_device(&kvx_net_ops);
 	if (err)
 		goto err_pernet;
+	err = register_netdevice_notifier(&kvx_netdev_notifier);
+	if (err)
+		goto err_notifier;
 	err = rtnl_link_register(&kvx_link_ops);
 	if (err)
 		goto err_link;
@@ -78,6 +81,8 @@ static int __init kvx_mod_init(void)
 err_genl:
 	rtnl_link_unregister(&kvx_link_ops);
 err_link:
+	unregister_netdevice_notifier(&kvx_netdev_notifier);
+err_notifier:
 	unregister_pernet_device(&kvx_net_ops);
 err_pernet:
 	kvx_fdb_cache_exit();
@@ -90,6 +95,7 @@ static void __exit kvx_mod_exit(void)
 	kvx_genl_exit();
 	/* Deletes every kvxlan device in every namespace. */
 	rtnl_link_unregister(&kvx_link_ops);
+	unregister_netdevice_notifier(&kvx_netdev_notifier);
 	unregister_pernet_device(&kvx_net_ops);
 	/* Entries, remotes, configurations, sockets: freed by RCU callbacks. */
 	rcu_barrier();

@@ -162,61 +162,127 @@ static void kvx_mcast_put_all(struct kvx_mc **mcs, unsigned int n)
 	kfree(mcs);
 }
 
-/*
- * Makes the device's memberships match its flood list: every group while
- * the device is up (attached to a socket), none while it is down. New
- * memberships are taken before old ones are dropped, so a group that stays
- * is never left in between. A group that cannot be joined is reported and
- * skipped; the rest still are joined.
- */
-int kvx_mcast_sync(struct kvx_dev *kvx, struct netlink_ext_ack *extack)
+static void kvx_mcast_warn(struct kvx_dev *kvx, const struct kvx_ip *g,
+			   int err)
 {
-	bool up = rtnl_dereference(kvx->sock[KVX_SOCK4]) ||
-		  rtnl_dereference(kvx->sock[KVX_SOCK6]);
-	const struct kvx_flood *fl = rtnl_dereference(kvx->flood);
-	const struct kvx_cfg *cfg = rtnl_dereference(kvx->cfg);
-	struct kvx_mc **old = kvx->joined, **new = NULL, *mc;
-	unsigned int i, n = 0, old_n = kvx->n_joined;
-	int err, ret = 0;
+	if (g->family == AF_INET)
+		netdev_warn(kvx->dev, "cannot join %pI4: %d\n", &g->v4, err);
+	else
+		netdev_warn(kvx->dev, "cannot join %pI6c: %d\n", &g->v6, err);
+}
+
+/*
+ * Takes a membership of every group of flood list @fl, as a device with
+ * configuration @cfg on sockets @socks (none: a device that is down, which
+ * holds none) would hold them, into @set; nothing the device holds changes
+ * (kvx_mcast_commit() installs @set, kvx_mcast_abort() drops it). A group
+ * the device already holds only gains a reference, so committing a set
+ * never leaves and rejoins a group that stays. With @strict, a group that
+ * cannot be joined fails the whole set (the in-tree driver's behaviour:
+ * its open fails when a join does); without, it is reported and skipped.
+ */
+int kvx_mcast_prepare(struct kvx_dev *kvx, struct kvx_sock *const *socks,
+		      const struct kvx_cfg *cfg, const struct kvx_flood *fl,
+		      bool strict, struct kvx_mc_set *set,
+		      struct netlink_ext_ack *extack)
+{
+	struct kvx_mc *mc;
+	unsigned int i;
+	int err;
 
 	ASSERT_RTNL();
-	if (up && fl) {
-		new = kcalloc(fl->n, sizeof(*new), GFP_KERNEL);
-		if (!new)
-			return -ENOMEM;
-		for (i = 0; i < fl->n; i++) {
-			const struct kvx_flood_ent *e = &fl->ent[i];
-			const struct kvx_ip *g = &e->remote->ip;
-			struct kvx_sock *vs;
+	set->mcs = NULL;
+	set->n = 0;
+	if (!fl || (!socks[KVX_SOCK4] && !socks[KVX_SOCK6]))
+		return 0;
+	set->mcs = kcalloc(fl->n, sizeof(*set->mcs), GFP_KERNEL);
+	if (!set->mcs) {
+		NL_SET_ERR_MSG_MOD(extack, "Out of memory for the group memberships");
+		return -ENOMEM;
+	}
+	for (i = 0; i < fl->n; i++) {
+		const struct kvx_flood_ent *e = &fl->ent[i];
+		const struct kvx_ip *g = &e->remote->ip;
+		struct kvx_sock *vs;
 
-			if (!kvx_ip_multicast(g))
-				continue;
-			vs = rtnl_dereference(kvx->sock[kvx_sock_idx(g->family)]);
-			mc = vs ? kvx_mc_get(vs, g, kvx_mc_ifindex(kvx, vs, cfg, e),
-					     &err) : NULL;
-			if (!vs)
-				err = -EAFNOSUPPORT;
-			if (!mc) {
-				if (g->family == AF_INET)
-					netdev_warn(kvx->dev, "cannot join %pI4: %d\n",
-						    &g->v4, err);
-				else
-					netdev_warn(kvx->dev, "cannot join %pI6c: %d\n",
-						    &g->v6, err);
-				if (!ret) {
-					NL_SET_ERR_MSG_MOD(extack,
-							   "Cannot join the multicast group");
-					ret = err;
-				}
-				continue;
-			}
-			new[n++] = mc;
+		if (!kvx_ip_multicast(g))
+			continue;
+		vs = socks[kvx_sock_idx(g->family)];
+		mc = NULL;
+		err = -EAFNOSUPPORT;
+		if (vs)
+			mc = kvx_mc_get(vs, g, kvx_mc_ifindex(kvx, vs, cfg, e),
+					&err);
+		if (mc) {
+			set->mcs[set->n++] = mc;
+			continue;
+		}
+		kvx_mcast_warn(kvx, g, err);
+		if (strict) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "Cannot join the multicast group (IGMP/MLD join failed, nothing changed)");
+			kvx_mcast_abort(set);
+			return err;
 		}
 	}
-	kvx->joined = new;
-	kvx->n_joined = n;
-	kvx_mcast_put_all(old, old_n);
-	return ret;
+	return 0;
+}
+
+/* Makes @set the device's memberships, dropping those it held before. */
+void kvx_mcast_commit(struct kvx_dev *kvx, struct kvx_mc_set *set)
+{
+	ASSERT_RTNL();
+	kvx_mcast_put_all(kvx->joined, kvx->n_joined);
+	kvx->joined = set->mcs;
+	kvx->n_joined = set->n;
+	set->mcs = NULL;
+	set->n = 0;
+}
+
+/* Drops a set that kvx_mcast_prepare() took and nobody installed. */
+void kvx_mcast_abort(struct kvx_mc_set *set)
+{
+	ASSERT_RTNL();
+	kvx_mcast_put_all(set->mcs, set->n);
+	set->mcs = NULL;
+	set->n = 0;
+}
+
+/*
+ * Makes the device's memberships match its flood list and configuration:
+ * every group while the device is up (attached to a socket), none while it
+ * is down. All or nothing when @strict (see kvx_mcast_prepare()).
+ */
+int kvx_mcast_sync(struct kvx_dev *kvx, bool strict,
+		   struct netlink_ext_ack *extack)
+{
+	struct kvx_sock *socks[KVX_NSOCKS] = {
+		rtnl_dereference(kvx->sock[KVX_SOCK4]),
+		rtnl_dereference(kvx->sock[KVX_SOCK6]),
+	};
+	struct kvx_mc_set set;
+	int err;
+
+	ASSERT_RTNL();
+	err = kvx_mcast_prepare(kvx, socks, rtnl_dereference(kvx->cfg),
+				rtnl_dereference(kvx->flood), strict, &set,
+				extack);
+	if (err)
+		return err;
+	kvx_mcast_commit(kvx, &set);
+	return 0;
+}
+
+/* Does the device hold a membership on underlay @ifindex? */
+bool kvx_mcast_uses(const struct kvx_dev *kvx, int ifindex)
+{
+	unsigned int i;
+
+	ASSERT_RTNL();
+	for (i = 0; i < kvx->n_joined; i++)
+		if (kvx->joined[i]->ifindex == ifindex)
+			return true;
+	return false;
 }
 
 void kvx_mcast_leave_all(struct kvx_dev *kvx)

@@ -94,84 +94,168 @@ static void kvx_sock_release(struct kvx_sock *vs)
 	kfree_rcu(vs, rcu);
 }
 
-/* Takes the socket of (@kvx's port, @family), opening it if needed. */
-static int kvx_sock_attach_one(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
-			       sa_family_t family)
+/* Takes a user reference on the socket of (@port, @family), opening it. */
+static struct kvx_sock *kvx_sock_get(struct kvx_net *kn, __be16 port,
+				     sa_family_t family)
 {
-	int i = kvx_sock_idx(family);
 	struct kvx_sock *vs;
 
 	ASSERT_RTNL();
-	vs = kvx_sock_find(kvx->kn, cfg->port, family);
+	vs = kvx_sock_find(kn, port, family);
 	if (!vs) {
-		vs = kvx_sock_create(kvx->kn, cfg->port, family);
+		vs = kvx_sock_create(kn, port, family);
 		if (IS_ERR(vs))
-			return PTR_ERR(vs);
+			return vs;
 	}
 	vs->users++;
-	hlist_add_head_rcu(&kvx->vni_node[i].node, kvx_vni_head(vs, cfg->vni));
-	rcu_assign_pointer(kvx->sock[i], vs);
-	return 0;
+	return vs;
 }
 
-static void kvx_sock_detach_one(struct kvx_dev *kvx, int i)
+static void kvx_sock_put(struct kvx_sock *vs)
 {
-	struct kvx_sock *vs = rtnl_dereference(kvx->sock[i]);
-
 	ASSERT_RTNL();
-	if (!vs)
-		return;
-	hlist_del_init_rcu(&kvx->vni_node[i].node);
-	RCU_INIT_POINTER(kvx->sock[i], NULL);
-	if (!--vs->users)
+	if (vs && !--vs->users)
 		kvx_sock_release(vs);
 }
 
+/* Drops the references kvx_socks_get() took, last family first. */
+void kvx_socks_put(struct kvx_sock **socks)
+{
+	kvx_sock_put(socks[KVX_SOCK6]);
+	kvx_sock_put(socks[KVX_SOCK4]);
+	socks[KVX_SOCK6] = NULL;
+	socks[KVX_SOCK4] = NULL;
+}
+
 /*
- * Attaches an up device to the sockets for its port and family (opening
- * them if needed) and hashes it under its VNI. A dual-stack device on a
- * host without IPv6 makes do with IPv4.
+ * Takes the sockets a device of configuration @cfg is on while up, per
+ * family (opening them if needed), into @socks; nothing is hashed. A
+ * dual-stack device on a host without IPv6 makes do with IPv4.
+ */
+int kvx_socks_get(struct kvx_net *kn, const struct kvx_cfg *cfg,
+		  struct kvx_sock **socks, struct netlink_ext_ack *extack)
+{
+	struct kvx_sock *vs;
+
+	ASSERT_RTNL();
+	socks[KVX_SOCK4] = NULL;
+	socks[KVX_SOCK6] = NULL;
+	if (cfg->family == AF_INET6 && !ipv6_mod_enabled()) {
+		NL_SET_ERR_MSG_MOD(extack, "IPv6 is disabled on this host");
+		return -EAFNOSUPPORT;
+	}
+	if (cfg->family != AF_INET6) {
+		vs = kvx_sock_get(kn, cfg->port, AF_INET);
+		if (IS_ERR(vs)) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "Cannot open the IPv4 UDP socket for the port");
+			return PTR_ERR(vs);
+		}
+		socks[KVX_SOCK4] = vs;
+	}
+	if (cfg->family != AF_INET && ipv6_mod_enabled()) {
+		vs = kvx_sock_get(kn, cfg->port, AF_INET6);
+		if (IS_ERR(vs)) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "Cannot open the IPv6 UDP socket for the port");
+			kvx_socks_put(socks);
+			return PTR_ERR(vs);
+		}
+		socks[KVX_SOCK6] = vs;
+	}
+	return 0;
+}
+
+/* Takes the device's nodes off the VNI chains of its sockets. */
+static void kvx_socks_unhash(struct kvx_dev *kvx)
+{
+	int i;
+
+	ASSERT_RTNL();
+	for (i = 0; i < KVX_NSOCKS; i++) {
+		if (hlist_unhashed(&kvx->vni_node[i].node))
+			continue;
+		hlist_del_init_rcu(&kvx->vni_node[i].node);
+		kvx->vni_unhash_gp = get_state_synchronize_rcu();
+	}
+}
+
+/*
+ * Puts the device on the VNI chains of @vni in @socks, and makes @socks
+ * its sockets; drops its references on the sockets it was on (the caller's
+ * references on @socks become the device's), whose memberships the
+ * device must have dropped first (kvx_mcast_commit()). A node that left a chain is
+ * put on another only after a grace period: a reader standing on it would
+ * otherwise follow it into the wrong chain and miss the rest of its own.
+ * Cannot fail.
+ */
+void kvx_socks_switch(struct kvx_dev *kvx, struct kvx_sock **socks, u32 vni)
+{
+	struct kvx_sock *old[KVX_NSOCKS];
+	bool rehash = READ_ONCE(kvx->vni_key) != vni;
+	int i;
+
+	ASSERT_RTNL();
+	for (i = 0; i < KVX_NSOCKS; i++) {
+		old[i] = rtnl_dereference(kvx->sock[i]);
+		if (old[i] != socks[i])
+			rehash = true;
+	}
+	if (rehash) {
+		kvx_socks_unhash(kvx);
+		WRITE_ONCE(kvx->vni_key, vni);
+	}
+	for (i = 0; rehash && i < KVX_NSOCKS; i++) {
+		if (!socks[i])
+			continue;
+		if (!poll_state_synchronize_rcu(kvx->vni_unhash_gp))
+			synchronize_net();
+		hlist_add_head_rcu(&kvx->vni_node[i].node,
+				   kvx_vni_head(socks[i], vni));
+	}
+	for (i = 0; i < KVX_NSOCKS; i++)
+		rcu_assign_pointer(kvx->sock[i], socks[i]);
+	kvx_socks_put(old);
+}
+
+/*
+ * Attaches a device that goes up to the sockets for its port and family
+ * (opening them if needed), hashes it under its VNI and joins its groups;
+ * all or nothing: as the in-tree driver's open, it fails if a group
+ * cannot be joined.
  */
 int kvx_sock_attach(struct kvx_dev *kvx, struct netlink_ext_ack *extack)
 {
 	const struct kvx_cfg *cfg = rtnl_dereference(kvx->cfg);
-	int err = 0;
+	struct kvx_sock *socks[KVX_NSOCKS];
+	struct kvx_mc_set set;
+	int err;
 
 	ASSERT_RTNL();
-	WRITE_ONCE(kvx->vni_key, cfg->vni);
-	if (cfg->family != AF_INET6) {
-		err = kvx_sock_attach_one(kvx, cfg, AF_INET);
-		if (err) {
-			NL_SET_ERR_MSG_MOD(extack,
-					   "Cannot open the IPv4 UDP socket for the port");
-			return err;
-		}
-	}
-	if (cfg->family != AF_INET && ipv6_mod_enabled()) {
-		err = kvx_sock_attach_one(kvx, cfg, AF_INET6);
-		if (err) {
-			NL_SET_ERR_MSG_MOD(extack,
-					   "Cannot open the IPv6 UDP socket for the port");
-			kvx_sock_detach_one(kvx, KVX_SOCK4);
-			return err;
-		}
-	}
-	if (!rcu_access_pointer(kvx->sock[KVX_SOCK4]) &&
-	    !rcu_access_pointer(kvx->sock[KVX_SOCK6])) {
-		NL_SET_ERR_MSG_MOD(extack, "IPv6 is disabled on this host");
-		return -EAFNOSUPPORT;
-	}
-	/* A group that cannot be joined now is reported, not fatal. */
-	kvx_mcast_sync(kvx, NULL);
+	err = kvx_socks_get(kvx->kn, cfg, socks, extack);
+	if (err)
+		goto err_socks;
+	err = kvx_mcast_prepare(kvx, socks, cfg, rtnl_dereference(kvx->flood),
+				true, &set, extack);
+	if (err)
+		goto err_mcast;
+	kvx_mcast_commit(kvx, &set);
+	kvx_socks_switch(kvx, socks, cfg->vni);
 	return 0;
+
+err_mcast:
+	kvx_socks_put(socks);
+err_socks:
+	return err;
 }
 
 void kvx_sock_detach(struct kvx_dev *kvx)
 {
+	struct kvx_sock *none[KVX_NSOCKS] = {};
+
 	ASSERT_RTNL();
 	kvx_mcast_leave_all(kvx);
-	kvx_sock_detach_one(kvx, KVX_SOCK6);
-	kvx_sock_detach_one(kvx, KVX_SOCK4);
+	kvx_socks_switch(kvx, none, READ_ONCE(kvx->vni_key));
 }
 
 /* Called from the receive path, under RCU. */
