@@ -98,6 +98,10 @@ agent_start()
 hypervisor()
 {
 	local h=$1 ns=$2 vm=$4 t=$7
+	# no IPv6 on the hypervisor's own interfaces: what a port sends is
+	# then only what the bridge forwards (exact tx counters)
+	in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
 	ip -n "$ns" link add br0 type bridge
 	ip -n "$ns" link set br0 up
 	ip link add vm1 netns "$ns" type veth peer name eth0 netns "$vm"
