@@ -485,15 +485,21 @@ static int kvx_nl_dump_recheck(struct netlink_callback *cb)
 
 /*
  * Resolves the device of a dump part, under RCU: devices may come and go
- * between parts, so no reference is kept across them.
+ * between parts, so no reference is kept across them. NULL when there is
+ * none, with *err set: -ENODEV on the first part, 0 (the dump ends) on a
+ * later one.
  */
 static struct kvx_dev *kvx_nl_dump_dev(struct netlink_callback *cb,
-				       struct kvx_dump_ctx *ctx)
+				       struct kvx_dump_ctx *ctx, int *err)
 {
 	struct net_device *dev;
+	struct kvx_dev *kvx;
 
 	dev = dev_get_by_index_rcu(sock_net(cb->skb->sk), ctx->ifindex);
-	return dev ? kvx_from_dev(dev) : NULL;
+	kvx = dev ? kvx_from_dev(dev) : NULL;
+	if (!kvx)
+		*err = cb->prev_seq ? 0 : -ENODEV;
+	return kvx;
 }
 
 struct kvx_nl_dump_arg {
@@ -532,11 +538,9 @@ static int kvx_nl_fdb_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	a.flt.vni = ctx->fdb.vni;
 
 	rcu_read_lock();
-	kvx = kvx_nl_dump_dev(cb, ctx);
-	if (!kvx) {
-		err = cb->prev_seq ? 0 : -ENODEV;
+	kvx = kvx_nl_dump_dev(cb, ctx, &err);
+	if (!kvx)
 		goto out;
-	}
 	a.flt.dev_vni = rcu_dereference(kvx->cfg)->vni;
 	cb->seq = READ_ONCE(kvx->fdb_gen);
 	pos.seq = ctx->seq;
@@ -809,11 +813,9 @@ static int kvx_nl_flood_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		return err;
 
 	rcu_read_lock();
-	kvx = kvx_nl_dump_dev(cb, ctx);
-	if (!kvx) {
-		err = cb->prev_seq ? 0 : -ENODEV;
+	kvx = kvx_nl_dump_dev(cb, ctx, &err);
+	if (!kvx)
 		goto out;
-	}
 	fl = rcu_dereference(kvx->flood);
 	if (!ctx->seq)
 		ctx->flood.changes = 0;
@@ -961,11 +963,9 @@ static int kvx_nl_remote_dumpit(struct sk_buff *skb,
 		return err;
 
 	rcu_read_lock();
-	kvx = kvx_nl_dump_dev(cb, ctx);
-	if (!kvx) {
-		err = cb->prev_seq ? 0 : -ENODEV;
+	kvx = kvx_nl_dump_dev(cb, ctx, &err);
+	if (!kvx)
 		goto out;
-	}
 	/* Remotes come and go with FDB entries: the same generation. */
 	cb->seq = READ_ONCE(kvx->fdb_gen);
 	pos.seq = ctx->seq;
