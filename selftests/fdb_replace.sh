@@ -44,8 +44,7 @@ require_kvxlan
 REPLACES=${KVX_REPLACES:-10000}
 FRAMES=200000	# more than the storm lasts: stopped after it
 CAPTURE=30000	# packets at most: tshark reads them in seconds
-FRAME_SEND=$KSFT_DIR/frame_send
-[ -x "$FRAME_SEND" ] || fail "frame_send not built: $FRAME_SEND (make -C selftests)"
+require_frames
 MAC_T=02:00:00:00:cc:01
 TMP=$(mktemp -d)
 defer rm -rf "$TMP"

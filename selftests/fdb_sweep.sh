@@ -46,11 +46,7 @@ set -e
 
 require_cmd ip jq
 require_kvxlan
-FRAMES=$KSFT_DIR/fdb_sweep.frames
-FRAME_SEND=$KSFT_DIR/frame_send
-if [ ! -f "$FRAMES" ] || [ ! -x "$FRAME_SEND" ]; then
-	fail "$FRAMES or $FRAME_SEND missing: make -C selftests builds them"
-fi
+require_frames fdb_sweep
 
 WINDOW=3
 X=02:00:00:00:77:11

@@ -88,11 +88,7 @@ check_ge "frames seen" "$(capture_count "$TMP/none.pcap")" 100
 check_eq "frames longer than the MTU" "$(big_frames "$TMP/none.pcap")" 0
 
 log_step "4. two VNIs interleaved, with malformed packets"
-FRAMES=$KSFT_DIR/gro.frames
-FRAME_SEND=$KSFT_DIR/frame_send
-if [ ! -f "$FRAMES" ] || [ ! -x "$FRAME_SEND" ]; then
-	fail "$FRAMES or $FRAME_SEND missing: make -C selftests builds them"
-fi
+require_frames gro
 require_cmd tc
 # gro vni VNI SEGS PAYLOAD: what the burst carries per VNI
 read -r _ _ _ SEGS PAY0 < <(grep '^gro vni 5000 ' "$FRAMES")

@@ -108,6 +108,19 @@ require_cmd()
 	done
 }
 
+# require_frames [NAME]: FRAME_SEND, the replayer of prebuilt frames
+# (frame_send), and with NAME also FRAMES, NAME.frames (frames.py's, on
+# the host): both built by make -C selftests; a test fails without them.
+require_frames()
+{
+	FRAME_SEND=$KSFT_DIR/frame_send
+	[ -x "$FRAME_SEND" ] ||
+		fail "$FRAME_SEND missing: make -C selftests builds it"
+	[ $# -gt 0 ] || return 0
+	FRAMES=$KSFT_DIR/$1.frames
+	[ -f "$FRAMES" ] || fail "$FRAMES missing: make -C selftests builds it"
+}
+
 require_kvxlan()
 {
 	[ -x "$KVXLAN" ] || fail "kvxlan CLI not built: $KVXLAN (make -C tools)"

@@ -50,11 +50,7 @@ set -e
 
 require_cmd ip jq ethtool bridge tcpdump
 require_kvxlan
-FRAMES=$KSFT_DIR/malformed.frames
-FRAME_SEND=$KSFT_DIR/frame_send
-if [ ! -f "$FRAMES" ] || [ ! -x "$FRAME_SEND" ]; then
-	fail "$FRAMES or $FRAME_SEND missing: make -C selftests builds them"
-fi
+require_frames malformed
 
 F=$KVX_FAMILY		# the frames' sets: plain4, frag4, plain6, frag6
 A1=$(ul 10.0.0.1)

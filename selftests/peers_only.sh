@@ -33,11 +33,7 @@ set -e
 
 require_cmd ip jq ethtool
 require_kvxlan
-FRAMES=$KSFT_DIR/fdb.frames
-FRAME_SEND=$KSFT_DIR/frame_send
-if [ ! -f "$FRAMES" ] || [ ! -x "$FRAME_SEND" ]; then
-	fail "$FRAMES or $FRAME_SEND missing: make -C selftests builds them"
-fi
+require_frames fdb
 
 A=()		# A[N]: the underlay address 10.0.0.N (fd00::N)
 for i in 1 2 3; do

@@ -39,11 +39,7 @@ set -e
 
 require_cmd ip jq ping ethtool tcpdump tshark
 require_kvxlan
-FRAMES=$KSFT_DIR/udp6_zero_csum.frames
-FRAME_SEND=$KSFT_DIR/frame_send
-if [ ! -f "$FRAMES" ] || [ ! -x "$FRAME_SEND" ]; then
-	fail "$FRAMES or $FRAME_SEND missing: make -C selftests builds them"
-fi
+require_frames udp6_zero_csum
 
 N=3
 ZEROS=3		# the zero_csum packets of the set zeros (frames.py)

@@ -78,11 +78,7 @@ require_cmd ip jq ping tcpdump tshark
 require_kvxlan
 # scapy's packets, written on the host by make -C selftests (frames.py),
 # sent by frame_send
-FRAMES=$KSFT_DIR/wire_format.frames
-FRAME_SEND=$KSFT_DIR/frame_send
-if [ ! -f "$FRAMES" ] || [ ! -x "$FRAME_SEND" ]; then
-	fail "$FRAMES or $FRAME_SEND missing: make -C selftests builds them"
-fi
+require_frames wire_format
 
 TMP=$(mktemp -d)
 defer rm -rf "$TMP"
