@@ -65,7 +65,7 @@ check_ok "kvxlan -b: $N link add" kvx "$h1" -b "$TMP/add"
 check_eq "kvxlan devices" "$(kvx_count "$h1")" "$N"
 check_eq "-j link show entries" "$(kvx "$h1" -j link show | jq length)" "$N"
 check_eq "distinct VNIs" \
-	"$(kvx "$h1" -j link show | jq '[.[].vni] | unique | length')" "$N"
+	"$(kvx "$h1" -j link show | jq '[.[].id] | unique | length')" "$N"
 for i in $(seq 0 $((N - 1))); do
 	echo "link set vx$i up"
 done | ip -n "$h1" -batch - || fail "bringing $N devices up"

@@ -114,7 +114,7 @@ check_eq "-j: one device" "$(jq length <<<"$json")" 1
 dev=$(jq '.[0]' <<<"$json")
 f() { jq -r "$1" <<<"$dev"; }
 check_eq "ifname" "$(f .ifname)" vx0
-check_eq "vni" "$(f .vni)" 5000
+check_eq "id (the VNI)" "$(f .id)" 5000
 check_eq "local" "$(f .local)" "$H1_UL"
 check_eq "remote" "$(f .remote)" "$H2_UL"
 veth0_idx=$(ip -n "$h1" -j link show veth0 | jq '.[0].ifindex')
@@ -124,9 +124,9 @@ veth0 | "$veth0_idx") log_ok "link ($(f .link))" ;;
 esac
 check_eq "port" "$(f .port)" 4789
 read -r lo hi < <(ip netns exec "$h1" sysctl -n net.ipv4.ip_local_port_range)
-check_eq "srcport.low (ip_local_port_range)" "$(f .srcport.low)" "$lo"
-check_eq "srcport.high (ip_local_port_range)" "$(f .srcport.high)" "$hi"
-check_eq "ttl" "$(f .ttl)" 0
+check_eq "srcport.low (ip_local_port_range)" "$(f .port_range.low)" "$lo"
+check_eq "srcport.high (ip_local_port_range)" "$(f .port_range.high)" "$hi"
+check_eq "ttl" "$(f .ttl)" auto
 check_eq "tos" "$(f .tos)" 0
 case "$(f .learning)" in
 true | on | 1) log_ok "learning ($(f .learning))" ;;
@@ -144,11 +144,11 @@ esac
 jq -e 'has("df")' <<<"$dev" >/dev/null || fail "-j lacks key df"
 log_ok "df present ($(f .df))"
 if [ "$KVX_FAMILY" = 4 ]; then
-	check_eq "udpcsum (IPv4: off by default)" "$(f .udpcsum)" false
+	check_eq "udpcsum (IPv4: off by default)" "$(f .udp_csum)" false
 else
-	check_eq "udp6zerocsumtx (off by default)" "$(f .udp6zerocsumtx)" false
-	check_eq "udp6zerocsumrx (off by default)" "$(f .udp6zerocsumrx)" false
-	check_eq "flowlabel (0 by default)" "$(f .flowlabel)" 0
+	check_eq "udp6zerocsumtx (off by default)" "$(f .udp_zero_csum6_tx)" false
+	check_eq "udp6zerocsumrx (off by default)" "$(f .udp_zero_csum6_rx)" false
+	check_eq "label (0 by default)" "$(f .label)" 0
 fi
 
 log_step "kvxlan link set, reflected by -j"
@@ -156,20 +156,20 @@ kvx "$h1" link set vx0 ttl 17 tos 0x20 learning off ageing 60 max-learned 100 \
 	srcport 40000 40100 df set || fail "kvxlan link set"
 dev=$(kvx "$h1" -j link show vx0 | jq '.[0]')
 check_eq "ttl after set" "$(f .ttl)" 17
-check_eq "tos after set" "$(f .tos)" 32
+check_eq "tos after set" "$(f .tos)" 0x20
 case "$(f .learning)" in
 false | off | 0) log_ok "learning after set ($(f .learning))" ;;
 *) fail "learning after set: got '$(f .learning)', expected off" ;;
 esac
 check_eq "ageing after set" "$(f .ageing)" 60
 check_eq "max_learned after set" "$(f .max_learned)" 100
-check_eq "srcport.low after set" "$(f .srcport.low)" 40000
-check_eq "srcport.high after set" "$(f .srcport.high)" 40100
+check_eq "srcport.low after set" "$(f .port_range.low)" 40000
+check_eq "srcport.high after set" "$(f .port_range.high)" 40100
 case "$(f .df)" in
 set | 1 | true) log_ok "df after set ($(f .df))" ;;
 *) fail "df after set: got '$(f .df)', expected set" ;;
 esac
-check_eq "vni unchanged by set" "$(f .vni)" 5000
+check_eq "id unchanged by set" "$(f .id)" 5000
 check_eq "remote unchanged by set" "$(f .remote)" "$H2_UL"
 check_ok "still pings after set" \
 	ip netns exec "$h1" ping -c 2 -i 0.05 -W 5 -q 192.168.100.2

@@ -102,9 +102,9 @@ wait_underlay "$h1" fd00::2
 wait_underlay "$h1" 10.0.0.2
 
 kvx "$h1" -j link show vx0 | jq -c '.[0]' | sed 's/^/    /'
-check_flag "h1 vx0 udp6zerocsumtx off by default" "$h1" vx0 udp6zerocsumtx off
-check_flag "h1 vx0 udp6zerocsumrx off by default" "$h1" vx0 udp6zerocsumrx off
-check_flag "h1 vx4 udpcsum off by default" "$h1" vx4 udpcsum off
+check_flag "h1 vx0 udp6zerocsumtx off by default" "$h1" vx0 udp_zero_csum6_tx off
+check_flag "h1 vx0 udp6zerocsumrx off by default" "$h1" vx0 udp_zero_csum6_rx off
+check_flag "h1 vx4 udpcsum off by default" "$h1" vx4 udp_csum off
 check_eq "h1 vx0 rx_drop_udp6_zero_csum" "$(zero_drops "$h1")" 0
 
 log_step "1. receive: $ZEROS zero checksums, then a valid one (udp6zerocsumrx off)"
@@ -126,7 +126,7 @@ log_ok "no zero-checksum frame learned"
 log_step "1. receive, udp6zerocsumrx on: all delivered"
 check_ok "link set vx0 udp6zerocsumrx on" \
 	kvx "$h1" link set vx0 udp6zerocsumrx on
-check_flag "h1 vx0 udp6zerocsumrx" "$h1" vx0 udp6zerocsumrx on
+check_flag "h1 vx0 udp6zerocsumrx" "$h1" vx0 udp_zero_csum6_rx on
 rx=$(dev_stat "$h1" vx0 rx_packets)
 inject
 v=$(wait_counter 20 $((rx + ZEROS + 1)) dev_stat "$h1" vx0 rx_packets) ||

@@ -116,7 +116,7 @@ static_neigh "$h1" vx0 192.168.100.2 "$(link_mac "$h2" vx0)"
 
 log_step "change the VNI of an up device: 5000 -> 5002 on both hosts"
 kvx "$h1" link set vx0 vni 5002 || fail "link set vx0 vni 5002 (h1)"
-check_eq "h1 vx0 vni" "$(kvx "$h1" -j link show vx0 | jq '.[0].vni')" 5002
+check_eq "h1 vx0 vni" "$(kvx "$h1" -j link show vx0 | jq '.[0].id')" 5002
 before_unknown=$(kvx_proc_stat "$h2" rx_drop_unknown_vni)
 # h1 now sends VNI 5002, which h2 does not know yet
 ip netns exec "$h1" ping -c 2 -i 0.05 -W 1 -q 192.168.100.2 >/dev/null 2>&1 &&

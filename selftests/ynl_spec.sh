@@ -92,7 +92,7 @@ read -r y_vni y_port y_ageing y_max y_learning y_static y_learned <<<"$(
 		<<<"$ynl_ans")"
 read -r k_vni k_port k_ageing k_max k_learning <<<"$(
 	kvx "$h1" -j link show vx0 |
-	jq -r '.[0] | [.vni, .port, .ageing, .max_learned,
+	jq -r '.[0] | [.id, .port, .ageing, .max_learned,
 		(if .learning == true then 1 else 0 end)]
 		| map(tostring) | join(" ")')"
 check_eq "vni" "$y_vni" "$k_vni"

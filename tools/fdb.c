@@ -114,6 +114,7 @@ static int fdb_parse_kw(const struct fdb_cmd *c, int argc, char **argv,
 {
 	const char *kw = argv[*i];
 	const char *arg = NULL;
+	unsigned long long v;
 	int bit, ret;
 
 	if (!strcmp(kw, "static") || !strcmp(kw, "learned")) {
@@ -135,11 +136,12 @@ static int fdb_parse_kw(const struct fdb_cmd *c, int argc, char **argv,
 			bit = FDB_KW_PORT;
 		else
 			bit = FDB_KW_VNI;
-	} else if (c->allow & FDB_BIT(MAC) && !(req->seen & FDB_BIT(MAC)) &&
-		   strchr(kw, ':')) {
+	} else if (c->allow & FDB_BIT(MAC) && !(req->seen & FDB_BIT(MAC))) {
+		/* Any other word where the MAC goes is one, or a bad one. */
 		bit = FDB_KW_MAC;
 		if (parse_mac(kw, req->mac))
-			return kvx_err("Invalid MAC address \"%s\"", kw);
+			return kvx_err("Invalid MAC address \"%s\": expected six hex bytes separated by ':' (00:11:22:33:44:55)",
+				       kw);
 	} else {
 		return fdb_try_help("Unknown keyword \"%s\"", kw);
 	}
@@ -163,14 +165,14 @@ static int fdb_parse_kw(const struct fdb_cmd *c, int argc, char **argv,
 				       arg);
 		break;
 	case FDB_KW_PORT:
-		if (parse_u16(arg, &req->port))
-			return kvx_err("Invalid port \"%s\": expected 0..65535",
-				       arg);
+		if (parse_range(kw, arg, 1, UINT16_MAX, &v))
+			return KVX_EXIT_USAGE;
+		req->port = v;
 		break;
 	case FDB_KW_VNI:
-		if (parse_u32(arg, &req->vni))
-			return kvx_err("Invalid vni \"%s\": expected a decimal number",
-				       arg);
+		if (parse_range(kw, arg, 0, KVXLAN_VNI_MAX, &v))
+			return KVX_EXIT_USAGE;
+		req->vni = v;
 		break;
 	}
 	return KVX_EXIT_OK;
@@ -184,7 +186,7 @@ static int fdb_parse(const struct fdb_cmd *c, int argc, char **argv,
 
 	memset(req, 0, sizeof(*req));
 	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "help")) {
+		if (is_help(argv[i])) {
 			fdb_usage(stdout);
 			return -1;
 		}
@@ -516,6 +518,54 @@ out:
 	return ret;
 }
 
+int fdb_save(unsigned int ifindex, const char *name)
+{
+	const struct kvx_genl *g = kvx_genl();
+	struct fdb_req req = {
+		.seen = FDB_BIT(DEV) | FDB_BIT(KIND),
+		.ifindex = ifindex,
+		.kind = KVXLAN_FDB_KIND_STATIC,
+	};
+	struct fdb_list l = { .ifindex = ifindex };
+	char addr[KVX_ADDRSTRLEN], mac[KVX_MACSTRLEN];
+	struct fdb_order *order = NULL;
+	const struct fdb_entry *e;
+	struct nlmsghdr *nlh;
+	int ret = KVX_EXIT_OK;
+	size_t i;
+
+	if (!g)
+		return KVX_EXIT_KERNEL;
+	nlh = kvx_genl_msg(g, KVXLAN_CMD_FDB_GET, NLM_F_DUMP);
+	fdb_put(nlh, &req);
+	if (nl_dump(g->nl, nlh, fdb_collect_cb, &l, fdb_restart)) {
+		ret = KVX_EXIT_KERNEL;
+		goto out;
+	}
+	order = fdb_sort(&l);
+	if (!order) {
+		ret = kvx_err("%s", strerror(ENOMEM));
+		goto out;
+	}
+	for (i = 0; i < l.n; i++) {
+		e = &l.ent[order[i].idx];
+		if (e->kind != KVXLAN_FDB_KIND_STATIC ||
+		    !format_addr(e->addr, e->addr_len, addr, sizeof(addr)))
+			continue;
+		printf("fdb add %s dev %s dst %s", format_mac(e->mac, mac),
+		       name, addr);
+		if (e->has_port)
+			printf(" port %u", e->port);
+		if (e->has_vni)
+			printf(" vni %u", e->vni);
+		printf("\n");
+	}
+out:
+	free(order);
+	free(l.ent);
+	return ret;
+}
+
 static const struct fdb_cmd fdb_cmds[] = {
 	{ "add", fdb_change, KVXLAN_CMD_FDB_ADD,
 	  FDB_BIT(MAC) | FDB_BIT(DEV) | FDB_BIT(DST), FDB_SET },
@@ -530,25 +580,43 @@ static const struct fdb_cmd fdb_cmds[] = {
 	  FDB_FILTERS },
 };
 
+/* ip's other names of fdb_cmds[]: { alias, command }. */
+static const char * const fdb_aliases[][2] = {
+	{ "delete", "del" },
+	{ "list", "show" },
+	{ "lst", "show" },
+};
+
 int fdb_run(int argc, char **argv)
 {
-	const struct fdb_cmd *c = NULL;
+	struct kvx_word words[ARRAY_SIZE(fdb_cmds) + ARRAY_SIZE(fdb_aliases)];
+	const struct fdb_cmd *c;
 	struct fdb_req req;
 	const char *cmd;
-	size_t i;
-	int ret;
+	size_t i, j, n;
+	int id, ret;
 
 	/* "kvxlan fdb" alone is "kvxlan fdb show", which needs a device. */
 	cmd = argc > 0 ? argv[0] : "show";
-	if (!strcmp(cmd, "help")) {
+	if (is_help(cmd)) {
 		fdb_usage(stdout);
 		return KVX_EXIT_OK;
 	}
 	for (i = 0; i < ARRAY_SIZE(fdb_cmds); i++)
-		if (!strcmp(cmd, fdb_cmds[i].name))
-			c = &fdb_cmds[i];
-	if (!c)
+		words[i] = (struct kvx_word){ fdb_cmds[i].name, i };
+	n = i;
+	for (j = 0; j < ARRAY_SIZE(fdb_aliases); j++)
+		for (i = 0; i < ARRAY_SIZE(fdb_cmds); i++)
+			if (!strcmp(fdb_aliases[j][1], fdb_cmds[i].name))
+				words[n++] = (struct kvx_word){
+					fdb_aliases[j][0], i };
+	i = n;
+	id = kvx_lookup(cmd, words, i, "kvxlan fdb help");
+	if (id == -2)
+		return KVX_EXIT_USAGE;
+	if (id < 0)
 		return fdb_try_help("Unknown fdb command \"%s\"", cmd);
+	c = &fdb_cmds[id];
 
 	if (argc > 0) {
 		argc--;

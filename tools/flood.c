@@ -119,6 +119,9 @@ void flood_usage(FILE *out)
 		"where  REMOTE := dst ADDR [ port PORT ] [ vni VNI ] [ via IFNAME ]\n");
 }
 
+/* The object being run: "flood" or "group" (whose help to point at). */
+static const char *flood_obj = "flood";
+
 static int __printf(1, 2)
 flood_try_help(const char *fmt, ...)
 {
@@ -128,7 +131,7 @@ flood_try_help(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return kvx_err("%s. Try \"kvxlan flood help\"", msg);
+	return kvx_err("%s. Try \"kvxlan %s help\"", msg, flood_obj);
 }
 
 /* Room for one more remote; NULL when out of memory. */
@@ -157,6 +160,7 @@ static int flood_parse_kw(const struct flood_cmd *c, int argc, char **argv,
 {
 	const char *kw = argv[*i];
 	struct flood_remote *r;
+	unsigned long long v;
 	unsigned int *seen;
 	const char *arg;
 	int bit;
@@ -174,8 +178,8 @@ static int flood_parse_kw(const struct flood_cmd *c, int argc, char **argv,
 	else
 		return flood_try_help("Unknown keyword \"%s\"", kw);
 	if (!(c->allow & (1u << bit)))
-		return flood_try_help("\"%s\" does not go with \"flood %s\"",
-				      kw, c->name);
+		return flood_try_help("\"%s\" does not go with \"%s %s\"",
+				      kw, flood_obj, c->name);
 	if (*i + 1 >= argc)
 		return flood_try_help("Missing argument for \"%s\"", kw);
 	arg = argv[++*i];
@@ -213,14 +217,14 @@ static int flood_parse_kw(const struct flood_cmd *c, int argc, char **argv,
 				       arg);
 		break;
 	case FLOOD_KW_PORT:
-		if (parse_u16(arg, &r->port))
-			return kvx_err("Invalid port \"%s\": expected 0..65535",
-				       arg);
+		if (parse_range(kw, arg, 1, UINT16_MAX, &v))
+			return KVX_EXIT_USAGE;
+		r->port = v;
 		break;
 	case FLOOD_KW_VNI:
-		if (parse_u32(arg, &r->vni))
-			return kvx_err("Invalid vni \"%s\": expected a decimal number",
-				       arg);
+		if (parse_range(kw, arg, 0, KVXLAN_VNI_MAX, &v))
+			return KVX_EXIT_USAGE;
+		r->vni = v;
 		break;
 	case FLOOD_KW_VIA:
 		return kvx_ifindex(arg, &r->via);
@@ -235,10 +239,8 @@ static int flood_parse(const struct flood_cmd *c, int argc, char **argv,
 	int i, ret;
 
 	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "help")) {
-			flood_usage(stdout);
+		if (is_help(argv[i]))
 			return -1;
-		}
 		ret = flood_parse_kw(c, argc, argv, &i, req);
 		if (ret)
 			return ret;
@@ -374,26 +376,17 @@ static int flood_show(const struct flood_cmd *c, const struct flood_req *req)
 	for (i = 0; i < l.n; i++) {
 		r = &l.r[i];
 		inet_ntop(r->dst.family, &r->dst.v6, buf, sizeof(buf));
-		if (kvx_opts.json) {
-			json_open_object(NULL);
-			json_string("dst", buf);
-			if (r->seen & FLOOD_BIT(PORT))
-				json_uint("port", r->port);
-			if (r->seen & FLOOD_BIT(VNI))
-				json_uint("vni", r->vni);
-			if (r->seen & FLOOD_BIT(VIA))
-				json_string("via", kvx_ifname(r->via, via));
-			json_close_object();
-			continue;
-		}
-		printf("dst %s", buf);
+		print_open_object(NULL);
+		print_string(PRINT_ANY, "dst", "dst %s", buf);
 		if (r->seen & FLOOD_BIT(PORT))
-			printf(" port %u", r->port);
+			print_uint(PRINT_ANY, "port", " port %u", r->port);
 		if (r->seen & FLOOD_BIT(VNI))
-			printf(" vni %u", r->vni);
+			print_uint(PRINT_ANY, "vni", " vni %u", r->vni);
 		if (r->seen & FLOOD_BIT(VIA))
-			printf(" via %s", kvx_ifname(r->via, via));
-		printf("\n");
+			print_string(PRINT_ANY, "via", " via %s",
+				     kvx_ifname(r->via, via));
+		print_string(PRINT_FP, NULL, "%s", "\n");
+		print_close_object();
 	}
 	if (kvx_opts.json)
 		json_close_array();
@@ -403,32 +396,94 @@ out:
 	return ret;
 }
 
-static int flood_main(const struct flood_cmd *cmds, size_t ncmds,
-		      void (*usage)(FILE *out), int argc, char **argv)
+int flood_save(unsigned int ifindex, const char *name)
 {
-	const struct flood_cmd *c = NULL;
+	const struct kvx_genl *g = kvx_genl();
+	struct flood_list l = { .ifindex = ifindex };
+	char buf[KVX_ADDRSTRLEN], via[IF_NAMESIZE];
+	const struct flood_remote *r;
+	struct nlmsghdr *nlh;
+	int ret = KVX_EXIT_OK;
+	size_t i;
+
+	if (!g)
+		return KVX_EXIT_KERNEL;
+	nlh = kvx_genl_msg(g, KVXLAN_CMD_FLOOD_GET, NLM_F_DUMP);
+	mnl_attr_put_u32(nlh, KVXLAN_A_IFINDEX, ifindex);
+	if (nl_dump(g->nl, nlh, flood_show_cb, &l, flood_show_restart)) {
+		ret = KVX_EXIT_KERNEL;
+		goto out;
+	}
+	/* One request: the whole list, groups and the link's remote. */
+	if (l.n)
+		printf("flood replace dev %s", name);
+	for (i = 0; i < l.n; i++) {
+		r = &l.r[i];
+		inet_ntop(r->dst.family, &r->dst.v6, buf, sizeof(buf));
+		printf(" dst %s", buf);
+		if (r->seen & FLOOD_BIT(PORT))
+			printf(" port %u", r->port);
+		if (r->seen & FLOOD_BIT(VNI))
+			printf(" vni %u", r->vni);
+		if (r->seen & FLOOD_BIT(VIA))
+			printf(" via %s", kvx_ifname(r->via, via));
+	}
+	if (l.n)
+		printf("\n");
+out:
+	free(l.r);
+	return ret;
+}
+
+/* ip's other names (bridge fdb append is a flood add): { alias, command }. */
+static const char * const flood_aliases[][2] = {
+	{ "append", "add" },
+	{ "delete", "del" },
+	{ "list", "show" },
+	{ "lst", "show" },
+};
+
+static int flood_main(const char *obj, const struct flood_cmd *cmds,
+		      size_t ncmds, void (*usage)(FILE *out), int argc,
+		      char **argv)
+{
+	struct kvx_word words[8 + ARRAY_SIZE(flood_aliases)];
+	const struct flood_cmd *c;
 	struct flood_req req = {};
 	const char *cmd;
-	size_t i;
-	int ret;
+	char help[32];
+	size_t i, j, n = 0;
+	int ret, id;
 
+	flood_obj = obj;
 	/* "kvxlan flood" alone is "kvxlan flood show", which needs a device. */
 	cmd = argc > 0 ? argv[0] : "show";
-	if (!strcmp(cmd, "help")) {
+	if (is_help(cmd)) {
 		usage(stdout);
 		return KVX_EXIT_OK;
 	}
-	for (i = 0; i < ncmds; i++)
-		if (!strcmp(cmd, cmds[i].name))
-			c = &cmds[i];
-	if (!c)
-		return flood_try_help("Unknown command \"%s\"", cmd);
+	for (i = 0; i < ncmds && n < ARRAY_SIZE(words); i++)
+		words[n++] = (struct kvx_word){ cmds[i].name, i };
+	for (j = 0; j < ARRAY_SIZE(flood_aliases); j++)
+		for (i = 0; i < ncmds && n < ARRAY_SIZE(words); i++)
+			if (!strcmp(flood_aliases[j][1], cmds[i].name))
+				words[n++] = (struct kvx_word){
+					flood_aliases[j][0], i };
+	snprintf(help, sizeof(help), "kvxlan %s help", obj);
+	id = kvx_lookup(cmd, words, n, help);
+	if (id == -2)
+		return KVX_EXIT_USAGE;
+	if (id < 0)
+		return flood_try_help("Unknown %s command \"%s\"", obj, cmd);
+	c = &cmds[id];
 	if (argc > 0) {
 		argc--;
 		argv++;
 	}
 
 	ret = flood_parse(c, argc, argv, &req);
+	if (ret < 0)
+		usage(stdout);
 	if (ret)
 		ret = ret < 0 ? KVX_EXIT_OK : ret;
 	else if (c->cmd == KVXLAN_CMD_FLOOD_GET ||
@@ -442,8 +497,8 @@ static int flood_main(const struct flood_cmd *cmds, size_t ncmds,
 
 int flood_run(int argc, char **argv)
 {
-	return flood_main(flood_cmds, ARRAY_SIZE(flood_cmds), flood_usage,
-			  argc, argv);
+	return flood_main("flood", flood_cmds, ARRAY_SIZE(flood_cmds),
+			  flood_usage, argc, argv);
 }
 
 /* "group add ADDR ..." is "add dst ADDR ...": name the bare address. */
@@ -470,14 +525,14 @@ int group_run(int argc, char **argv)
 				args[n++] = argv[++i];
 			continue;
 		}
-		if (i > 0 && !named && strcmp(argv[i], "help")) {
+		if (i > 0 && !named && !is_help(argv[i])) {
 			args[n++] = "dst";
 			named = true;
 		}
 		args[n++] = argv[i];
 	}
-	ret = flood_main(group_cmds, ARRAY_SIZE(group_cmds), group_usage,
-			 n, args);
+	ret = flood_main("group", group_cmds, ARRAY_SIZE(group_cmds),
+			 group_usage, n, args);
 	free(args);
 	return ret;
 }

@@ -167,3 +167,61 @@ void json_null(const char *key)
 	fputs("null", jw.out);
 	json_end_value();
 }
+
+static bool print_json(enum output_type t)
+{
+	return kvx_opts.json && (t & PRINT_JSON);
+}
+
+static bool print_fp(enum output_type t)
+{
+	return !kvx_opts.json && (t & PRINT_FP);
+}
+
+void print_string(enum output_type t, const char *key, const char *fmt,
+		  const char *val)
+{
+	if (print_json(t))
+		json_string(key, val);
+	else if (print_fp(t) && fmt)
+		printf(fmt, val);
+}
+
+void print_uint(enum output_type t, const char *key, const char *fmt,
+		unsigned int val)
+{
+	if (print_json(t))
+		json_uint(key, val);
+	else if (print_fp(t) && fmt)
+		printf(fmt, val);
+}
+
+void print_on_off(enum output_type t, const char *key, const char *fmt,
+		  bool val)
+{
+	if (print_json(t))
+		json_bool(key, val);
+	else if (print_fp(t) && fmt)
+		printf(fmt, val ? "on" : "off");
+}
+
+void print_0xhex(enum output_type t, const char *key, const char *fmt,
+		 uint64_t val)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%#" PRIx64, val);
+	print_string(t, key, fmt, buf);
+}
+
+void print_open_object(const char *key)
+{
+	if (kvx_opts.json)
+		json_open_object(key);
+}
+
+void print_close_object(void)
+{
+	if (kvx_opts.json)
+		json_close_object();
+}

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,6 +36,7 @@ static const struct kvx_object kvx_objects[] = {
 	{ "group", group_run, group_usage },
 	{ "stats", stats_run, stats_usage },
 	{ "monitor", monitor_run, monitor_usage },
+	{ "save", save_run, save_usage },	/* all of them: save.c */
 };
 
 #define KVX_NR_OBJECTS	ARRAY_SIZE(kvx_objects)
@@ -63,21 +65,54 @@ static void usage(FILE *out)
 
 int kvx_run(int argc, char **argv)
 {
-	const char *name = argv[0];
-	size_t i;
+	struct kvx_word words[KVX_NR_OBJECTS + 1];
+	const struct kvx_object *obj;
+	int i, id;
 
-	if (!strcmp(name, "help")) {
+	if (is_help(argv[0])) {
 		usage(stdout);
 		return KVX_EXIT_OK;
 	}
 
 	json_init(stdout, kvx_opts.pretty);
 
-	for (i = 0; i < KVX_NR_OBJECTS; i++)
-		if (!strcmp(name, kvx_objects[i].name))
-			return kvx_objects[i].run(argc - 1, argv + 1);
+	for (i = 0; i < (int)KVX_NR_OBJECTS; i++)
+		words[i] = (struct kvx_word){ kvx_objects[i].name, i };
+	words[i] = (struct kvx_word){ "help", i };
+	id = kvx_lookup(argv[0], words, KVX_NR_OBJECTS + 1, "kvxlan help");
+	if (id == -2)
+		return KVX_EXIT_USAGE;
+	if (id < 0)
+		return kvx_err("Unknown object \"%s\". Try \"kvxlan help\"",
+			       argv[0]);
+	if (id == (int)KVX_NR_OBJECTS) {
+		usage(stdout);
+		return KVX_EXIT_OK;
+	}
+	obj = &kvx_objects[id];
 
-	return kvx_err("Unknown object \"%s\". Try \"kvxlan help\"", name);
+	/* "-h" anywhere after the object: that object's grammar, as "help". */
+	for (i = 1; i < argc; i++) {
+		if (argv[i][0] == '-' && is_help(argv[i])) {
+			obj->usage(stdout);
+			return KVX_EXIT_OK;
+		}
+	}
+	return obj->run(argc - 1, argv + 1);
+}
+
+/*
+ * Whatever went to standard output must have been written: "kvxlan ... >
+ * /dev/full" fails, as a full disk must not pass for a saved file.
+ */
+static int output_flush(int ret)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return ret;
+	/* the message goes to stderr; stdout's error is already known */
+	fprintf(stderr, "Error: Cannot write the output: %s.\n",
+		strerror(errno ? errno : EIO));
+	return ret ? ret : KVX_EXIT_USAGE;
 }
 
 /*
@@ -133,6 +168,7 @@ int main(int argc, char **argv)
 		{}
 	};
 	const char *batch = NULL, *netns = NULL;
+	bool version = false, help = false;
 	int opt, ret;
 
 	/* "+": options end at the object, as in "kvxlan -j link show". */
@@ -148,11 +184,11 @@ int main(int argc, char **argv)
 			kvx_opts.pretty = true;
 			break;
 		case 'V':
-			printf("kvxlan %s\n", KVX_VERSION);
-			return KVX_EXIT_OK;
+			version = true;
+			break;
 		case 'h':
-			usage(stdout);
-			return KVX_EXIT_OK;
+			help = true;
+			break;
 		case 'b':
 			batch = optarg;
 			break;
@@ -174,6 +210,24 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
+	/* "-V" stands alone; "-h OBJECT" is that object's help. */
+	if (version) {
+		if (argc > 0)
+			return kvx_err("Nothing may follow \"-V\" (\"%s\"). Try \"kvxlan help\"",
+				       argv[0]);
+		printf("kvxlan %s\n", KVX_VERSION);
+		return output_flush(KVX_EXIT_OK);
+	}
+	if (help) {
+		if (argc > 0) {
+			/* "-h OBJECT ..." is "OBJECT help" (argv[argc] is ours) */
+			argv[1] = (char *)"help";
+			return output_flush(kvx_run(2, argv));
+		}
+		usage(stdout);
+		return output_flush(KVX_EXIT_OK);
+	}
+
 	if (batch && argc > 0)
 		return kvx_err("Nothing may follow \"-batch FILE\" (\"%s\"). Try \"kvxlan help\"",
 			       argv[0]);
@@ -186,5 +240,5 @@ int main(int argc, char **argv)
 
 	ret = batch ? kvx_batch(batch) : kvx_run(argc, argv);
 	nl_shared_close();
-	return ret;
+	return output_flush(ret);
 }

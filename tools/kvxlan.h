@@ -44,9 +44,29 @@ int kvx_batch(const char *name);
 int link_run(int argc, char **argv);
 void link_usage(FILE *out);
 
+/* The kvxlan devices "kvxlan save" found (link_save()), in dump order. */
+struct link_saved_dev {
+	unsigned int ifindex;
+	char name[16];			/* IF_NAMESIZE */
+};
+
+struct link_saved {
+	struct link_saved_dev *dev;
+	size_t n;
+	size_t size;
+};
+
+/*
+ * Print the "link add" line of every kvxlan device, or of name alone,
+ * and list them in saved (the caller frees saved->dev); an exit status.
+ */
+int link_save(const char *name, struct link_saved *saved);
+
 /* fdb.c */
 int fdb_run(int argc, char **argv);
 void fdb_usage(FILE *out);
+/* "fdb add" lines of the static entries of ifindex (name); exit status. */
+int fdb_save(unsigned int ifindex, const char *name);
 
 struct nlmsghdr;
 
@@ -78,10 +98,16 @@ int flood_run(int argc, char **argv);
 void flood_usage(FILE *out);
 int group_run(int argc, char **argv);
 void group_usage(FILE *out);
+/* The "flood replace" line of ifindex's flood list, if any; exit status. */
+int flood_save(unsigned int ifindex, const char *name);
 
 /* stats.c */
 int stats_run(int argc, char **argv);
 void stats_usage(FILE *out);
+
+/* save.c */
+int save_run(int argc, char **argv);
+void save_usage(FILE *out);
 
 /* monitor.c */
 int monitor_run(int argc, char **argv);

@@ -82,6 +82,7 @@ struct link_show {
 	const char *name;	/* show NAME: the device asked for */
 	bool found;		/* ... it was a kvxlan device */
 	bool array;		/* the JSON array is open */
+	struct link_saved *saved;	/* "kvxlan save": the devices seen */
 };
 
 static const char * const link_df_names[] = {
@@ -173,6 +174,8 @@ static int link_parse_kw(int argc, char **argv, int *i, struct link_req *req)
 	int bit;
 
 	if (!strcmp(kw, "up") || !strcmp(kw, "down")) {
+		if (req->seen & (1u << LINK_KW_STATE))
+			return kvx_err("Only one of \"up\" and \"down\" may be given");
 		bit = LINK_KW_STATE;
 		req->up = !strcmp(kw, "up");
 		goto once;
@@ -198,8 +201,9 @@ static int link_parse_kw(int argc, char **argv, int *i, struct link_req *req)
 
 	if (!strcmp(kw, "vni")) {
 		bit = IFLA_KVXLAN_VNI;
-		if (parse_u32(arg, &req->vni))
-			return link_bad_value(kw, arg, "a decimal number");
+		if (parse_range(kw, arg, 0, KVXLAN_VNI_MAX, &v))
+			return KVX_EXIT_USAGE;
+		req->vni = v;
 	} else if (!strcmp(kw, "local")) {
 		bit = IFLA_KVXLAN_LOCAL;
 		if (parse_addr(arg, &req->local))
@@ -225,17 +229,22 @@ static int link_parse_kw(int argc, char **argv, int *i, struct link_req *req)
 			return KVX_EXIT_USAGE;
 	} else if (!strcmp(kw, "port")) {
 		bit = IFLA_KVXLAN_PORT;
-		if (parse_u16(arg, &req->port))
-			return link_bad_value(kw, arg, "0..65535");
+		if (parse_range(kw, arg, 1, UINT16_MAX, &v))
+			return KVX_EXIT_USAGE;
+		req->port = v;
 	} else if (!strcmp(kw, "srcport")) {
 		bit = IFLA_KVXLAN_PORT_RANGE;
-		if (parse_u16(arg, &req->range.low))
-			return link_bad_value("srcport low", arg, "0..65535");
+		if (parse_range("srcport LOW", arg, 1, UINT16_MAX, &v))
+			return KVX_EXIT_USAGE;
+		req->range.low = v;
 		arg2 = link_next(argc, argv, i, kw);
 		if (!arg2)
 			return KVX_EXIT_USAGE;
-		if (parse_u16(arg2, &req->range.high))
-			return link_bad_value("srcport high", arg2, "0..65535");
+		/* 1 <= LOW <= HIGH */
+		if (parse_range("srcport HIGH", arg2, req->range.low,
+				UINT16_MAX, &v))
+			return KVX_EXIT_USAGE;
+		req->range.high = v;
 	} else if (!strcmp(kw, "ttl")) {
 		bit = IFLA_KVXLAN_TTL;
 		if (!strcmp(arg, "auto"))
@@ -297,16 +306,19 @@ static int link_parse_kw(int argc, char **argv, int *i, struct link_req *req)
 			req->label = v;
 	} else if (!strcmp(kw, "dampen-moves")) {
 		bit = IFLA_KVXLAN_DAMPEN_MOVES;
-		if (parse_u32(arg, &req->dampen_moves))
-			return link_bad_value(kw, arg, "a decimal number");
+		if (parse_range(kw, arg, 0, KVXLAN_DAMPEN_MOVES_MAX, &v))
+			return KVX_EXIT_USAGE;
+		req->dampen_moves = v;
 	} else if (!strcmp(kw, "dampen-window")) {
 		bit = IFLA_KVXLAN_DAMPEN_WINDOW;
-		if (parse_u32(arg, &req->dampen_window))
-			return link_bad_value(kw, arg, "a decimal number");
+		if (parse_range(kw, arg, 1, KVXLAN_DAMPEN_WINDOW_MAX, &v))
+			return KVX_EXIT_USAGE;
+		req->dampen_window = v;
 	} else if (!strcmp(kw, "dampen-hold")) {
 		bit = IFLA_KVXLAN_DAMPEN_HOLD;
-		if (parse_u32(arg, &req->dampen_hold))
-			return link_bad_value(kw, arg, "a decimal number");
+		if (parse_range(kw, arg, 1, KVXLAN_DAMPEN_HOLD_MAX, &v))
+			return KVX_EXIT_USAGE;
+		req->dampen_hold = v;
 	} else if (!strcmp(kw, "peers-only")) {
 		bit = IFLA_KVXLAN_PEERS_ONLY;
 		if (parse_on_off(arg, &req->peers_only))
@@ -338,7 +350,7 @@ static int link_parse(const char *cmd, int argc, char **argv,
 	if (argc < 1)
 		return link_try_help("Missing device NAME");
 	req->name = argv[0];
-	if (!strcmp(req->name, "help")) {
+	if (is_help(req->name)) {
 		link_usage(stdout);
 		return -1;
 	}
@@ -346,8 +358,11 @@ static int link_parse(const char *cmd, int argc, char **argv,
 		return kvx_err("The device NAME comes first (\"kvxlan link %s NAME ...\"); \"dev\" names the underlay device",
 			       cmd);
 
+	if (check_ifname(req->name))
+		return KVX_EXIT_USAGE;
+
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "help")) {
+		if (is_help(argv[i])) {
 			link_usage(stdout);
 			return -1;
 		}
@@ -583,7 +598,29 @@ static const char *link_operstate(uint8_t state)
 	return "UNKNOWN";
 }
 
-static void link_print_text(const struct link_msg *m, const char *ifname)
+/* An address attribute as text, or NULL if it is not 4 or 16 bytes. */
+static const char *link_addr(const struct nlattr *attr, char *buf,
+			     size_t size)
+{
+	return format_addr(mnl_attr_get_payload(attr),
+			   mnl_attr_get_payload_len(attr), buf, size);
+}
+
+/*
+ * One device, text or JSON from the same calls (json.h): the JSON keys
+ * are those of the in-tree driver's "ip -j -d link show" where the
+ * meaning is the same (id, port_range, udp_csum, udp_zero_csum6_tx,
+ * udp_zero_csum6_rx, label, ...), and each JSON value is what the text
+ * shows: "ttl": "auto", "tos": "inherit", "label": "0x12345" or "auto".
+ *
+ * save: the "link add" line of "kvxlan save" instead (text only), the
+ * same keywords and values, which "link add" takes back: without remote
+ * or group (the flood list's first entry, which the saved "flood
+ * replace" restores with the rest of the list) and state, with "up" if
+ * the device is administratively up.
+ */
+static void link_print(const struct link_msg *m, const char *ifname,
+		       bool save)
 {
 	const struct nlattr * const *d = m->data;
 	char buf[KVX_ADDRSTRLEN];
@@ -591,186 +628,106 @@ static void link_print_text(const struct link_msg *m, const char *ifname)
 	uint8_t u8;
 	uint32_t u32;
 
-	printf("%s:", ifname);
+	print_open_object(NULL);
+	if (save)
+		printf("link add %s", ifname);
+	else
+		print_string(PRINT_ANY, "ifname", "%s:", ifname);
+	print_uint(PRINT_JSON, "ifindex", NULL, m->ifm->ifi_index);
 	if (d[IFLA_KVXLAN_VNI])
-		printf(" vni %u", mnl_attr_get_u32(d[IFLA_KVXLAN_VNI]));
-	if (d[IFLA_KVXLAN_LOCAL])
-		printf(" local %s",
-		       format_addr(mnl_attr_get_payload(d[IFLA_KVXLAN_LOCAL]),
-				   mnl_attr_get_payload_len(d[IFLA_KVXLAN_LOCAL]),
-				   buf, sizeof(buf)));
-	if (d[IFLA_KVXLAN_REMOTE])
-		printf(" remote %s",
-		       format_addr(mnl_attr_get_payload(d[IFLA_KVXLAN_REMOTE]),
-				   mnl_attr_get_payload_len(d[IFLA_KVXLAN_REMOTE]),
-				   buf, sizeof(buf)));
-	if (d[IFLA_KVXLAN_GROUP])
-		printf(" group %s",
-		       format_addr(mnl_attr_get_payload(d[IFLA_KVXLAN_GROUP]),
-				   mnl_attr_get_payload_len(d[IFLA_KVXLAN_GROUP]),
-				   buf, sizeof(buf)));
+		print_uint(PRINT_ANY, "id", " vni %u",
+			   mnl_attr_get_u32(d[IFLA_KVXLAN_VNI]));
+	if (d[IFLA_KVXLAN_LOCAL] &&
+	    link_addr(d[IFLA_KVXLAN_LOCAL], buf, sizeof(buf)))
+		print_string(PRINT_ANY, "local", " local %s", buf);
+	if (d[IFLA_KVXLAN_REMOTE] && !save &&
+	    link_addr(d[IFLA_KVXLAN_REMOTE], buf, sizeof(buf)))
+		print_string(PRINT_ANY, "remote", " remote %s", buf);
+	if (d[IFLA_KVXLAN_GROUP] && !save &&
+	    link_addr(d[IFLA_KVXLAN_GROUP], buf, sizeof(buf)))
+		print_string(PRINT_ANY, "group", " group %s", buf);
 	if (d[IFLA_KVXLAN_LINK] && mnl_attr_get_u32(d[IFLA_KVXLAN_LINK]))
-		printf(" dev %s",
-		       link_ifname(mnl_attr_get_u32(d[IFLA_KVXLAN_LINK]), buf));
+		print_string(PRINT_ANY, "link", " dev %s",
+			     link_ifname(mnl_attr_get_u32(d[IFLA_KVXLAN_LINK]),
+					 buf));
 	if (d[IFLA_KVXLAN_PORT])
-		printf(" port %u", mnl_attr_get_u16(d[IFLA_KVXLAN_PORT]));
+		print_uint(PRINT_ANY, "port", " port %u",
+			   mnl_attr_get_u16(d[IFLA_KVXLAN_PORT]));
 	if (d[IFLA_KVXLAN_PORT_RANGE]) {
 		r = mnl_attr_get_payload(d[IFLA_KVXLAN_PORT_RANGE]);
-		printf(" srcport %u %u", r->low, r->high);
+		print_open_object("port_range");
+		print_uint(PRINT_ANY, "low", " srcport %u", r->low);
+		print_uint(PRINT_ANY, "high", " %u", r->high);
+		print_close_object();
 	}
 	if (d[IFLA_KVXLAN_TTL]) {
 		u8 = mnl_attr_get_u8(d[IFLA_KVXLAN_TTL]);
 		if (u8)
-			printf(" ttl %u", u8);
+			print_uint(PRINT_ANY, "ttl", " ttl %u", u8);
 		else
-			printf(" ttl auto");
+			print_string(PRINT_ANY, "ttl", " ttl %s", "auto");
 	}
 	if (d[IFLA_KVXLAN_TOS]) {
 		u8 = mnl_attr_get_u8(d[IFLA_KVXLAN_TOS]);
 		if (u8 == KVXLAN_TOS_INHERIT)
-			printf(" tos inherit");
+			print_string(PRINT_ANY, "tos", " tos %s", "inherit");
 		else
-			printf(" tos %u", u8);
+			print_0xhex(PRINT_ANY, "tos", " tos %s", u8);
 	}
 	if (d[IFLA_KVXLAN_DF])
-		printf(" df %s",
-		       link_df_name(mnl_attr_get_u8(d[IFLA_KVXLAN_DF]),
-				    buf, sizeof(buf)));
+		print_string(PRINT_ANY, "df", " df %s",
+			     link_df_name(mnl_attr_get_u8(d[IFLA_KVXLAN_DF]),
+					  buf, sizeof(buf)));
 	if (d[IFLA_KVXLAN_LEARNING])
-		printf(" learning %s",
-		       mnl_attr_get_u8(d[IFLA_KVXLAN_LEARNING]) ? "on" : "off");
+		print_on_off(PRINT_ANY, "learning", " learning %s",
+			     mnl_attr_get_u8(d[IFLA_KVXLAN_LEARNING]));
 	if (d[IFLA_KVXLAN_AGEING])
-		printf(" ageing %u", mnl_attr_get_u32(d[IFLA_KVXLAN_AGEING]));
+		print_uint(PRINT_ANY, "ageing", " ageing %u",
+			   mnl_attr_get_u32(d[IFLA_KVXLAN_AGEING]));
 	if (d[IFLA_KVXLAN_MAX_LEARNED])
-		printf(" max-learned %u",
-		       mnl_attr_get_u32(d[IFLA_KVXLAN_MAX_LEARNED]));
+		print_uint(PRINT_ANY, "max_learned", " max-learned %u",
+			   mnl_attr_get_u32(d[IFLA_KVXLAN_MAX_LEARNED]));
 	if (d[IFLA_KVXLAN_UDP_CSUM])
-		printf(" udpcsum %s",
-		       mnl_attr_get_u8(d[IFLA_KVXLAN_UDP_CSUM]) ? "on" : "off");
+		print_on_off(PRINT_ANY, "udp_csum", " udpcsum %s",
+			     mnl_attr_get_u8(d[IFLA_KVXLAN_UDP_CSUM]));
 	if (d[IFLA_KVXLAN_UDP6_ZERO_CSUM_TX])
-		printf(" udp6zerocsumtx %s",
-		       mnl_attr_get_u8(d[IFLA_KVXLAN_UDP6_ZERO_CSUM_TX]) ?
-		       "on" : "off");
+		print_on_off(PRINT_ANY, "udp_zero_csum6_tx", " udp6zerocsumtx %s",
+			     mnl_attr_get_u8(d[IFLA_KVXLAN_UDP6_ZERO_CSUM_TX]));
 	if (d[IFLA_KVXLAN_UDP6_ZERO_CSUM_RX])
-		printf(" udp6zerocsumrx %s",
-		       mnl_attr_get_u8(d[IFLA_KVXLAN_UDP6_ZERO_CSUM_RX]) ?
-		       "on" : "off");
+		print_on_off(PRINT_ANY, "udp_zero_csum6_rx", " udp6zerocsumrx %s",
+			     mnl_attr_get_u8(d[IFLA_KVXLAN_UDP6_ZERO_CSUM_RX]));
 	if (d[IFLA_KVXLAN_FLOWLABEL]) {
 		u32 = mnl_attr_get_u32(d[IFLA_KVXLAN_FLOWLABEL]);
 		if (u32 == KVXLAN_FLOWLABEL_AUTO)
-			printf(" flowlabel auto");
+			print_string(PRINT_ANY, "label", " flowlabel %s",
+				     "auto");
 		else
-			printf(" flowlabel %#x", u32);
+			print_0xhex(PRINT_ANY, "label", " flowlabel %s", u32);
 	}
 	if (d[IFLA_KVXLAN_DAMPEN_MOVES])
-		printf(" dampen-moves %u",
-		       mnl_attr_get_u32(d[IFLA_KVXLAN_DAMPEN_MOVES]));
+		print_uint(PRINT_ANY, "dampen_moves", " dampen-moves %u",
+			   mnl_attr_get_u32(d[IFLA_KVXLAN_DAMPEN_MOVES]));
 	if (d[IFLA_KVXLAN_DAMPEN_WINDOW])
-		printf(" dampen-window %u",
-		       mnl_attr_get_u32(d[IFLA_KVXLAN_DAMPEN_WINDOW]));
+		print_uint(PRINT_ANY, "dampen_window", " dampen-window %u",
+			   mnl_attr_get_u32(d[IFLA_KVXLAN_DAMPEN_WINDOW]));
 	if (d[IFLA_KVXLAN_DAMPEN_HOLD])
-		printf(" dampen-hold %u",
-		       mnl_attr_get_u32(d[IFLA_KVXLAN_DAMPEN_HOLD]));
+		print_uint(PRINT_ANY, "dampen_hold", " dampen-hold %u",
+			   mnl_attr_get_u32(d[IFLA_KVXLAN_DAMPEN_HOLD]));
 	if (d[IFLA_KVXLAN_PEERS_ONLY])
-		printf(" peers-only %s",
-		       mnl_attr_get_u8(d[IFLA_KVXLAN_PEERS_ONLY]) ? "on" : "off");
+		print_on_off(PRINT_ANY, "peers_only", " peers-only %s",
+			     mnl_attr_get_u8(d[IFLA_KVXLAN_PEERS_ONLY]));
 	if (m->tb[IFLA_MTU])
-		printf(" mtu %u", mnl_attr_get_u32(m->tb[IFLA_MTU]));
-	if (m->tb[IFLA_OPERSTATE])
-		printf(" state %s",
-		       link_operstate(mnl_attr_get_u8(m->tb[IFLA_OPERSTATE])));
-	printf("\n");
-}
-
-static void link_print_json(const struct link_msg *m, const char *ifname)
-{
-	const struct nlattr * const *d = m->data;
-	char buf[KVX_ADDRSTRLEN];
-	const struct kvxlan_port_range *r;
-
-	json_open_object(NULL);
-	json_string("ifname", ifname);
-	json_uint("ifindex", m->ifm->ifi_index);
-	if (m->tb[IFLA_MTU])
-		json_uint("mtu", mnl_attr_get_u32(m->tb[IFLA_MTU]));
-	if (m->tb[IFLA_OPERSTATE])
-		json_string("operstate",
-			    link_operstate(mnl_attr_get_u8(m->tb[IFLA_OPERSTATE])));
-	if (d[IFLA_KVXLAN_VNI])
-		json_uint("vni", mnl_attr_get_u32(d[IFLA_KVXLAN_VNI]));
-	if (d[IFLA_KVXLAN_LOCAL])
-		json_string("local",
-			    format_addr(mnl_attr_get_payload(d[IFLA_KVXLAN_LOCAL]),
-					mnl_attr_get_payload_len(d[IFLA_KVXLAN_LOCAL]),
-					buf, sizeof(buf)));
-	if (d[IFLA_KVXLAN_REMOTE])
-		json_string("remote",
-			    format_addr(mnl_attr_get_payload(d[IFLA_KVXLAN_REMOTE]),
-					mnl_attr_get_payload_len(d[IFLA_KVXLAN_REMOTE]),
-					buf, sizeof(buf)));
-	if (d[IFLA_KVXLAN_GROUP])
-		json_string("group",
-			    format_addr(mnl_attr_get_payload(d[IFLA_KVXLAN_GROUP]),
-					mnl_attr_get_payload_len(d[IFLA_KVXLAN_GROUP]),
-					buf, sizeof(buf)));
-	if (d[IFLA_KVXLAN_LINK] && mnl_attr_get_u32(d[IFLA_KVXLAN_LINK]))
-		json_string("link",
-			    link_ifname(mnl_attr_get_u32(d[IFLA_KVXLAN_LINK]),
-					buf));
-	if (d[IFLA_KVXLAN_PORT])
-		json_uint("port", mnl_attr_get_u16(d[IFLA_KVXLAN_PORT]));
-	if (d[IFLA_KVXLAN_PORT_RANGE]) {
-		r = mnl_attr_get_payload(d[IFLA_KVXLAN_PORT_RANGE]);
-		json_open_object("srcport");
-		json_uint("low", r->low);
-		json_uint("high", r->high);
-		json_close_object();
+		print_uint(PRINT_ANY, "mtu", " mtu %u",
+			   mnl_attr_get_u32(m->tb[IFLA_MTU]));
+	if (save) {
+		if (m->ifm->ifi_flags & IFF_UP)
+			printf(" up");
+	} else if (m->tb[IFLA_OPERSTATE]) {
+		print_string(PRINT_ANY, "operstate", " state %s",
+			     link_operstate(mnl_attr_get_u8(m->tb[IFLA_OPERSTATE])));
 	}
-	if (d[IFLA_KVXLAN_TTL])
-		json_uint("ttl", mnl_attr_get_u8(d[IFLA_KVXLAN_TTL]));
-	if (d[IFLA_KVXLAN_TOS])
-		json_uint("tos", mnl_attr_get_u8(d[IFLA_KVXLAN_TOS]));
-	if (d[IFLA_KVXLAN_DF])
-		json_string("df",
-			    link_df_name(mnl_attr_get_u8(d[IFLA_KVXLAN_DF]),
-					 buf, sizeof(buf)));
-	if (d[IFLA_KVXLAN_LEARNING])
-		json_bool("learning",
-			  mnl_attr_get_u8(d[IFLA_KVXLAN_LEARNING]));
-	if (d[IFLA_KVXLAN_AGEING])
-		json_uint("ageing", mnl_attr_get_u32(d[IFLA_KVXLAN_AGEING]));
-	if (d[IFLA_KVXLAN_MAX_LEARNED])
-		json_uint("max_learned",
-			  mnl_attr_get_u32(d[IFLA_KVXLAN_MAX_LEARNED]));
-	if (d[IFLA_KVXLAN_UDP_CSUM])
-		json_bool("udpcsum", mnl_attr_get_u8(d[IFLA_KVXLAN_UDP_CSUM]));
-	if (d[IFLA_KVXLAN_UDP6_ZERO_CSUM_TX])
-		json_bool("udp6zerocsumtx",
-			  mnl_attr_get_u8(d[IFLA_KVXLAN_UDP6_ZERO_CSUM_TX]));
-	if (d[IFLA_KVXLAN_UDP6_ZERO_CSUM_RX])
-		json_bool("udp6zerocsumrx",
-			  mnl_attr_get_u8(d[IFLA_KVXLAN_UDP6_ZERO_CSUM_RX]));
-	if (d[IFLA_KVXLAN_FLOWLABEL]) {
-		uint32_t label = mnl_attr_get_u32(d[IFLA_KVXLAN_FLOWLABEL]);
-
-		if (label == KVXLAN_FLOWLABEL_AUTO)
-			json_string("flowlabel", "auto");
-		else
-			json_uint("flowlabel", label);
-	}
-	if (d[IFLA_KVXLAN_DAMPEN_MOVES])
-		json_uint("dampen_moves",
-			  mnl_attr_get_u32(d[IFLA_KVXLAN_DAMPEN_MOVES]));
-	if (d[IFLA_KVXLAN_DAMPEN_WINDOW])
-		json_uint("dampen_window",
-			  mnl_attr_get_u32(d[IFLA_KVXLAN_DAMPEN_WINDOW]));
-	if (d[IFLA_KVXLAN_DAMPEN_HOLD])
-		json_uint("dampen_hold",
-			  mnl_attr_get_u32(d[IFLA_KVXLAN_DAMPEN_HOLD]));
-	if (d[IFLA_KVXLAN_PEERS_ONLY])
-		json_bool("peers_only",
-			  mnl_attr_get_u8(d[IFLA_KVXLAN_PEERS_ONLY]));
-	json_close_object();
+	print_string(PRINT_FP, NULL, "%s", "\n");
+	print_close_object();
 }
 
 static int link_show_cb(const struct nlmsghdr *nlh, void *data)
@@ -789,15 +746,31 @@ static int link_show_cb(const struct nlmsghdr *nlh, void *data)
 	else
 		ifname = link_ifname(m.ifm->ifi_index, buf);
 
-	if (kvx_opts.json) {
-		if (!s->array) {
-			json_open_array(NULL);
-			s->array = true;
+	if (s->saved) {
+		if (s->saved->n == s->saved->size) {
+			size_t size = s->saved->size ? 2 * s->saved->size : 16;
+			struct link_saved_dev *d;
+
+			d = realloc(s->saved->dev, size * sizeof(*d));
+			if (!d) {
+				errno = ENOMEM;
+				return MNL_CB_ERROR;
+			}
+			s->saved->dev = d;
+			s->saved->size = size;
 		}
-		link_print_json(&m, ifname);
-	} else {
-		link_print_text(&m, ifname);
+		s->saved->dev[s->saved->n].ifindex = m.ifm->ifi_index;
+		snprintf(s->saved->dev[s->saved->n].name, IF_NAMESIZE, "%s",
+			 ifname);
+		s->saved->n++;
+		link_print(&m, ifname, true);
+		return MNL_CB_OK;
 	}
+	if (kvx_opts.json && !s->array) {
+		json_open_array(NULL);
+		s->array = true;
+	}
+	link_print(&m, ifname, false);
 	return MNL_CB_OK;
 }
 
@@ -864,7 +837,14 @@ static int link_add(int argc, char **argv)
 	if (link_has(&req, LINK_KW_MTU))
 		mnl_attr_put_u32(nlh, IFLA_MTU, req.mtu);
 	link_put_info(nlh, &req, true);
-	ret = nl_talk(nl, nlh, NULL, NULL) ? KVX_EXIT_KERNEL : KVX_EXIT_OK;
+	ret = nl_talk(nl, nlh, NULL, NULL);
+	/* "Unknown device type": no "kvxlan" link kind, even after the
+	 * kernel's own request_module("rtnl-link-kvxlan").
+	 */
+	if (ret == -EOPNOTSUPP)
+		kvx_report("Hint",
+			   "the kvxlan module is not loaded: \"modprobe kvxlan\" loads an installed one, \"insmod kvxlan.ko\" a built one");
+	ret = ret ? KVX_EXIT_KERNEL : KVX_EXIT_OK;
 
 	if (!ret && link_has(&req, LINK_KW_STATE) && req.up) {
 		nlh = nl_msg(nl, RTM_NEWLINK, 0);
@@ -920,7 +900,7 @@ out:
 static int link_parse_name(int argc, char **argv, const char **name)
 {
 	*name = NULL;
-	if (argc > 0 && !strcmp(argv[0], "help")) {
+	if (argc > 0 && is_help(argv[0])) {
 		link_usage(stdout);
 		return -1;
 	}
@@ -1012,6 +992,52 @@ static int link_show(int argc, char **argv)
 	return ret;
 }
 
+int link_save(const char *name, struct link_saved *saved)
+{
+	struct link_show s = { .name = name, .saved = saved };
+	unsigned int ifindex = 0;
+	struct nlmsghdr *nlh;
+	struct nl_sock *nl;
+	int ret;
+
+	kvx_ifindex_forget();
+	if (name) {
+		ifindex = if_nametoindex(name);
+		if (!ifindex)
+			return kvx_err("Cannot find device \"%s\"", name);
+	}
+	nl = nl_shared(NETLINK_ROUTE);
+	if (!nl)
+		return KVX_EXIT_KERNEL;
+	if (name) {
+		ret = link_get(nl, ifindex, link_show_cb, &s);
+	} else {
+		nlh = nl_msg(nl, RTM_GETLINK, NLM_F_DUMP);
+		link_put_ifinfomsg(nlh, 0);
+		ret = nl_talk(nl, nlh, link_show_cb, &s);
+	}
+	if (ret)
+		return KVX_EXIT_KERNEL;
+	if (name && !s.found)
+		return kvx_err("\"%s\" is not a kvxlan device", name);
+	return KVX_EXIT_OK;
+}
+
+enum { LINK_ADD, LINK_SET, LINK_DEL, LINK_SHOW, LINK_HELP };
+
+/* ip's names too: "delete", "list", "lst"; and unambiguous prefixes. */
+static const struct kvx_word link_cmds[] = {
+	{ "add", LINK_ADD },
+	{ "set", LINK_SET },
+	{ "change", LINK_SET },
+	{ "del", LINK_DEL },
+	{ "delete", LINK_DEL },
+	{ "show", LINK_SHOW },
+	{ "list", LINK_SHOW },
+	{ "lst", LINK_SHOW },
+	{ "help", LINK_HELP },
+};
+
 int link_run(int argc, char **argv)
 {
 	const char *cmd;
@@ -1026,17 +1052,21 @@ int link_run(int argc, char **argv)
 	argc--;
 	argv++;
 
-	if (!strcmp(cmd, "add"))
+	switch (kvx_lookup(cmd, link_cmds, ARRAY_SIZE(link_cmds),
+			   "kvxlan link help")) {
+	case LINK_ADD:
 		return link_add(argc, argv);
-	if (!strcmp(cmd, "set"))
+	case LINK_SET:
 		return link_set(argc, argv);
-	if (!strcmp(cmd, "del"))
+	case LINK_DEL:
 		return link_del(argc, argv);
-	if (!strcmp(cmd, "show"))
+	case LINK_SHOW:
 		return link_show(argc, argv);
-	if (!strcmp(cmd, "help")) {
+	case LINK_HELP:
 		link_usage(stdout);
 		return KVX_EXIT_OK;
+	case -2:
+		return KVX_EXIT_USAGE;
 	}
 	return link_try_help("Unknown link command \"%s\"", cmd);
 }

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,4 +226,73 @@ bool mem_is_zero(const void *raw, size_t len)
 		if (*p++)
 			return false;
 	return true;
+}
+
+bool is_help(const char *arg)
+{
+	return !strcmp(arg, "help") || !strcmp(arg, "-h") ||
+	       !strcmp(arg, "-help") || !strcmp(arg, "--help");
+}
+
+int kvx_lookup(const char *arg, const struct kvx_word *words, size_t n,
+	       const char *help)
+{
+	size_t i, len = strlen(arg), off = 0;
+	char list[256];
+	int id = -1;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(arg, words[i].name))
+			return words[i].id;
+	if (!len)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (strncmp(arg, words[i].name, len))
+			continue;
+		if (id == -1)
+			id = words[i].id;
+		else if (id != words[i].id)
+			id = -2;
+	}
+	if (id != -2)
+		return id;
+
+	list[0] = '\0';
+	for (i = 0; i < n; i++)
+		if (!strncmp(arg, words[i].name, len) && off < sizeof(list))
+			off += snprintf(list + off, sizeof(list) - off, "%s%s",
+					off ? ", " : "", words[i].name);
+	kvx_err("\"%s\" is ambiguous: %s. Try \"%s\"", arg, list, help);
+	return -2;
+}
+
+int check_ifname(const char *name)
+{
+	size_t len = strlen(name);
+	const char *p;
+
+	if (!len)
+		return kvx_err("Invalid device name \"\": empty");
+	if (len >= IF_NAMESIZE)
+		return kvx_err("Invalid device name \"%s\": longer than %d characters",
+			       name, IF_NAMESIZE - 1);
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return kvx_err("Invalid device name \"%s\"", name);
+	for (p = name; *p; p++)
+		if (*p == '/' || *p == ':' || isspace((unsigned char)*p))
+			return kvx_err("Invalid device name \"%s\": no '/', ':' or blank",
+				       name);
+	return KVX_EXIT_OK;
+}
+
+int parse_range(const char *what, const char *arg, unsigned long long min,
+		unsigned long long max, unsigned long long *val)
+{
+	if (parse_uint(arg, 10, ULLONG_MAX, val))
+		return kvx_err("Invalid %s \"%s\": expected a decimal number",
+			       what, arg);
+	if (*val < min || *val > max)
+		return kvx_err("Invalid %s \"%s\": out of range, expected %llu..%llu",
+			       what, arg, min, max);
+	return KVX_EXIT_OK;
 }

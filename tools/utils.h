@@ -80,6 +80,40 @@ size_t addr_len(const struct kvx_addr *addr);
  */
 const char *format_addr(const void *raw, size_t len, char *buf, size_t size);
 
+/* "help", "-h", "-help" or "--help": a request for help, anywhere. */
+bool is_help(const char *arg);
+
+/*
+ * A word of a table: a command or object name, or a synonym of one (same
+ * id). kvx_lookup() takes the exact word or, as ip does, a prefix of it
+ * ("sh" for "show"), as long as every word it starts names the same id.
+ * Returns the id; -1 when nothing matches (nothing printed), -2 when the
+ * prefix is ambiguous (an error naming the candidates is printed, ending
+ * with "Try \"help\"").
+ */
+struct kvx_word {
+	const char *name;
+	int id;
+};
+
+int kvx_lookup(const char *arg, const struct kvx_word *words, size_t n,
+	       const char *help);
+
+/*
+ * An interface name as the kernel takes it (dev_valid_name()): 1 to
+ * IFNAMSIZ - 1 characters, not "." or "..", no '/', ':' or blank. Prints
+ * why not and returns KVX_EXIT_USAGE.
+ */
+int check_ifname(const char *name);
+
+/*
+ * A decimal number within [min, max], as the uapi header limits it. On
+ * error prints "Invalid WHAT "ARG": expected a decimal number" or "...:
+ * out of range, expected MIN..MAX" and returns KVX_EXIT_USAGE.
+ */
+int parse_range(const char *what, const char *arg, unsigned long long min,
+		unsigned long long max, unsigned long long *val);
+
 /* True if the len bytes at raw are all zero. */
 bool mem_is_zero(const void *raw, size_t len);
 
