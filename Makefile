@@ -29,7 +29,10 @@
 #                        (/lib/modules/KERNELRELEASE/updates, then depmod:
 #                        install-module) and the CLI, kvxlan-vtep, their man
 #                        pages and the uapi header under PREFIX (/usr/local:
-#                        install-tools);
+#                        install-tools), with kvxlan-conf, the unit
+#                        kvxlan@.service (PREFIX/lib/systemd/system), the
+#                        bash completion and the ifupdown hooks
+#                        (SYSCONFDIR/network/if-{pre-up,post-down}.d);
 #                        DESTDIR= stages (no depmod)
 #   make uninstall       remove exactly those files (uninstall-module,
 #                        uninstall-tools)
@@ -48,6 +51,9 @@ PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 INCLUDEDIR ?= $(PREFIX)/include
+SYSCONFDIR ?= /etc
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 MODDIR ?= /lib/modules/$(KERNELRELEASE)/updates
 
 all: module tools
@@ -109,6 +115,18 @@ install-tools: tools
 	install -D -m 0755 tools/kvxlan-vtep $(DESTDIR)$(SBINDIR)/kvxlan-vtep
 	install -D -m 0644 tools/kvxlan-vtep.8 $(DESTDIR)$(MANDIR)/man8/kvxlan-vtep.8
 	install -D -m 0644 uapi/linux/kvxlan.h $(DESTDIR)$(INCLUDEDIR)/linux/kvxlan.h
+	install -D -m 0755 tools/kvxlan-conf $(DESTDIR)$(SBINDIR)/kvxlan-conf
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	$(call subst_paths,tools/systemd/kvxlan@.service.in) >$(DESTDIR)$(SYSTEMDUNITDIR)/kvxlan@.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/kvxlan@.service
+	install -d $(DESTDIR)$(SYSCONFDIR)/network/if-pre-up.d $(DESTDIR)$(SYSCONFDIR)/network/if-post-down.d
+	$(call subst_paths,tools/kvxlan-ifupdown) >$(DESTDIR)$(SYSCONFDIR)/network/if-pre-up.d/kvxlan
+	$(call subst_paths,tools/kvxlan-ifupdown) >$(DESTDIR)$(SYSCONFDIR)/network/if-post-down.d/kvxlan
+	chmod 0755 $(DESTDIR)$(SYSCONFDIR)/network/if-pre-up.d/kvxlan $(DESTDIR)$(SYSCONFDIR)/network/if-post-down.d/kvxlan
+	install -D -m 0644 tools/kvxlan.bash-completion $(DESTDIR)$(BASHCOMPDIR)/kvxlan
+
+# The installed paths in the unit and the ifupdown hook.
+subst_paths = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $(1)
 
 # Directories go too if that leaves them empty: install created them (only
 # PREFIX's own directories and /lib/modules/KERNELRELEASE must exist).
@@ -129,7 +147,17 @@ uninstall-tools:
 	rm -f $(DESTDIR)$(SBINDIR)/kvxlan-vtep
 	rm -f $(DESTDIR)$(MANDIR)/man8/kvxlan-vtep.8
 	rm -f $(DESTDIR)$(INCLUDEDIR)/linux/kvxlan.h
-	@$(call rmdir_empty,$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(INCLUDEDIR)/linux)
+	rm -f $(DESTDIR)$(SBINDIR)/kvxlan-conf
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/kvxlan@.service
+	rm -f $(DESTDIR)$(SYSCONFDIR)/network/if-pre-up.d/kvxlan
+	rm -f $(DESTDIR)$(SYSCONFDIR)/network/if-post-down.d/kvxlan
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/kvxlan
+	@$(call rmdir_empty,$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(INCLUDEDIR)/linux \
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(dir $(DESTDIR)$(SYSTEMDUNITDIR)) \
+		$(DESTDIR)$(SYSCONFDIR)/network/if-pre-up.d \
+		$(DESTDIR)$(SYSCONFDIR)/network/if-post-down.d \
+		$(DESTDIR)$(SYSCONFDIR)/network \
+		$(DESTDIR)$(BASHCOMPDIR) $(dir $(DESTDIR)$(BASHCOMPDIR)))
 
 dkms-install:
 	scripts/dkms install

@@ -23,6 +23,11 @@
 # 3. Every device deleted, the batch replayed with kvxlan -b: save prints
 #    the same text again, and link show, flood show, group show and the
 #    static FDB are as before.
+# 4. The saved file as the "kvxlan-conf" of an ifupdown stanza: the hook
+#    (tools/kvxlan-ifupdown) run as ifupdown runs it, with a fake IF_*
+#    environment: post-down deletes the file's devices, pre-up makes them
+#    again (a second pre-up, as an inet6 stanza gives, changes nothing);
+#    then kvxlan@.service's ExecStop and ExecStart command lines.
 
 source "$(dirname "$0")/lib.sh"
 set -e
@@ -121,6 +126,56 @@ check_eq "vx0 up again" \
 	"$(ip -n "$h1" -j link show vx0 | jq -r '.[0].flags | index("UP") != null')" true
 check_eq "vx2 still down" \
 	"$(ip -n "$h1" -j link show vx2 | jq -r '.[0].flags | index("UP") != null')" false
+
+# ---------------------------------------------------------------- 4.
+log_step "4. the ifupdown hook and the unit's commands"
+# the build tree's hook and unit, their paths pointed at it
+HOOK=$KVX_TOP/tools/kvxlan-ifupdown
+UNIT=$KVX_TOP/tools/systemd/kvxlan@.service.in
+CONF_PROG=$KVX_TOP/tools/kvxlan-conf
+[ -f "$HOOK" ] && [ -f "$UNIT" ] && [ -x "$CONF_PROG" ] ||
+	fail "$HOOK, $UNIT or $CONF_PROG missing"
+# hook PHASE MODE: the hook as ifupdown runs it for "iface vx0" with
+# "kvxlan-conf FILE" (IF_KVXLAN_CONF), in h1
+hook()
+{
+	in_ns "$h1" env IFACE=vx0 LOGICAL=vx0 ADDRFAM=inet METHOD=static \
+		PHASE="$1" MODE="$2" IF_KVXLAN_CONF="$TMP/s1" \
+		IF_ADDRESS=192.168.100.1/24 KVXLAN="$KVXLAN" \
+		KVXLAN_CONF_PROG="$CONF_PROG" sh "$HOOK"
+}
+check_ok "if-post-down.d/kvxlan (post-down, stop)" hook post-down stop
+check_eq "post-down: the file's devices deleted" "$(kvx_count "$h1")" 0
+check_ok "if-post-down.d/kvxlan again: nothing to delete" hook post-down stop
+check_ok "if-pre-up.d/kvxlan (pre-up, start)" hook pre-up start
+check_eq "pre-up: save after the hook" "$(kvx "$h1" save | md5sum)" \
+	"$(md5sum <"$TMP/s1")"
+check_ok "if-pre-up.d/kvxlan again (an inet6 stanza): nothing to do" \
+	hook pre-up start
+check_eq "still the same devices" "$(kvx_count "$h1")" 3
+check_ok "a stanza without kvxlan-conf: left alone" \
+	in_ns "$h1" env IFACE=eth9 PHASE=post-down MODE=stop \
+	KVXLAN_CONF_PROG=/bin/false sh "$HOOK"
+check_eq "... the devices stay" "$(kvx_count "$h1")" 3
+
+# the unit's ExecStop and ExecStart, as systemd would run them for
+# kvxlan@s1.service, with SBINDIR the build tree and the file in $TMP
+unit_cmd()
+{
+	sed -n "s|^$1=||p" "$UNIT" |
+		sed -e "s|@SBINDIR@/kvxlan-conf|$CONF_PROG|" \
+			-e "s|@SBINDIR@/kvxlan|$KVXLAN|" \
+			-e "s|@SYSCONFDIR@/kvxlan/%i.conf|$TMP/s1|"
+}
+log "ExecStop: $(unit_cmd ExecStop)"
+log "ExecStart: $(unit_cmd ExecStart)"
+# shellcheck disable=SC2046
+check_ok "the unit's ExecStop" in_ns "$h1" env KVXLAN="$KVXLAN" $(unit_cmd ExecStop)
+check_eq "ExecStop: the file's devices deleted" "$(kvx_count "$h1")" 0
+# shellcheck disable=SC2046
+check_ok "the unit's ExecStart" in_ns "$h1" $(unit_cmd ExecStart)
+check_eq "ExecStart: save as before" "$(kvx "$h1" save | md5sum)" \
+	"$(md5sum <"$TMP/s1")"
 
 log "save.sh: all checks passed"
 exit "$ksft_pass"
