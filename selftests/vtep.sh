@@ -203,7 +203,7 @@ expect "h2: one kvxlan device" kvtep5000 kvx_devs "$h2"
 expect "h1: kvtep5000 in br0" br0 \
 	eval "ip -n $h1 -j link show kvtep5000 | jq -r '.[0].master'"
 check_eq "h1: kvtep5000 vni, local, learning" \
-	"$(kvx "$h1" -j link show kvtep5000 | jq -r '.[0] | "\(.vni) \(.local) \(.learning)"')" \
+	"$(kvx "$h1" -j link show kvtep5000 | jq -r '.[0] | "\(.id) \(.local) \(.learning)"')" \
 	"5000 10.0.0.1 false"
 expect "h1: static FDB = Ucast_Macs_Remote" "$MAC2>10.1.0.1" static_fdb "$h1"
 expect "h2: static FDB = Ucast_Macs_Remote" "$MAC1>10.0.0.1" static_fdb "$h2"
