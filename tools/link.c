@@ -9,10 +9,12 @@
  * kernel judges the rest and its extack message is printed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <net/if.h>
 #include <sys/socket.h>
 #include <linux/if.h>
@@ -32,6 +34,7 @@
 enum {
 	LINK_KW_MTU = IFLA_KVXLAN_MAX + 1,
 	LINK_KW_STATE,		/* "up" or "down" */
+	LINK_KW_NETNS,
 	__LINK_KW_MAX
 };
 
@@ -66,6 +69,7 @@ struct link_req {
 	bool peers_only;
 	uint32_t mtu;
 	bool up;
+	const char *netns;	/* NAME, path or PID */
 };
 
 /* One RTM_NEWLINK message taken apart; pointers into the receive buffer. */
@@ -123,7 +127,8 @@ void link_usage(FILE *out)
 		"                  [ flowlabel { LABEL | auto } ]\n"
 		"                  [ dampen-moves N ] [ dampen-window SECONDS ]\n"
 		"                  [ dampen-hold SECONDS ]\n"
-		"                  [ peers-only { on | off } ]\n");
+		"                  [ peers-only { on | off } ]\n"
+		"                  [ netns { NETNS | PID } ]\n");
 }
 
 static int __printf(1, 2)
@@ -191,7 +196,8 @@ static int link_parse_kw(int argc, char **argv, int *i, struct link_req *req)
 	    !strcmp(kw, "udpcsum") || !strcmp(kw, "udp6zerocsumtx") ||
 	    !strcmp(kw, "udp6zerocsumrx") || !strcmp(kw, "flowlabel") ||
 	    !strcmp(kw, "dampen-moves") || !strcmp(kw, "dampen-window") ||
-	    !strcmp(kw, "dampen-hold") || !strcmp(kw, "peers-only")) {
+	    !strcmp(kw, "dampen-hold") || !strcmp(kw, "peers-only") ||
+	    !strcmp(kw, "netns")) {
 		arg = link_next(argc, argv, i, kw);
 		if (!arg)
 			return KVX_EXIT_USAGE;
@@ -323,6 +329,12 @@ static int link_parse_kw(int argc, char **argv, int *i, struct link_req *req)
 		bit = IFLA_KVXLAN_PEERS_ONLY;
 		if (parse_on_off(arg, &req->peers_only))
 			return link_bad_value(kw, arg, "\"on\" or \"off\"");
+	} else if (!strcmp(kw, "netns")) {
+		bit = LINK_KW_NETNS;
+		if (!*arg)
+			return link_bad_value(kw, arg,
+					      "a network namespace name or a PID");
+		req->netns = arg;
 	} else {
 		bit = LINK_KW_MTU;
 		if (parse_u32(arg, &req->mtu))
@@ -469,6 +481,60 @@ out:
 }
 
 /*
+ * "netns NETNS | PID": where the device goes, as with "ip link ... netns".
+ * NETNS is a name that "ip netns add" bound (or a path if it holds a '/'),
+ * opened into ns->fd; a number that names no such namespace is a PID.
+ * The device's link namespace, where its socket and underlay are, stays
+ * the one the command runs in. Returns an exit status.
+ */
+struct link_netns {
+	int fd;			/* -1: by PID */
+	uint32_t pid;
+};
+
+static int link_netns_open(const char *arg, struct link_netns *ns)
+{
+	static const char * const dirs[] = { "/var/run/netns", "/run/netns" };
+	char path[4096];
+	size_t i;
+
+	ns->fd = -1;
+	if (strchr(arg, '/')) {
+		ns->fd = open(arg, O_RDONLY | O_CLOEXEC);
+	} else {
+		for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+			snprintf(path, sizeof(path), "%s/%s", dirs[i], arg);
+			ns->fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (ns->fd >= 0 || errno != ENOENT)
+				break;
+		}
+		if (ns->fd < 0 && errno == ENOENT &&
+		    !parse_u32(arg, &ns->pid) && ns->pid)
+			return KVX_EXIT_OK;
+	}
+	if (ns->fd < 0)
+		return kvx_err("Cannot open network namespace \"%s\": %s", arg,
+			       strerror(errno));
+	return KVX_EXIT_OK;
+}
+
+/* IFLA_NET_NS_FD or IFLA_NET_NS_PID */
+static void link_put_netns(struct nlmsghdr *nlh, const struct link_netns *ns)
+{
+	if (ns->fd >= 0)
+		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, ns->fd);
+	else
+		mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, ns->pid);
+}
+
+static void link_netns_close(struct link_netns *ns)
+{
+	if (ns->fd >= 0)
+		close(ns->fd);
+	ns->fd = -1;
+}
+
+/*
  * Parsing answers. Attributes this tool does not know (a newer kernel's)
  * and attributes of an unexpected size are skipped.
  */
@@ -528,11 +594,12 @@ static int link_data_attr_cb(const struct nlattr *attr, void *data)
 }
 
 /* The link attributes this tool reads, and those of IFLA_LINKINFO. */
-static const enum mnl_attr_data_type link_types[IFLA_LINKINFO + 1] = {
+static const enum mnl_attr_data_type link_types[IFLA_LINK_NETNSID + 1] = {
 	[IFLA_IFNAME] = MNL_TYPE_NUL_STRING,
 	[IFLA_MTU] = MNL_TYPE_U32,
 	[IFLA_OPERSTATE] = MNL_TYPE_U8,
 	[IFLA_LINKINFO] = MNL_TYPE_NESTED,
+	[IFLA_LINK_NETNSID] = MNL_TYPE_U32,	/* s32 */
 };
 
 static const enum mnl_attr_data_type link_info_types[IFLA_INFO_DATA + 1] = {
@@ -561,7 +628,7 @@ static bool link_msg_parse(const struct nlmsghdr *nlh, struct link_msg *m)
 		return false;
 	m->ifm = mnl_nlmsg_get_payload(nlh);
 
-	nl_parse(nlh, sizeof(*m->ifm), m->tb, IFLA_LINKINFO, link_types);
+	nl_parse(nlh, sizeof(*m->ifm), m->tb, IFLA_LINK_NETNSID, link_types);
 	if (!m->tb[IFLA_LINKINFO])
 		return true;
 	nl_parse_nested(m->tb[IFLA_LINKINFO], m->info, IFLA_INFO_DATA,
@@ -623,6 +690,7 @@ static void link_print(const struct link_msg *m, const char *ifname,
 		       bool save)
 {
 	const struct nlattr * const *d = m->data;
+	int32_t netnsid;
 	char buf[KVX_ADDRSTRLEN];
 	const struct kvxlan_port_range *r;
 	uint8_t u8;
@@ -646,10 +714,24 @@ static void link_print(const struct link_msg *m, const char *ifname,
 	if (d[IFLA_KVXLAN_GROUP] && !save &&
 	    link_addr(d[IFLA_KVXLAN_GROUP], buf, sizeof(buf)))
 		print_string(PRINT_ANY, "group", " group %s", buf);
-	if (d[IFLA_KVXLAN_LINK] && mnl_attr_get_u32(d[IFLA_KVXLAN_LINK]))
-		print_string(PRINT_ANY, "link", " dev %s",
-			     link_ifname(mnl_attr_get_u32(d[IFLA_KVXLAN_LINK]),
-					 buf));
+	/*
+	 * A device moved out of its link namespace (where its socket and
+	 * underlay are) says which one that is, by its id here; its dev is
+	 * an ifindex there, which no name here stands for.
+	 */
+	netnsid = m->tb[IFLA_LINK_NETNSID] ?
+		  (int32_t)mnl_attr_get_u32(m->tb[IFLA_LINK_NETNSID]) : -1;
+	if (d[IFLA_KVXLAN_LINK] && mnl_attr_get_u32(d[IFLA_KVXLAN_LINK])) {
+		u32 = mnl_attr_get_u32(d[IFLA_KVXLAN_LINK]);
+		if (m->tb[IFLA_LINK_NETNSID])
+			snprintf(buf, sizeof(buf), "if%u", u32);
+		else
+			link_ifname(u32, buf);
+		print_string(PRINT_ANY, "link", " dev %s", buf);
+	}
+	if (!save && netnsid >= 0)
+		print_uint(PRINT_ANY, "link_netnsid", " link-netnsid %u",
+			   netnsid);
 	if (d[IFLA_KVXLAN_PORT])
 		print_uint(PRINT_ANY, "port", " port %u",
 			   mnl_attr_get_u16(d[IFLA_KVXLAN_PORT]));
@@ -817,6 +899,7 @@ static int link_resolve(struct nl_sock *nl, const char *name,
 
 static int link_add(int argc, char **argv)
 {
+	struct link_netns ns = { .fd = -1 };
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh;
 	struct link_req req;
@@ -827,17 +910,37 @@ static int link_add(int argc, char **argv)
 	if (ret)
 		return ret < 0 ? KVX_EXIT_OK : ret;
 
+	if (req.netns) {
+		ret = link_netns_open(req.netns, &ns);
+		if (ret)
+			return ret;
+	}
+
 	nl = nl_shared(NETLINK_ROUTE);
-	if (!nl)
+	if (!nl) {
+		link_netns_close(&ns);
 		return KVX_EXIT_KERNEL;
+	}
 
 	nlh = nl_msg(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-	link_put_ifinfomsg(nlh, 0);
+	ifm = link_put_ifinfomsg(nlh, 0);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, req.name);
 	if (link_has(&req, LINK_KW_MTU))
 		mnl_attr_put_u32(nlh, IFLA_MTU, req.mtu);
+	if (req.netns) {
+		link_put_netns(nlh, &ns);
+		/*
+		 * The name means nothing here once the device is elsewhere:
+		 * "up" goes with the creation (if it fails, so does that).
+		 */
+		if (link_has(&req, LINK_KW_STATE) && req.up) {
+			ifm->ifi_change = IFF_UP;
+			ifm->ifi_flags = IFF_UP;
+		}
+	}
 	link_put_info(nlh, &req, true);
 	ret = nl_talk(nl, nlh, NULL, NULL);
+	link_netns_close(&ns);
 	/* "Unknown device type": no "kvxlan" link kind, even after the
 	 * kernel's own request_module("rtnl-link-kvxlan").
 	 */
@@ -846,7 +949,7 @@ static int link_add(int argc, char **argv)
 			   "the kvxlan module is not loaded: \"modprobe kvxlan\" loads an installed one, \"insmod kvxlan.ko\" a built one");
 	ret = ret ? KVX_EXIT_KERNEL : KVX_EXIT_OK;
 
-	if (!ret && link_has(&req, LINK_KW_STATE) && req.up) {
+	if (!ret && !req.netns && link_has(&req, LINK_KW_STATE) && req.up) {
 		nlh = nl_msg(nl, RTM_NEWLINK, 0);
 		ifm = link_put_ifinfomsg(nlh, 0);
 		ifm->ifi_change = IFF_UP;
@@ -861,6 +964,7 @@ static int link_add(int argc, char **argv)
 
 static int link_set(int argc, char **argv)
 {
+	struct link_netns ns = { .fd = -1 };
 	unsigned int ifindex;
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh;
@@ -873,10 +977,17 @@ static int link_set(int argc, char **argv)
 		return ret < 0 ? KVX_EXIT_OK : ret;
 	if (!req.seen)
 		return link_try_help("Nothing to change on \"%s\"", req.name);
+	if (req.netns) {
+		ret = link_netns_open(req.netns, &ns);
+		if (ret)
+			return ret;
+	}
 
 	nl = nl_shared(NETLINK_ROUTE);
-	if (!nl)
-		return KVX_EXIT_KERNEL;
+	if (!nl) {
+		ret = KVX_EXIT_KERNEL;
+		goto out;
+	}
 
 	ret = link_resolve(nl, req.name, &ifindex);
 	if (ret)
@@ -890,9 +1001,12 @@ static int link_set(int argc, char **argv)
 	}
 	if (link_has(&req, LINK_KW_MTU))
 		mnl_attr_put_u32(nlh, IFLA_MTU, req.mtu);
+	if (req.netns)
+		link_put_netns(nlh, &ns);
 	link_put_info(nlh, &req, false);
 	ret = nl_talk(nl, nlh, NULL, NULL) ? KVX_EXIT_KERNEL : KVX_EXIT_OK;
 out:
+	link_netns_close(&ns);
 	return ret;
 }
 
