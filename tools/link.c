@@ -828,6 +828,17 @@ static int link_show_cb(const struct nlmsghdr *nlh, void *data)
 	else
 		ifname = link_ifname(m.ifm->ifi_index, buf);
 
+	if (s->saved && m.tb[IFLA_LINK_NETNSID]) {
+		/*
+		 * Moved here from its link namespace: "link add" here would
+		 * make it with its socket and underlay here. It is saved
+		 * where it was made ("link add ... netns"), not here.
+		 */
+		printf("# %s: not saved: its link namespace is link-netnsid %d, save it there\n",
+		       ifname,
+		       (int32_t)mnl_attr_get_u32(m.tb[IFLA_LINK_NETNSID]));
+		return MNL_CB_OK;
+	}
 	if (s->saved) {
 		if (s->saved->n == s->saved->size) {
 			size_t size = s->saved->size ? 2 * s->saved->size : 16;
