@@ -10,7 +10,11 @@
 #include <net/neighbour.h>
 #include <net/rtnetlink.h>
 
-#include "kvx.h"
+#include "bridge.h"
+#include "cfg.h"
+#include "device.h"
+#include "fdb.h"
+#include "flood.h"
 
 struct kvx_br_req {
 	struct kvx_ip ip;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvxlan: the forwarding table (MAC -> remote VTEP), the remote VTEPs it
- * names, learning and ageing.
+ * kvxlan: the forwarding table (MAC -> remote VTEP): static entries set,
+ * replaced and deleted, the FDB walker and flushes. The remote VTEPs it
+ * names are in remote.c, learning and ageing in learn.c.
  *
  * Readers (xmit, rcv) look entries and remotes up in their hash tables
  * under RCU. Every change happens under kvx_dev.fdb_lock; entries and
@@ -20,12 +21,12 @@
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 
-#include "kvx.h"
+#include "device.h"
+#include "fdb.h"
+#include "flood.h"
+#include "learn.h"
+#include "netlink.h"
 
-/* The ageing sweep runs every second and looks at this many entries. */
-#define KVX_AGE_INTERVAL	HZ
-#define KVX_AGE_BUDGET		16384
-#define KVX_AGE_BATCH		256	/* entries per hold of fdb_lock */
 #define KVX_FLUSH_BATCH		1024	/* entries per hold of fdb_lock */
 
 static struct kmem_cache *kvx_fdb_cache;
@@ -52,13 +53,6 @@ static const struct rhashtable_params kvx_fdb_params = {
 	.automatic_shrinking	= true,
 };
 
-static const struct rhashtable_params kvx_remote_params = {
-	.head_offset		= offsetof(struct kvx_remote, node),
-	.key_offset		= offsetof(struct kvx_remote, ip),
-	.key_len		= sizeof(struct kvx_ip),
-	.automatic_shrinking	= true,
-};
-
 int __init kvx_fdb_cache_init(void)
 {
 	kvx_fdb_cache = KMEM_CACHE(kvx_fdb, 0);
@@ -68,209 +62,6 @@ int __init kvx_fdb_cache_init(void)
 void kvx_fdb_cache_exit(void)
 {
 	kmem_cache_destroy(kvx_fdb_cache);
-}
-
-/* ----- the creation-ordered lists ----- */
-
-static void kvx_ord_add(struct kvx_dev *kvx, struct kvx_ord *o,
-			struct list_head *head)
-{
-	lockdep_assert_held(&kvx->fdb_lock);
-	o->seq = ++kvx->ord_seq;
-	list_add_tail_rcu(&o->list, head);
-}
-
-/*
- * A list a walker follows: its head, and where the list node and the
- * struct kvx_ord (whose seq orders the list) sit in its objects.
- */
-struct kvx_walk_list {
-	struct list_head *head;
-	size_t node_off;
-	size_t ord_off;
-};
-
-static void *kvx_walk_obj(const struct kvx_walk_list *wl, struct list_head *p)
-{
-	return (void *)p - wl->node_off;
-}
-
-static u64 kvx_walk_seq(const struct kvx_walk_list *wl, void *obj)
-{
-	return ((struct kvx_ord *)(obj + wl->ord_off))->seq;
-}
-
-/*
- * The first node to visit after position @seq, under RCU. @at is the
- * object found under the position's key, if it is on the list: when it is
- * the one of @seq, the walk goes on from it in one step (also when it was
- * deleted meanwhile: a deleted node still leads to the nodes after it).
- * Else the object of @seq is gone (deleted between two parts of a walk)
- * and the list, ordered by sequence number, is searched from its start.
- */
-static struct list_head *kvx_walk_start(const struct kvx_walk_list *wl,
-					void *at, u64 seq)
-{
-	struct list_head *p;
-
-	if (at && kvx_walk_seq(wl, at) == seq)
-		return rcu_dereference(list_next_rcu((struct list_head *)
-						     (at + wl->node_off)));
-	for (p = rcu_dereference(list_next_rcu(wl->head)); p != wl->head;
-	     p = rcu_dereference(list_next_rcu(p)))
-		if (kvx_walk_seq(wl, kvx_walk_obj(wl, p)) > seq)
-			break;
-	return p;
-}
-
-/*
- * Calls @fn for the objects from node @p on (see kvx_fdb_walk()); @*last
- * is the last object @fn kept, NULL if none.
- */
-static int kvx_walk(const struct kvx_walk_list *wl, struct list_head *p,
-		    unsigned int budget, void **last,
-		    int (*fn)(void *obj, void *arg), void *arg)
-{
-	int ret;
-
-	*last = NULL;
-	for (; p != wl->head; p = rcu_dereference(list_next_rcu(p))) {
-		if (!budget--)
-			return -EAGAIN;
-		ret = fn(kvx_walk_obj(wl, p), arg);
-		if (ret < 0)
-			return ret;
-		if (!ret)
-			*last = kvx_walk_obj(wl, p);
-	}
-	return 0;
-}
-
-/* ----- remotes ----- */
-
-struct kvx_remote *kvx_remote_lookup(struct kvx_dev *kvx,
-				     const struct kvx_ip *ip)
-{
-	return rhashtable_lookup(&kvx->remotes, ip, kvx_remote_params);
-}
-
-void kvx_remote_free(struct kvx_remote *r);
-
-static void kvx_remote_free_rcu(struct rcu_head *head)
-{
-	kvx_remote_free(container_of(head, struct kvx_remote, rcu));
-}
-
-/* A new remote for @ip, not yet in the table. */
-struct kvx_remote *kvx_remote_alloc(const struct kvx_ip *ip, gfp_t gfp)
-{
-	struct kvx_remote *r;
-	int cpu;
-
-	r = kzalloc(sizeof(*r), gfp);
-	if (!r)
-		return NULL;
-	r->ip = *ip;
-	r->stats = alloc_percpu_gfp(struct kvx_remote_pcpu, gfp);
-	if (!r->stats)
-		goto err_free;
-	for_each_possible_cpu(cpu)
-		u64_stats_init(&per_cpu_ptr(r->stats, cpu)->syncp);
-	if (dst_cache_init(&r->dst_cache, gfp))
-		goto err_stats;
-	return r;
-
-err_stats:
-	free_percpu(r->stats);
-err_free:
-	kfree(r);
-	return NULL;
-}
-
-void kvx_remote_free(struct kvx_remote *r)
-{
-	if (!r)
-		return;
-	dst_cache_destroy(&r->dst_cache);
-	free_percpu(r->stats);
-	kfree(r);
-}
-
-/*
- * Finds or creates the remote for @ip and takes a reference. A new one is
- * @*spare if the caller allocated one beforehand (set to NULL when used),
- * else allocated here, atomically.
- */
-struct kvx_remote *kvx_remote_get_spare(struct kvx_dev *kvx,
-					const struct kvx_ip *ip,
-					struct kvx_remote **spare)
-{
-	struct kvx_remote *r;
-	int err;
-
-	lockdep_assert_held(&kvx->fdb_lock);
-	r = rhashtable_lookup_fast(&kvx->remotes, ip, kvx_remote_params);
-	if (r) {
-		r->refs++;
-		return r;
-	}
-
-	if (spare && *spare) {
-		r = *spare;
-		*spare = NULL;
-	} else {
-		r = kvx_remote_alloc(ip, GFP_ATOMIC);
-		if (!r)
-			return ERR_PTR(-ENOMEM);
-	}
-	r->refs = 1;
-	err = rhashtable_insert_fast(&kvx->remotes, &r->node,
-				     kvx_remote_params);
-	if (err) {
-		kvx_remote_free(r);
-		return ERR_PTR(err);
-	}
-	kvx_ord_add(kvx, &r->ord, &kvx->remote_list);
-	return r;
-}
-
-struct kvx_remote *kvx_remote_get(struct kvx_dev *kvx, const struct kvx_ip *ip)
-{
-	return kvx_remote_get_spare(kvx, ip, NULL);
-}
-
-void kvx_remote_put(struct kvx_dev *kvx, struct kvx_remote *r)
-{
-	lockdep_assert_held(&kvx->fdb_lock);
-	if (--r->refs)
-		return;
-	rhashtable_remove_fast(&kvx->remotes, &r->node, kvx_remote_params);
-	list_del_rcu(&r->ord.list);
-	call_rcu(&r->rcu, kvx_remote_free_rcu);
-}
-
-void kvx_remote_count_tx(struct kvx_remote *r, unsigned int len, bool flood)
-{
-	struct kvx_remote_pcpu *s = get_cpu_ptr(r->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->tx_packets);
-	u64_stats_add(&s->tx_bytes, len);
-	if (flood)
-		u64_stats_inc(&s->flood_copies);
-	u64_stats_update_end(&s->syncp);
-	put_cpu_ptr(r->stats);
-}
-
-static void kvx_remote_count_rx(struct kvx_remote *r, unsigned int len)
-{
-	struct kvx_remote_pcpu *s = get_cpu_ptr(r->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->rx_packets);
-	u64_stats_add(&s->rx_bytes, len);
-	u64_stats_update_end(&s->syncp);
-	put_cpu_ptr(r->stats);
 }
 
 /* ----- FDB entries ----- */
@@ -285,16 +76,16 @@ static void kvx_fdb_free_rcu(struct rcu_head *head)
 	kmem_cache_free(kvx_fdb_cache, container_of(head, struct kvx_fdb, rcu));
 }
 
-static struct kvx_remote *kvx_fdb_remote(struct kvx_dev *kvx,
-					 const struct kvx_fdb *f)
+struct kvx_remote *kvx_fdb_remote(struct kvx_dev *kvx,
+				  const struct kvx_fdb *f)
 {
 	return rcu_dereference_protected(f->remote,
 					 lockdep_is_held(&kvx->fdb_lock));
 }
 
 /* Points @f at @r, whose reference it takes over. */
-static void kvx_fdb_set_remote(struct kvx_dev *kvx, struct kvx_fdb *f,
-			       struct kvx_remote *r)
+void kvx_fdb_set_remote(struct kvx_dev *kvx, struct kvx_fdb *f,
+			struct kvx_remote *r)
 {
 	struct kvx_remote *old = kvx_fdb_remote(kvx, f);
 
@@ -305,12 +96,6 @@ static void kvx_fdb_set_remote(struct kvx_dev *kvx, struct kvx_fdb *f,
 		old->fdb_refs--;
 		kvx_remote_put(kvx, old);
 	}
-}
-
-static void kvx_fdb_start_ageing(struct kvx_dev *kvx)
-{
-	queue_delayed_work(system_power_efficient_wq, &kvx->age_work,
-			   KVX_AGE_INTERVAL);
 }
 
 /* @f joins (@delta 1) or leaves (-1) the entries of its kind. */
@@ -347,9 +132,9 @@ static struct kvx_fdb *kvx_fdb_alloc(struct kvx_fdb **spare)
 	return kmem_cache_zalloc(kvx_fdb_cache, GFP_ATOMIC);
 }
 
-static struct kvx_fdb *kvx_fdb_create(struct kvx_dev *kvx, const u8 *mac,
-				      const struct kvx_ip *ip, __be16 port,
-				      u32 vni, u8 kind, struct kvx_fdb **spare)
+struct kvx_fdb *kvx_fdb_create(struct kvx_dev *kvx, const u8 *mac,
+			       const struct kvx_ip *ip, __be16 port,
+			       u32 vni, u8 kind, struct kvx_fdb **spare)
 {
 	struct kvx_remote *r;
 	struct kvx_fdb *f;
@@ -388,8 +173,8 @@ static struct kvx_fdb *kvx_fdb_create(struct kvx_dev *kvx, const u8 *mac,
 	return f;
 }
 
-static void kvx_fdb_destroy(struct kvx_dev *kvx, struct kvx_fdb *f,
-			    enum kvxlan_event event)
+void kvx_fdb_destroy(struct kvx_dev *kvx, struct kvx_fdb *f,
+		     enum kvxlan_event event)
 {
 	struct kvx_remote *r = kvx_fdb_remote(kvx, f);
 
@@ -574,10 +359,7 @@ bool kvx_fdb_match(const struct kvx_fdb *f, const struct kvx_fdb_filter *flt)
 
 struct kvx_walk_arg {
 	struct kvx_dev *kvx;
-	union {
-		kvx_fdb_visit_t fdb_fn;
-		kvx_remote_visit_t remote_fn;
-	};
+	kvx_fdb_visit_t fdb_fn;
 	void *arg;
 };
 
@@ -623,44 +405,6 @@ int kvx_fdb_walk(struct kvx_dev *kvx, enum kvx_fdb_walk_list list,
 		at = last;
 		pos->seq = at->ord.seq;
 		ether_addr_copy(pos->mac, at->mac);
-	}
-	rcu_read_unlock();
-	return ret;
-}
-
-static int kvx_remote_walk_one(void *obj, void *arg)
-{
-	struct kvx_walk_arg *w = arg;
-
-	return w->remote_fn(w->kvx, obj, w->arg);
-}
-
-/* kvx_fdb_walk() for the remotes, without a budget. */
-int kvx_remote_walk(struct kvx_dev *kvx, struct kvx_remote_pos *pos,
-		    kvx_remote_visit_t fn, void *arg)
-{
-	struct kvx_walk_arg w = { .kvx = kvx, .remote_fn = fn, .arg = arg };
-	const struct kvx_walk_list wl = {
-		.head = &kvx->remote_list,
-		.node_off = offsetof(struct kvx_remote, ord.list),
-		.ord_off = offsetof(struct kvx_remote, ord),
-	};
-	struct kvx_remote *r;
-	struct list_head *p;
-	void *last;
-	int ret;
-
-	rcu_read_lock();
-	if (pos->seq)
-		p = kvx_walk_start(&wl, kvx_remote_lookup(kvx, &pos->ip),
-				   pos->seq);
-	else
-		p = rcu_dereference(list_next_rcu(wl.head));
-	ret = kvx_walk(&wl, p, UINT_MAX, &last, kvx_remote_walk_one, &w);
-	if (last) {
-		r = last;
-		pos->seq = r->ord.seq;
-		pos->ip = r->ip;
 	}
 	rcu_read_unlock();
 	return ret;
@@ -715,193 +459,6 @@ unsigned int kvx_fdb_flush(struct kvx_dev *kvx,
 	return kvx_fdb_flush_pass(kvx, flt, KVXLAN_EVENT_DELETED);
 }
 
-/* ----- learning ----- */
-
-/*
- * A learned MAC shows up behind another remote. More than cfg->dampen_moves
- * moves within cfg->dampen_window seconds hold it where it is for
- * cfg->dampen_hold seconds; a new window starts when the hold ends.
- */
-static void kvx_fdb_move(struct kvx_dev *kvx, struct kvx_fdb *f,
-			 const struct kvx_ip *src, const struct kvx_cfg *cfg)
-{
-	unsigned long now = jiffies;
-	struct kvx_remote *r;
-
-	lockdep_assert_held(&kvx->fdb_lock);
-	if (cfg->dampen_moves) {
-		if (time_before(now, f->hold_until)) {
-			kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARN_DAMPENED);
-			return;
-		}
-		if (time_after(now, f->window_start +
-				    (unsigned long)cfg->dampen_window * HZ)) {
-			f->window_start = now;
-			f->window_moves = 0;
-		}
-		if (++f->window_moves > cfg->dampen_moves) {
-			/* after the hold, moves are counted afresh */
-			f->window_start = now + (unsigned long)cfg->dampen_hold * HZ;
-			f->window_moves = 0;
-			WRITE_ONCE(f->hold_until, f->window_start);
-			kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARN_DAMPENED);
-			return;
-		}
-	}
-
-	r = kvx_remote_get(kvx, src);
-	if (IS_ERR(r))
-		return;
-	kvx_fdb_set_remote(kvx, f, r);
-	f->moves++;
-	WRITE_ONCE(f->updated, now);
-	kvx->fdb_gen++;
-	kvx_cnt_inc(kvx->cnt, KVX_FDB_MOVED);
-	kvx_nl_fdb_notify(kvx, f, KVXLAN_EVENT_MOVED);
-}
-
-static void kvx_fdb_learn_slow(struct kvx_dev *kvx, const u8 *mac,
-			       const struct kvx_ip *src,
-			       const struct kvx_cfg *cfg)
-{
-	struct kvx_fdb *f;
-
-	spin_lock(&kvx->fdb_lock);
-	f = rhashtable_lookup_fast(&kvx->fdb, mac, kvx_fdb_params);
-	if (f) {
-		if (f->kind == KVXLAN_FDB_KIND_LEARNED &&
-		    !kvx_ip_eq(&kvx_fdb_remote(kvx, f)->ip, src))
-			kvx_fdb_move(kvx, f, src, cfg);
-	} else if (cfg->max_learned && kvx->n_learned >= cfg->max_learned) {
-		kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARN_LIMIT);
-	} else {
-		f = kvx_fdb_create(kvx, mac, src, 0, KVX_VNI_DEV,
-				   KVXLAN_FDB_KIND_LEARNED, NULL);
-		if (!IS_ERR(f)) {
-			kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARNED);
-			kvx_nl_fdb_notify(kvx, f, KVXLAN_EVENT_LEARNED);
-		}
-	}
-	spin_unlock(&kvx->fdb_lock);
-}
-
-/* Counts a received packet for its sender, if the sender is a remote. */
-void kvx_fdb_count_rx(struct kvx_dev *kvx, const struct kvx_ip *src,
-		      unsigned int len)
-{
-	struct kvx_remote *r = kvx_remote_lookup(kvx, src);
-
-	if (r)
-		kvx_remote_count_rx(r, len);
-}
-
-/*
- * Receive path, under RCU with BHs off: @mac (a valid unicast source MAC)
- * was seen behind the VTEP @src. Counts the packet for that remote too.
- */
-void kvx_fdb_learn(struct kvx_dev *kvx, const u8 *mac,
-		   const struct kvx_ip *src, const struct kvx_cfg *cfg,
-		   unsigned int len)
-{
-	struct kvx_remote *r;
-	struct kvx_fdb *f;
-
-	f = kvx_fdb_lookup(kvx, mac);
-	if (f) {
-		r = rcu_dereference(f->remote);
-		if (kvx_ip_eq(&r->ip, src)) {
-			kvx_remote_count_rx(r, len);
-			if (READ_ONCE(f->kind) == KVXLAN_FDB_KIND_LEARNED)
-				kvx_touch(&f->updated);
-			return;
-		}
-		if (READ_ONCE(f->kind) == KVXLAN_FDB_KIND_STATIC)
-			goto count;
-		if (cfg->dampen_moves &&
-		    time_before(jiffies, READ_ONCE(f->hold_until))) {
-			kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARN_DAMPENED);
-			goto count;
-		}
-	} else if (cfg->max_learned &&
-		   READ_ONCE(kvx->n_learned) >= cfg->max_learned) {
-		kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARN_LIMIT);
-		goto count;
-	}
-	kvx_fdb_learn_slow(kvx, mac, src, cfg);
-count:
-	kvx_fdb_count_rx(kvx, src, len);
-}
-
-/* ----- ageing ----- */
-
-struct kvx_age_arg {
-	unsigned long timeout;		/* jiffies */
-	unsigned int seen;		/* entries visited */
-};
-
-static int kvx_fdb_age_one(struct kvx_dev *kvx, struct kvx_fdb *f, void *arg)
-{
-	struct kvx_age_arg *a = arg;
-
-	lockdep_assert_held(&kvx->fdb_lock);
-	a->seen++;
-	if (time_before(jiffies, READ_ONCE(f->updated) + a->timeout))
-		return 0;
-	kvx_fdb_destroy(kvx, f, KVXLAN_EVENT_AGED);
-	kvx_cnt_inc(kvx->cnt, KVX_FDB_AGED);
-	return KVX_WALK_GONE;
-}
-
-/*
- * Looks at up to KVX_AGE_BUDGET learned entries per run (all of them when
- * there are fewer), in rounds of KVX_AGE_BATCH under the lock, with the
- * FDB walker over the learned entries alone: static entries never age,
- * so a table of a million static entries costs the sweep nothing. Each
- * run goes on where the previous one stopped (age_pos), and from the
- * first learned entry again when it reaches the last: a learned entry is
- * looked at within n_learned / KVX_AGE_BUDGET + 1 runs, whatever the hash
- * table does meanwhile.
- */
-static void kvx_fdb_age(struct work_struct *work)
-{
-	struct kvx_dev *kvx = container_of(to_delayed_work(work),
-					   struct kvx_dev, age_work);
-	struct kvx_age_arg a = {};
-	unsigned int todo = 0;
-	int ret;
-
-	rcu_read_lock();
-	a.timeout = (unsigned long)rcu_dereference(kvx->cfg)->ageing * HZ;
-	rcu_read_unlock();
-	if (a.timeout)
-		todo = min_t(u32, KVX_AGE_BUDGET, READ_ONCE(kvx->n_learned));
-
-	while (todo) {
-		a.seen = 0;
-		spin_lock_bh(&kvx->fdb_lock);
-		ret = kvx_fdb_walk(kvx, KVX_WALK_LEARNED, &kvx->age_pos,
-				   min_t(unsigned int, todo, KVX_AGE_BATCH),
-				   kvx_fdb_age_one, &a);
-		spin_unlock_bh(&kvx->fdb_lock);
-		todo -= min(todo, a.seen);
-		if (ret != -EAGAIN) {
-			/* the end of the table; an empty one ends the run */
-			if (!kvx->age_pos.seq && !a.seen)
-				break;
-			memset(&kvx->age_pos, 0, sizeof(kvx->age_pos));
-		}
-		cond_resched();
-	}
-	/*
-	 * An idle device costs no wakeup: the sweep stops with the last
-	 * learned entry, and the next one learned starts it again. A learn
-	 * racing with this read queues the work itself, as the work is no
-	 * longer pending while it runs.
-	 */
-	if (READ_ONCE(kvx->n_learned))
-		kvx_fdb_start_ageing(kvx);
-}
-
 /* ----- setup and teardown ----- */
 
 int kvx_fdb_init(struct kvx_dev *kvx)
@@ -909,17 +466,16 @@ int kvx_fdb_init(struct kvx_dev *kvx)
 	int err;
 
 	spin_lock_init(&kvx->fdb_lock);
-	err = rhashtable_init(&kvx->remotes, &kvx_remote_params);
+	err = kvx_remote_table_init(kvx);
 	if (err)
 		return err;
 	err = rhashtable_init(&kvx->fdb, &kvx_fdb_params);
 	if (err) {
-		rhashtable_destroy(&kvx->remotes);
+		kvx_remote_table_uninit(kvx);
 		return err;
 	}
 	INIT_LIST_HEAD(&kvx->fdb_list);
 	INIT_LIST_HEAD(&kvx->learned);
-	INIT_LIST_HEAD(&kvx->remote_list);
 	INIT_DELAYED_WORK(&kvx->age_work, kvx_fdb_age);
 	return 0;
 }
@@ -938,5 +494,5 @@ void kvx_fdb_uninit(struct kvx_dev *kvx)
 	WARN_ON_ONCE(!list_empty(&kvx->fdb_list) ||
 		     !list_empty(&kvx->remote_list));
 	rhashtable_destroy(&kvx->fdb);
-	rhashtable_destroy(&kvx->remotes);
+	kvx_remote_table_uninit(kvx);
 }

@@ -11,7 +11,11 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
-#include "kvx.h"
+#include "cfg.h"
+#include "device.h"
+#include "flood.h"
+#include "mcast.h"
+#include "remote.h"
 
 static struct kvx_flood *kvx_flood_deref(struct kvx_dev *kvx)
 {

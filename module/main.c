@@ -8,7 +8,11 @@
 #include <net/net_namespace.h>
 #include <net/rtnetlink.h>
 
-#include "kvx.h"
+#include "fdb.h"
+#include "link.h"
+#include "netlink.h"
+#include "stats.h"
+#include "underlay.h"
 
 unsigned int kvx_net_id __read_mostly;
 

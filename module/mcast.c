@@ -16,7 +16,10 @@
 #include <net/route.h>
 #include <net/sock.h>
 
-#include "kvx.h"
+#include "device.h"
+#include "flood.h"
+#include "mcast.h"
+#include "socket.h"
 
 static int kvx_mc_join(struct kvx_sock *vs, const struct kvx_mc *mc)
 {

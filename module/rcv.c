@@ -13,7 +13,12 @@
 #include <net/udp_tunnel.h>
 #include <net/vxlan.h>
 
-#include "kvx.h"
+#include "device.h"
+#include "learn.h"
+#include "rcv.h"
+#include "remote.h"
+#include "socket.h"
+#include "stats.h"
 
 /*
  * The kernel's drop reason of each rx drop counter, for perf/dropwatch:

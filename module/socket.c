@@ -12,7 +12,10 @@
 #include <linux/rtnetlink.h>
 #include <net/udp_tunnel.h>
 
-#include "kvx.h"
+#include "device.h"
+#include "mcast.h"
+#include "rcv.h"
+#include "socket.h"
 
 static struct hlist_head *kvx_vni_head(struct kvx_sock *vs, u32 vni)
 {

@@ -10,7 +10,8 @@
 #include <linux/rtnetlink.h>
 #include <net/net_namespace.h>
 
-#include "kvx.h"
+#include "device.h"
+#include "stats.h"
 
 const char * const kvx_dev_cnt_names[] = {
 	[KVX_RX_DROP_SHORT_INNER]	= "rx_drop_short_inner",

@@ -38,7 +38,11 @@
 #include <net/udp_tunnel.h>
 #include <net/vxlan.h>
 
-#include "kvx.h"
+#include "device.h"
+#include "fdb.h"
+#include "flood.h"
+#include "stats.h"
+#include "xmit.h"
 
 /* The kernel's drop reason of each tx drop counter, for perf/dropwatch. */
 static enum skb_drop_reason kvx_tx_drop_reason(enum kvx_dev_cnt why)

@@ -13,7 +13,7 @@
 #  |  veth0 10.0.0.1/24 ------------+----------+- veth1 10.0.0.2/24, .3/24   |
 #  +--------------------------------+          +-----------------------------+
 #
-# 1. Dampening window (module/fdb.c, kvx_fdb_move): a learned entry's window
+# 1. Dampening window (module/learn.c, kvx_fdb_move): a learned entry's window
 #    starts when it is learned; more than dampen-moves moves inside it are
 #    refused (fdb_learn_dampened) and start a hold; once the window is over
 #    the next move starts a new one and is counted from 1 again.
@@ -35,7 +35,7 @@
 #    below that, polled), the next the 118 left, and fdb_aged is exactly
 #    16502 with none left.  A sweep that visited every entry would show 0
 #    at once; one that did not come back for the rest would leave 118.
-#    (frames.py's AGE_BUDGET follows module/fdb.c: a new budget means a
+#    (frames.py's AGE_BUDGET follows module/learn.c: a new budget means a
 #    new SWEEP.)
 # IPv4 underlay only.  The frames are fdb_inject.py's, built on the host
 # (frames.py, at `make -C selftests` time: fdb_sweep.frames) and replayed

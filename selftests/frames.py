@@ -243,7 +243,7 @@ def fdb(out):
 
 
 # fdb_sweep.sh: more learned entries than one ageing sweep visits
-# (KVX_AGE_BUDGET in module/fdb.c)
+# (KVX_AGE_BUDGET in module/learn.c)
 AGE_BUDGET = 16384
 SWEEP = AGE_BUDGET + 116
 

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvxlan: the forwarding table, MAC -> remote VTEP (fdb.c).
+ */
+#ifndef _KVX_FDB_H
+#define _KVX_FDB_H
+
+#include <linux/rhashtable.h>
+
+#include "kvx.h"
+#include "remote.h"
+#include "walk.h"
+
+/*
+ * Where a walk stopped: the last entry (remote) visited, by its sequence
+ * number and key (found again in the hash table). All zero: the start.
+ */
+struct kvx_fdb_pos {
+	u64 seq;
+	u8 mac[ETH_ALEN];
+};
+
+/*
+ * An FDB entry: MAC -> remote VTEP. port and vni never change once the
+ * entry is published: a replace publishes a new entry in its place
+ * (fdb.c: kvx_fdb_swap()), so a reader that loads remote, port and vni
+ * from one entry gets one administrator's triple, never a mix. Only a
+ * learned entry's remote moves in place (its port and VNI are the
+ * device's).
+ */
+struct kvx_fdb {
+	struct rhash_head node;		/* in kvx_dev.fdb */
+	u8 mac[ETH_ALEN];		/* the key */
+	u8 kind;			/* enum kvxlan_fdb_kind; fdb_lock */
+	struct kvx_remote __rcu *remote; /* fdb_lock / RCU */
+	__be16 port;			/* 0: the device's; set before publishing */
+	u32 vni;			/* KVX_VNI_DEV: the device's; as port */
+	unsigned long created;		/* jiffies */
+	unsigned long updated;		/* jiffies, written locklessly */
+	unsigned long used;		/* jiffies, written locklessly */
+	atomic64_t hits;
+	u64 moves;			/* fdb_lock */
+	unsigned long window_start;	/* MAC-move dampening; fdb_lock */
+	u32 window_moves;		/* fdb_lock */
+	unsigned long hold_until;	/* no relearning before; fdb_lock */
+	struct kvx_ord ord;		/* in kvx_dev.fdb_list */
+	/* learned entries: in kvx_dev.learned; fdb_lock writers, RCU */
+	struct list_head learned;
+	struct rcu_head rcu;
+};
+
+int kvx_fdb_init(struct kvx_dev *kvx);
+void kvx_fdb_uninit(struct kvx_dev *kvx);
+int kvx_fdb_cache_init(void);
+void kvx_fdb_cache_exit(void);
+struct kvx_fdb *kvx_fdb_lookup(struct kvx_dev *kvx, const u8 *mac);
+int kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
+		__be16 port, u32 vni, bool replace,
+		struct netlink_ext_ack *extack);
+int kvx_fdb_del(struct kvx_dev *kvx, const u8 *mac);
+
+struct kvx_fdb_filter {
+	struct kvx_ip ip;		/* AF_UNSPEC: any */
+	u8 kind;			/* 0: any */
+	u32 vni;			/* KVX_VNI_DEV: any */
+	u32 dev_vni;			/* what an entry without a VNI uses */
+};
+
+bool kvx_fdb_match(const struct kvx_fdb *f, const struct kvx_fdb_filter *flt);
+
+/*
+ * The FDB walker, behind every dump and the ageing sweep: kvx_fdb_walk()
+ * calls @fn for the entries of @list after @pos, in creation order, under RCU
+ * (and whatever lock the caller holds). @fn returns 0 to go on (@pos moves
+ * to the entry), KVX_WALK_GONE when it deleted the entry (@pos stays), or
+ * an error that stops the walk (@pos stays: the next walk offers that
+ * entry again). The walk returns that error, -EAGAIN when @budget
+ * entries were visited, or 0 at the end of the table.
+ */
+enum kvx_fdb_walk_list {
+	KVX_WALK_ALL,			/* every entry */
+	KVX_WALK_LEARNED,		/* the learned ones (kvx_dev.learned) */
+};
+
+typedef int (*kvx_fdb_visit_t)(struct kvx_dev *kvx, struct kvx_fdb *f,
+			       void *arg);
+int kvx_fdb_walk(struct kvx_dev *kvx, enum kvx_fdb_walk_list list,
+		 struct kvx_fdb_pos *pos, unsigned int budget,
+		 kvx_fdb_visit_t fn, void *arg);
+unsigned int kvx_fdb_flush(struct kvx_dev *kvx,
+			   const struct kvx_fdb_filter *flt);
+
+/* For learn.c: entries created, moved and deleted under fdb_lock. */
+struct kvx_remote *kvx_fdb_remote(struct kvx_dev *kvx,
+				  const struct kvx_fdb *f);
+void kvx_fdb_set_remote(struct kvx_dev *kvx, struct kvx_fdb *f,
+			struct kvx_remote *r);
+struct kvx_fdb *kvx_fdb_create(struct kvx_dev *kvx, const u8 *mac,
+			       const struct kvx_ip *ip, __be16 port,
+			       u32 vni, u8 kind, struct kvx_fdb **spare);
+void kvx_fdb_destroy(struct kvx_dev *kvx, struct kvx_fdb *f,
+		     enum kvxlan_event event);
+
+#endif /* _KVX_FDB_H */

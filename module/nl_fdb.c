@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvxlan: genl FDB commands (FDB_ADD, _REPLACE, _DEL, _GET, _FLUSH) and
+ * events.
+ */
+#include <linux/etherdevice.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "device.h"
+#include "netlink.h"
+#include "nl.h"
+
+static int kvx_nl_put_fdb(struct sk_buff *skb, const struct kvx_fdb *f)
+{
+	const struct kvx_remote *r = rcu_dereference_check(f->remote, true);
+	unsigned long now = jiffies;
+	struct nlattr *nest;
+	__be16 port = READ_ONCE(f->port);
+	u32 vni = READ_ONCE(f->vni);
+
+	nest = nla_nest_start(skb, KVXLAN_A_FDB);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put(skb, KVXLAN_FDB_A_MAC, ETH_ALEN, f->mac) ||
+	    kvx_ip_put(skb, KVXLAN_FDB_A_ADDR, &r->ip) ||
+	    (port && nla_put_u16(skb, KVXLAN_FDB_A_PORT, ntohs(port))) ||
+	    (vni != KVX_VNI_DEV && nla_put_u32(skb, KVXLAN_FDB_A_VNI, vni)) ||
+	    nla_put_u8(skb, KVXLAN_FDB_A_KIND, READ_ONCE(f->kind)) ||
+	    kvx_nl_put_u64(skb, KVXLAN_FDB_A_CREATED,
+			   kvx_nl_age_ms(now, f->created),
+			   KVXLAN_FDB_A_PAD) ||
+	    kvx_nl_put_u64(skb, KVXLAN_FDB_A_UPDATED,
+			   kvx_nl_age_ms(now, READ_ONCE(f->updated)),
+			   KVXLAN_FDB_A_PAD) ||
+	    kvx_nl_put_u64(skb, KVXLAN_FDB_A_USED,
+			   kvx_nl_age_ms(now, READ_ONCE(f->used)),
+			   KVXLAN_FDB_A_PAD) ||
+	    kvx_nl_put_u64(skb, KVXLAN_FDB_A_HITS, atomic64_read(&f->hits),
+			   KVXLAN_FDB_A_PAD) ||
+	    kvx_nl_put_u64(skb, KVXLAN_FDB_A_MOVES, READ_ONCE(f->moves),
+			   KVXLAN_FDB_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int kvx_nl_fill_fdb(struct sk_buff *skb, struct kvx_dev *kvx,
+			   const struct kvx_fdb *f, u32 portid, u32 seq,
+			   int flags, u8 cmd, enum kvxlan_event event,
+			   struct netlink_callback *cb)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &kvx_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u32(skb, KVXLAN_A_IFINDEX, kvx->dev->ifindex) ||
+	    (event && nla_put_u8(skb, KVXLAN_A_EVENT, event)) ||
+	    kvx_nl_put_fdb(skb, f)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* An FDB event; called with fdb_lock held, from any context. */
+void kvx_nl_fdb_notify(struct kvx_dev *kvx, const struct kvx_fdb *f,
+		       enum kvxlan_event event)
+{
+	struct net *net = dev_net(kvx->dev);
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&kvx_genl_family, net, KVX_MCGRP_EVENTS))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!skb)
+		return;
+	if (kvx_nl_fill_fdb(skb, kvx, f, 0, 0, 0, KVXLAN_CMD_FDB_NTF, event,
+			    NULL)) {
+		kfree_skb(skb);
+		return;
+	}
+	genlmsg_multicast_netns(&kvx_genl_family, net, skb, 0,
+				KVX_MCGRP_EVENTS, GFP_ATOMIC);
+}
+
+static int kvx_nl_parse_fdb(struct genl_info *info, struct nlattr **tb)
+{
+	if (KVX_GENL_REQ(info, KVXLAN_A_FDB, "FDB"))
+		return -EINVAL;
+	return nla_parse_nested(tb, KVXLAN_FDB_A_MAX, info->attrs[KVXLAN_A_FDB],
+				kvx_fdb_policy, info->extack);
+}
+
+static int kvx_nl_fdb_set(struct sk_buff *skb, struct genl_info *info,
+			  bool replace)
+{
+	struct nlattr *tb[KVXLAN_FDB_A_MAX + 1];
+	struct nlattr *fdb = info->attrs[KVXLAN_A_FDB];
+	struct kvx_dev *kvx;
+	struct kvx_ip ip;
+	__be16 port = 0;
+	u32 vni = KVX_VNI_DEV;
+	int err;
+
+	err = kvx_nl_parse_fdb(info, tb);
+	if (err)
+		return err;
+	if (KVX_REQ_ATTR(info->extack, fdb, tb, KVXLAN_FDB_A_MAC, "FDB MAC") ||
+	    KVX_REQ_ATTR(info->extack, fdb, tb, KVXLAN_FDB_A_ADDR, "FDB ADDR"))
+		return -EINVAL;
+	if (!is_valid_ether_addr(nla_data(tb[KVXLAN_FDB_A_MAC]))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KVXLAN_FDB_A_MAC],
+				    "MAC must be unicast and non-zero (the flood list is edited with the flood commands)");
+		return -EINVAL;
+	}
+	if (tb[KVXLAN_FDB_A_KIND] &&
+	    nla_get_u8(tb[KVXLAN_FDB_A_KIND]) != KVXLAN_FDB_KIND_STATIC) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KVXLAN_FDB_A_KIND],
+				    "Only static entries can be added");
+		return -EINVAL;
+	}
+	if (tb[KVXLAN_FDB_A_PORT])
+		port = htons(nla_get_u16(tb[KVXLAN_FDB_A_PORT]));
+	if (tb[KVXLAN_FDB_A_VNI])
+		vni = nla_get_u32(tb[KVXLAN_FDB_A_VNI]);
+
+	kvx = kvx_nl_dev(info);
+	if (IS_ERR(kvx))
+		return PTR_ERR(kvx);
+	err = kvx_nl_remote_ip(kvx, tb[KVXLAN_FDB_A_ADDR], KVX_ADDR_UNICAST,
+			       &ip, info->extack);
+	if (!err)
+		err = kvx_fdb_set(kvx, nla_data(tb[KVXLAN_FDB_A_MAC]), &ip,
+				  port, vni, replace, info->extack);
+	kvx_nl_dev_put(kvx);
+	return err;
+}
+
+int kvx_nl_fdb_add(struct sk_buff *skb, struct genl_info *info)
+{
+	return kvx_nl_fdb_set(skb, info, false);
+}
+
+int kvx_nl_fdb_replace(struct sk_buff *skb, struct genl_info *info)
+{
+	return kvx_nl_fdb_set(skb, info, true);
+}
+
+int kvx_nl_fdb_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[KVXLAN_FDB_A_MAX + 1];
+	struct kvx_dev *kvx;
+	int err;
+
+	err = kvx_nl_parse_fdb(info, tb);
+	if (err)
+		return err;
+	if (KVX_REQ_ATTR(info->extack, info->attrs[KVXLAN_A_FDB], tb,
+			 KVXLAN_FDB_A_MAC, "FDB MAC"))
+		return -EINVAL;
+	kvx = kvx_nl_dev(info);
+	if (IS_ERR(kvx))
+		return PTR_ERR(kvx);
+	err = kvx_fdb_del(kvx, nla_data(tb[KVXLAN_FDB_A_MAC]));
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG_MOD(info->extack, "No FDB entry for this MAC");
+	kvx_nl_dev_put(kvx);
+	return err;
+}
+
+/* Filters for FDB dumps and flushes: the FDB nest's ADDR, KIND, VNI. */
+int kvx_nl_fdb_filter(struct nlattr *fdb, struct kvx_fdb_filter *flt,
+		      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[KVXLAN_FDB_A_MAX + 1];
+	int err;
+
+	memset(flt, 0, sizeof(*flt));
+	flt->vni = KVX_VNI_DEV;
+	if (!fdb)
+		return 0;
+	err = nla_parse_nested(tb, KVXLAN_FDB_A_MAX, fdb, kvx_fdb_policy,
+			       extack);
+	if (err)
+		return err;
+	if (tb[KVXLAN_FDB_A_MAC] || tb[KVXLAN_FDB_A_PORT]) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "Entries can be filtered by ADDR, KIND and VNI only");
+		return -EINVAL;
+	}
+	if (tb[KVXLAN_FDB_A_ADDR]) {
+		err = kvx_ip_from_nla(tb[KVXLAN_FDB_A_ADDR], &flt->ip, extack);
+		if (err)
+			return err;
+	}
+	if (tb[KVXLAN_FDB_A_KIND])
+		flt->kind = nla_get_u8(tb[KVXLAN_FDB_A_KIND]);
+	if (tb[KVXLAN_FDB_A_VNI])
+		flt->vni = nla_get_u32(tb[KVXLAN_FDB_A_VNI]);
+	return 0;
+}
+
+int kvx_nl_fdb_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kvx_fdb_filter flt;
+	struct kvx_dev *kvx;
+	int err;
+
+	kvx = kvx_nl_dev(info);
+	if (IS_ERR(kvx))
+		return PTR_ERR(kvx);
+	err = kvx_nl_fdb_filter(info->attrs[KVXLAN_A_FDB], &flt,
+				info->extack);
+	if (!err) {
+		rcu_read_lock();
+		flt.dev_vni = rcu_dereference(kvx->cfg)->vni;
+		rcu_read_unlock();
+		kvx_fdb_flush(kvx, &flt);
+	}
+	kvx_nl_dev_put(kvx);
+	return err;
+}
+
+int kvx_nl_fdb_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[KVXLAN_FDB_A_MAX + 1];
+	struct sk_buff *msg;
+	struct kvx_dev *kvx;
+	struct kvx_fdb *f;
+	int err;
+
+	err = kvx_nl_parse_fdb(info, tb);
+	if (err)
+		return err;
+	if (KVX_REQ_ATTR(info->extack, info->attrs[KVXLAN_A_FDB], tb,
+			 KVXLAN_FDB_A_MAC, "FDB MAC"))
+		return -EINVAL;
+	kvx = kvx_nl_dev(info);
+	if (IS_ERR(kvx))
+		return PTR_ERR(kvx);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	err = -ENOMEM;
+	if (!msg)
+		goto out;
+	rcu_read_lock();
+	f = kvx_fdb_lookup(kvx, nla_data(tb[KVXLAN_FDB_A_MAC]));
+	if (f)
+		err = kvx_nl_fill_fdb(msg, kvx, f, info->snd_portid,
+				      info->snd_seq, 0, KVXLAN_CMD_FDB_GET, 0,
+				      NULL);
+	else
+		err = -ENOENT;
+	rcu_read_unlock();
+	if (err) {
+		if (err == -ENOENT)
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "No FDB entry for this MAC");
+		nlmsg_free(msg);
+		goto out;
+	}
+	err = genlmsg_reply(msg, info);
+out:
+	kvx_nl_dev_put(kvx);
+	return err;
+}
+
+static int kvx_nl_dump_fdb_one(struct kvx_dev *kvx, struct kvx_fdb *f,
+			       void *arg)
+{
+	struct kvx_nl_dump_arg *a = arg;
+
+	if (!kvx_fdb_match(f, &a->flt))
+		return 0;
+	return kvx_nl_fill_fdb(a->skb, kvx, f,
+			       NETLINK_CB(a->cb->skb).portid,
+			       a->cb->nlh->nlmsg_seq, NLM_F_MULTI,
+			       KVXLAN_CMD_FDB_GET, 0, a->cb);
+}
+
+int kvx_nl_fdb_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct kvx_dump_ctx *ctx = kvx_dump_ctx(cb);
+	struct kvx_nl_dump_arg a = { .skb = skb, .cb = cb };
+	struct kvx_fdb_pos pos;
+	struct kvx_dev *kvx;
+	int err = 0;
+
+	err = kvx_nl_dump_recheck(cb);
+	if (err)
+		return err;
+
+	a.flt.ip = ctx->fdb.ip;
+	a.flt.kind = ctx->fdb.kind;
+	a.flt.vni = ctx->fdb.vni;
+
+	rcu_read_lock();
+	kvx = kvx_nl_dump_dev(cb, ctx, &err);
+	if (!kvx)
+		goto out;
+	a.flt.dev_vni = rcu_dereference(kvx->cfg)->vni;
+	cb->seq = READ_ONCE(kvx->fdb_gen);
+	pos.seq = ctx->seq;
+	ether_addr_copy(pos.mac, ctx->fdb.mac);
+	err = kvx_fdb_walk(kvx, KVX_WALK_ALL, &pos, UINT_MAX,
+			   kvx_nl_dump_fdb_one, &a);
+	ctx->seq = pos.seq;
+	ether_addr_copy(ctx->fdb.mac, pos.mac);
+out:
+	rcu_read_unlock();
+	/* A full skb ends this part; the next one resumes. */
+	if (err == -EMSGSIZE)
+		err = skb->len ? skb->len : -EMSGSIZE;
+	return err ?: skb->len;
+}
