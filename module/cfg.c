@@ -61,6 +61,7 @@ const struct nla_policy kvx_link_policy[IFLA_KVXLAN_MAX + 1] = {
 	[IFLA_KVXLAN_DAMPEN_HOLD]	=
 		NLA_POLICY_FULL_RANGE(NLA_U32, &kvx_dampen_hold_range),
 	[IFLA_KVXLAN_PEERS_ONLY]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[IFLA_KVXLAN_PROXY]		= NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 void kvx_cfg_free(struct kvx_cfg *cfg)
@@ -307,6 +308,8 @@ int kvx_cfg_parse(struct net *net, struct nlattr *data[],
 		cfg->dampen_hold = nla_get_u32(data[IFLA_KVXLAN_DAMPEN_HOLD]);
 	if (data[IFLA_KVXLAN_PEERS_ONLY])
 		cfg->peers_only = nla_get_u8(data[IFLA_KVXLAN_PEERS_ONLY]);
+	if (data[IFLA_KVXLAN_PROXY])
+		cfg->proxy = nla_get_u8(data[IFLA_KVXLAN_PROXY]);
 	if (data[IFLA_KVXLAN_UDP_CSUM])
 		cfg->udp_csum = nla_get_u8(data[IFLA_KVXLAN_UDP_CSUM]);
 	if (data[IFLA_KVXLAN_UDP6_ZERO_CSUM_TX])
@@ -340,7 +343,8 @@ size_t kvx_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u8)) * 3 + /* UDP_CSUM, UDP6_ZERO_CSUM_* */
 	       nla_total_size(sizeof(u32)) +	/* FLOWLABEL */
 	       nla_total_size(sizeof(u32)) * 3 + /* DAMPEN_* */
-	       nla_total_size(sizeof(u8));	/* PEERS_ONLY */
+	       nla_total_size(sizeof(u8)) +	/* PEERS_ONLY */
+	       nla_total_size(sizeof(u8));	/* PROXY */
 }
 
 int kvx_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -374,7 +378,8 @@ int kvx_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u32(skb, IFLA_KVXLAN_DAMPEN_MOVES, cfg->dampen_moves) ||
 	    nla_put_u32(skb, IFLA_KVXLAN_DAMPEN_WINDOW, cfg->dampen_window) ||
 	    nla_put_u32(skb, IFLA_KVXLAN_DAMPEN_HOLD, cfg->dampen_hold) ||
-	    nla_put_u8(skb, IFLA_KVXLAN_PEERS_ONLY, cfg->peers_only))
+	    nla_put_u8(skb, IFLA_KVXLAN_PEERS_ONLY, cfg->peers_only) ||
+	    nla_put_u8(skb, IFLA_KVXLAN_PROXY, cfg->proxy))
 		return -EMSGSIZE;
 	return 0;
 }

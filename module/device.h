@@ -46,6 +46,7 @@ struct kvx_cfg {
 	u32 dampen_window;		/* seconds */
 	u32 dampen_hold;		/* seconds */
 	bool peers_only;		/* rx only from known remotes */
+	bool proxy;			/* ARP/ND suppression (proxy.c) */
 	struct rcu_head rcu;
 };
 

@@ -32,6 +32,8 @@ const char * const kvx_dev_cnt_names[] = {
 	[KVX_RX_DROP_UDP6_ZERO_CSUM]	= "rx_drop_udp6_zero_csum",
 	[KVX_RX_DROP_UNKNOWN_PEER]	= "rx_drop_unknown_peer",
 	[KVX_RX_DROP_OVERSIZE]		= "rx_drop_oversize",
+	[KVX_PROXY_ANSWERED]		= "proxy_answered",
+	[KVX_PROXY_FLOODED]		= "proxy_flooded",
 };
 
 const char * const kvx_net_cnt_names[] = {
@@ -90,7 +92,7 @@ void kvx_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
 		s->rx_dropped += drops[i];
 	for (; i < KVX_DEV_CNT_FIRST_FDB; i++)
 		s->tx_dropped += drops[i];
-	for (i = KVX_DEV_CNT_FIRST_LATE_RX; i < __KVX_DEV_CNT_MAX; i++)
+	for (i = KVX_DEV_CNT_FIRST_LATE_RX; i < KVX_DEV_CNT_FIRST_PROXY; i++)
 		s->rx_dropped += drops[i];
 	/* What the IP tunnel core counts when the underlay refuses a packet. */
 	s->tx_dropped += DEV_STATS_READ(dev, tx_dropped);

@@ -37,6 +37,8 @@ enum kvx_dev_cnt {
 	KVX_RX_DROP_UDP6_ZERO_CSUM,	/* IPv6, UDP checksum 0, not allowed */
 	KVX_RX_DROP_UNKNOWN_PEER,	/* peers-only, sender not a remote */
 	KVX_RX_DROP_OVERSIZE,		/* inner frame larger than the MTU */
+	KVX_PROXY_ANSWERED,		/* ARP/NS answered locally (proxy.c) */
+	KVX_PROXY_FLOODED,		/* ARP/NS not answered, flooded */
 	__KVX_DEV_CNT_MAX
 };
 
@@ -44,10 +46,11 @@ enum kvx_dev_cnt {
 #define KVX_DEV_CNT_FIRST_FDB	KVX_FDB_LEARNED
 
 /*
- * Counters appended later (the uapi order is fixed) follow the FDB ones;
- * all of them are rx drops.
+ * Counters appended later (the uapi order is fixed) follow the FDB ones:
+ * rx drops, then the proxy's, which count no drop.
  */
 #define KVX_DEV_CNT_FIRST_LATE_RX	KVX_RX_DROP_UDP6_ZERO_CSUM
+#define KVX_DEV_CNT_FIRST_PROXY		KVX_PROXY_ANSWERED
 
 /* Drops counted per network namespace, before a device is known. */
 enum kvx_net_cnt {

@@ -41,6 +41,7 @@
 #include "device.h"
 #include "fdb.h"
 #include "flood.h"
+#include "proxy.h"
 #include "stats.h"
 #include "xmit.h"
 
@@ -516,7 +517,6 @@ netdev_tx_t kvx_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (unlikely(!pskb_may_pull(skb, ETH_HLEN)))
 		return kvx_xmit_drop(kvx, skb, KVX_TX_DROP_SHORT);
 	skb_reset_mac_header(skb);
-	eth = eth_hdr(skb);
 
 	rcu_read_lock();
 	cfg = rcu_dereference(kvx->cfg);
@@ -525,7 +525,10 @@ netdev_tx_t kvx_xmit(struct sk_buff *skb, struct net_device *dev)
 		kvx_xmit_drop(kvx, skb, KVX_TX_DROP_DOWN);
 		goto out;
 	}
+	if (kvx_proxy_xmit(kvx, cfg, skb))
+		goto out;
 
+	eth = eth_hdr(skb);
 	f = is_multicast_ether_addr(eth->h_dest) ? NULL :
 	    kvx_fdb_lookup(kvx, eth->h_dest);
 	if (!f) {

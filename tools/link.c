@@ -67,6 +67,7 @@ struct link_req {
 	uint32_t dampen_window;
 	uint32_t dampen_hold;
 	bool peers_only;
+	bool proxy;
 	uint32_t mtu;
 	bool up;
 	const char *netns;	/* NAME, path or PID */
@@ -128,6 +129,7 @@ void link_usage(FILE *out)
 		"                  [ dampen-moves N ] [ dampen-window SECONDS ]\n"
 		"                  [ dampen-hold SECONDS ]\n"
 		"                  [ peers-only { on | off } ]\n"
+		"                  [ proxy { on | off } ]\n"
 		"                  [ netns { NETNS | PID } ]\n");
 }
 
@@ -197,6 +199,7 @@ static int link_parse_kw(int argc, char **argv, int *i, struct link_req *req)
 	    !strcmp(kw, "udp6zerocsumrx") || !strcmp(kw, "flowlabel") ||
 	    !strcmp(kw, "dampen-moves") || !strcmp(kw, "dampen-window") ||
 	    !strcmp(kw, "dampen-hold") || !strcmp(kw, "peers-only") ||
+	    !strcmp(kw, "proxy") ||
 	    !strcmp(kw, "netns")) {
 		arg = link_next(argc, argv, i, kw);
 		if (!arg)
@@ -328,6 +331,10 @@ static int link_parse_kw(int argc, char **argv, int *i, struct link_req *req)
 	} else if (!strcmp(kw, "peers-only")) {
 		bit = IFLA_KVXLAN_PEERS_ONLY;
 		if (parse_on_off(arg, &req->peers_only))
+			return link_bad_value(kw, arg, "\"on\" or \"off\"");
+	} else if (!strcmp(kw, "proxy")) {
+		bit = IFLA_KVXLAN_PROXY;
+		if (parse_on_off(arg, &req->proxy))
 			return link_bad_value(kw, arg, "\"on\" or \"off\"");
 	} else if (!strcmp(kw, "netns")) {
 		bit = LINK_KW_NETNS;
@@ -475,6 +482,8 @@ static void link_put_info(struct nlmsghdr *nlh, const struct link_req *req,
 				 req->dampen_hold);
 	if (link_has(req, IFLA_KVXLAN_PEERS_ONLY))
 		mnl_attr_put_u8(nlh, IFLA_KVXLAN_PEERS_ONLY, req->peers_only);
+	if (link_has(req, IFLA_KVXLAN_PROXY))
+		mnl_attr_put_u8(nlh, IFLA_KVXLAN_PROXY, req->proxy);
 	mnl_attr_nest_end(nlh, data);
 out:
 	mnl_attr_nest_end(nlh, linkinfo);
@@ -560,6 +569,7 @@ static const enum mnl_attr_data_type link_data_types[IFLA_KVXLAN_MAX + 1] = {
 	[IFLA_KVXLAN_DAMPEN_WINDOW] = MNL_TYPE_U32,
 	[IFLA_KVXLAN_DAMPEN_HOLD] = MNL_TYPE_U32,
 	[IFLA_KVXLAN_PEERS_ONLY] = MNL_TYPE_U8,
+	[IFLA_KVXLAN_PROXY] = MNL_TYPE_U8,
 };
 
 static int link_data_attr_cb(const struct nlattr *attr, void *data)
@@ -798,6 +808,10 @@ static void link_print(const struct link_msg *m, const char *ifname,
 	if (d[IFLA_KVXLAN_PEERS_ONLY])
 		print_on_off(PRINT_ANY, "peers_only", " peers-only %s",
 			     mnl_attr_get_u8(d[IFLA_KVXLAN_PEERS_ONLY]));
+	/* "proxy": the in-tree driver's key */
+	if (d[IFLA_KVXLAN_PROXY])
+		print_on_off(PRINT_ANY, "proxy", " proxy %s",
+			     mnl_attr_get_u8(d[IFLA_KVXLAN_PROXY]));
 	if (m->tb[IFLA_MTU])
 		print_uint(PRINT_ANY, "mtu", " mtu %u",
 			   mnl_attr_get_u32(m->tb[IFLA_MTU]));

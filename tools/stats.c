@@ -37,6 +37,8 @@ static const char * const stats_names[] = {
 	[KVXLAN_STATS_A_RX_DROP_UDP6_ZERO_CSUM] = "rx_drop_udp6_zero_csum",
 	[KVXLAN_STATS_A_RX_DROP_UNKNOWN_PEER] = "rx_drop_unknown_peer",
 	[KVXLAN_STATS_A_RX_DROP_OVERSIZE] = "rx_drop_oversize",
+	[KVXLAN_STATS_A_PROXY_ANSWERED] = "proxy_answered",
+	[KVXLAN_STATS_A_PROXY_FLOODED] = "proxy_flooded",
 };
 
 _Static_assert(ARRAY_SIZE(stats_names) == KVXLAN_STATS_A_MAX + 1,

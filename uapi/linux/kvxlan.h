@@ -119,6 +119,29 @@
  *     is not a peer: with a group, name the peers in the FDB or the flood
  *     list too.
  *
+ * IFLA_KVXLAN_PROXY: NLA_U8, 0 or 1, default 0. ARP and neighbour
+ *     discovery suppression. An ARP request or IPv6 neighbour solicitation
+ *     sent into the device (from a bridge, say) whose target the device's
+ *     own neighbour table ("ip neigh add IP lladdr MAC dev DEV") holds in a
+ *     NUD_CONNECTED state (permanent, noarp, reachable) is answered by the
+ *     device: the ARP reply, or the neighbour advertisement (override
+ *     flag set, router flag from the entry's NTF_ROUTER, the target's
+ *     link-layer address option), comes back up the device as if received
+ *     from the tunnel, and the request is not sent. A duplicate address
+ *     detection solicitation (from ::) is answered to all nodes (ff02::1),
+ *     not solicited. Every other frame is sent as without the option:
+ *     requests that cannot be answered are flooded (the in-tree driver's
+ *     proxy drops them, and every ARP frame it does not answer). Not
+ *     answered: ARP while the device has IFF_NOARP, gratuitous ARP
+ *     (sender IP = target IP), targets that are multicast, loopback, zero
+ *     or broadcast, a target whose entry names the asker's own MAC, and
+ *     requests that break RFC 826 or RFC 4861 7.1.1 (hop limit not 255,
+ *     code not 0, an option of length 0 or past the payload, a payload
+ *     length past the frame, a DAD solicitation with a source link-layer
+ *     option or not to a solicited-node group); the ICMPv6 checksum is
+ *     not checked, as in-tree. VLAN-tagged frames are not looked into.
+ *     Counted as the device's "proxy_answered" and "proxy_flooded".
+ *
  * Generic netlink family "kvxlan", version 1
  * -------------------------------------------
  *
@@ -258,6 +281,12 @@
  *     reached. LEARN_DAMPENED: sources not relearned because the MAC moved
  *     too often (more than DAMPEN_MOVES moves within DAMPEN_WINDOW
  *     seconds; relearning resumes DAMPEN_HOLD seconds later).
+ *     PROXY_ANSWERED: ARP requests and neighbour solicitations the device
+ *     answered itself (IFLA_KVXLAN_PROXY). PROXY_FLOODED: those it could
+ *     not answer that went to the flood list (a broadcast or multicast
+ *     destination, or a unicast one without an FDB entry); those sent to
+ *     a destination's FDB entry are not counted. Neither is a drop: they
+ *     count in none of "ip -s link"'s drop counters.
  */
 #ifndef _UAPI_LINUX_KVXLAN_H
 #define _UAPI_LINUX_KVXLAN_H
@@ -296,6 +325,7 @@ enum {
 	IFLA_KVXLAN_DAMPEN_WINDOW,
 	IFLA_KVXLAN_DAMPEN_HOLD,
 	IFLA_KVXLAN_PEERS_ONLY,
+	IFLA_KVXLAN_PROXY,
 	__IFLA_KVXLAN_MAX
 };
 #define IFLA_KVXLAN_MAX (__IFLA_KVXLAN_MAX - 1)
@@ -435,6 +465,8 @@ enum kvxlan_stats_a {
 	KVXLAN_STATS_A_RX_DROP_UDP6_ZERO_CSUM,
 	KVXLAN_STATS_A_RX_DROP_UNKNOWN_PEER,
 	KVXLAN_STATS_A_RX_DROP_OVERSIZE,
+	KVXLAN_STATS_A_PROXY_ANSWERED,
+	KVXLAN_STATS_A_PROXY_FLOODED,
 	__KVXLAN_STATS_A_MAX
 };
 #define KVXLAN_STATS_A_MAX (__KVXLAN_STATS_A_MAX - 1)
