@@ -76,7 +76,9 @@ int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct kvx_sock *vs = rcu_dereference_sk_user_data(sk);
 	struct kvx_ip src = {};
+	const struct ipv6hdr *oip6h;
 	const struct kvx_cfg *cfg;
+	const struct iphdr *oiph;
 	const struct vxlanhdr *vxh;
 	unsigned int outer_nh;
 	struct kvx_dev *kvx;
@@ -154,12 +156,20 @@ int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	if (!pskb_inet_may_pull(skb))
 		return kvx_rcv_drop_dev(kvx, skb, KVX_RX_DROP_SHORT_INNER);
 
-	if (vs->family == AF_INET)
-		ecn = IP_ECN_decapsulate((const struct iphdr *)
-					 (skb->head + outer_nh), skb);
-	else
-		ecn = IP6_ECN_decapsulate((const struct ipv6hdr *)
-					  (skb->head + outer_nh), skb);
+	/*
+	 * An outer header that is not ECN-capable leaves the inner one as it
+	 * is and drops nothing (INET_ECN_decapsulate() returns 0 for it
+	 * without a change): the inner header is then not looked at.
+	 */
+	if (vs->family == AF_INET) {
+		oiph = (const struct iphdr *)(skb->head + outer_nh);
+		ecn = INET_ECN_is_not_ect(oiph->tos) ? 0 :
+		      IP_ECN_decapsulate(oiph, skb);
+	} else {
+		oip6h = (const struct ipv6hdr *)(skb->head + outer_nh);
+		ecn = INET_ECN_is_not_ect(ipv6_get_dsfield(oip6h)) ? 0 :
+		      IP6_ECN_decapsulate(oip6h, skb);
+	}
 	if (unlikely(ecn > 1))
 		return kvx_rcv_drop_dev(kvx, skb, KVX_RX_DROP_ECN);
 
