@@ -84,17 +84,18 @@ step()
 # crossed_read: what crossed to h2 so far, from one read of the capture,
 # in CROSSED[KEY]: "arp" ARP frames, "arp_TIP" ARP requests for TIP (hex),
 # "ns" ICMPv6 type 135 messages, "ns_LOW" those whose target ends in LOW
-# (its last 32 bits, hex).  The inner frame starts after the outer IP,
-# UDP (8) and VXLAN (8) headers; tcpdump -x shows the packet from its IP
-# header on.
-INNER=$((KVX_FAMILY == 4 ? 36 : 56))
+# (its last 32 bits, hex).  The inner frame starts after the outer
+# Ethernet (14), IP, UDP (8) and VXLAN (8) headers: tcpdump -xx shows the
+# whole frame (-x leaves out the Ethernet header, but not when it cannot
+# decode the inner one).
+INNER=$((KVX_FAMILY == 4 ? 50 : 70))
 crossed_read()
 {
 	local k n
 	declare -gA CROSSED=()
 	while read -r n k; do
 		CROSSED[$k]=$n
-	done < <(tcpdump -nn -x -r "$CAP" 2>/dev/null | awk -v off="$INNER" '
+	done < <(tcpdump -nn -xx -r "$CAP" 2>/dev/null | awk -v off="$INNER" '
 		function b(o, n) { return substr(hex, 2 * (off + o) + 1, 2 * n) }
 		function classify() {
 			if (b(12, 2) == "0806") {
@@ -107,8 +108,8 @@ crossed_read()
 				c["ns_" b(74, 4)]++
 			}
 		}
-		/^[^ \t]/ { if (hex != "") classify(); hex = ""; next }
-		{ for (i = 2; i <= NF; i++) hex = hex $i }
+		/^\t0x[0-9a-f]+:/ { for (i = 2; i <= NF; i++) hex = hex $i; next }
+		{ if (hex != "") classify(); hex = "" }
 		END { if (hex != "") classify(); for (k in c) print c[k], k }')
 }
 # crossed KEY: CROSSED[KEY], 0 if absent
