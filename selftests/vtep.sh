@@ -45,54 +45,15 @@
 # each agent runs in its hypervisor's namespace.
 
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_vtep.sh"
 set -e
 
-require_cmd ip bridge jq ping tcpdump ovsdb-tool ovsdb-server vtep-ctl
-require_kvxlan
-SCHEMA=/usr/share/openvswitch/vtep.ovsschema
-[ -r "$SCHEMA" ] || skip "hardware_vtep schema not found: $SCHEMA (openvswitch-vtep)"
-require_python_module ovs.db.idl
-# the build tree's agent, else an installed one
-AGENT=$KVX_TOP/tools/kvxlan-vtep
-[ -x "$AGENT" ] || AGENT=$(command -v kvxlan-vtep) ||
-	fail "kvxlan-vtep not found: $KVX_TOP/tools/kvxlan-vtep, nor on PATH"
+vtep_require
 
 MAC1=00:00:00:00:00:01
 MAC2=00:00:00:00:00:02
 TMAC1=00:00:00:00:00:11
 TMAC2=00:00:00:00:00:12
-D=$(mktemp -d /run/kvx-vtep.XXXXXX)
-defer rm -rf "$D"
-
-# vctl H ARGS...: vtep-ctl on hypervisor H's database
-vctl() { local h=$1; shift; vtep-ctl --db="unix:$D/$h/db.sock" --timeout=30 "$@"; }
-
-# db_start H: an ovsdb-server with an empty hardware_vtep database
-db_start()
-{
-	local h=$1
-	mkdir -p "$D/$h"
-	ovsdb-tool create "$D/$h/vtep.db" "$SCHEMA" || fail "ovsdb-tool create"
-	ovsdb-server "$D/$h/vtep.db" --remote="punix:$D/$h/db.sock" \
-		--unixctl="$D/$h/ovsdb.ctl" --pidfile="$D/$h/ovsdb.pid" \
-		--detach --log-file="$D/$h/ovsdb.log" -vconsole:off \
-		</dev/null >>"$D/daemons.out" 2>&1 ||
-		fail "ovsdb-server did not start: $(tail -5 "$D/daemons.out")"
-	defer kill "$(cat "$D/$h/ovsdb.pid")"
-}
-
-# agent_start H NS: kvxlan-vtep br0 in NS on H's database
-agent_start()
-{
-	local h=$1 ns=$2
-	in_ns "$ns" "$AGENT" --db="unix:$D/$h/db.sock" \
-		--pidfile="$D/$h/agent.pid" --detach \
-		--log-file="$D/$h/agent.log" -vconsole:off br0 \
-		</dev/null >>"$D/daemons.out" 2>&1 ||
-		fail "kvxlan-vtep did not start: $(tail -5 "$D/daemons.out")"
-	defer kill "$(cat "$D/$h/agent.pid")"
-}
-
 # hypervisor H NS UL VM_NS VM_MAC VM_IP T_NS T_MAC T_IP: br0 with port
 # vm1 to the VM, and port vm10 to a VM on VLAN 10 (v10 on its eth0)
 hypervisor()
@@ -121,59 +82,12 @@ hypervisor()
 	agent_start "$h" "$ns"
 }
 
-# static_fdb NS [DEV]: the static FDB of DEV (kvtep5000) as "MAC>DST"
-# words (fails if there is no DEV); flood_list NS [DEV]: its flood list
-static_fdb()
-{
-	local out
-	out=$(kvx "$1" -j fdb show dev "${2:-kvtep5000}" static) || return 1
-	jq -r '[.[] | "\(.mac)>\(.dst)"] | join(" ")' <<<"$out"
-}
-flood_list()
-{
-	local out
-	out=$(kvx "$1" -j flood show dev "${2:-kvtep5000}") || return 1
-	jq -r '[.[].dst] | join(" ")' <<<"$out"
-}
-ifindex() { ip -n "$1" -j link show dev "$2" | jq -r '.[0].ifindex'; }
 # br_vlans NS PORT: PORT's bridge VLANs as "VID:FLAGS" words
 br_vlans()
 {
 	bridge -n "$1" -j vlan show dev "$2" |
 		jq -r '.[0].vlans // [] | map("\(.vlan):\(.flags // [] | join(","))") | join(" ")'
 }
-kvx_devs()
-{
-	ip -n "$1" -d -j link show |
-		jq -r '[.[] | select(.linkinfo.info_kind == "kvxlan") | .ifname] | join(" ")'
-}
-# expect DESC WANT CMD...: poll CMD until it prints WANT (10 s), then check
-expect()
-{
-	local desc=$1 want=$2 got
-	shift 2
-	got=$(slowwait 10 out_is "$want" "$@") || true
-	check_eq "$desc" "$got" "$want"
-}
-out_is() { local want=$1 got; shift; got=$("$@"); printf '%s\n' "$got"; [ "$got" = "$want" ]; }
-# local_macs H [LS]: Ucast_Macs_Local of LS (ls0) as "MAC>IP" words
-local_macs()
-{
-	vctl "$1" list-local-macs "${2:-ls0}" |
-		awk '/^ucast/ { u = 1; next } /^mcast/ { u = 0 }
-		     u && NF == 3 { sub(".*/", "", $3); printf "%s%s>%s", s, $1, $3; s = " " }'
-}
-mcast_local()
-{
-	vctl "$1" list-local-macs ls0 |
-		awk '/^mcast/ { m = 1; next } m && NF == 3 { print $1 $2 $3 }'
-}
-
-# step TEXT: log_step with the milliseconds since the start (where the
-# test's time goes)
-T0=$(date +%s%3N)
-step() { log_step "$* (+$(($(date +%s%3N) - T0)) ms)"; }
-
 step "setup: two hypervisors, br0 + vm1 on each, ovsdb-server and kvxlan-vtep"
 setup_ns h1 h2 vm1 vm2 t1 t2
 veth_pair "$h1" eth0 10.0.0.1/8 "$h2" eth0 10.1.0.1/8
@@ -339,10 +253,7 @@ check_eq "hv1: no logical switch" "$(vctl hv1 list-ls)" ""
 step "hv2's database restarted: the agent reconnects and applies changes"
 kill "$(cat "$D/hv2/ovsdb.pid")"
 slowwait 10 test ! -e "$D/hv2/ovsdb.pid" || fail "ovsdb-server hv2 did not exit"
-ovsdb-server "$D/hv2/vtep.db" --remote="punix:$D/hv2/db.sock" \
-	--unixctl="$D/hv2/ovsdb.ctl" --pidfile="$D/hv2/ovsdb.pid" \
-	--detach --log-file="$D/hv2/ovsdb.log" -vconsole:off \
-	</dev/null >>"$D/daemons.out" 2>&1 || fail "ovsdb-server hv2 restart"
+db_run hv2 "$D/hv2/vtep.db"
 defer kill "$(cat "$D/hv2/ovsdb.pid")"
 vctl hv2 add-ucast-remote ls0 00:00:00:00:00:05 10.0.0.5
 expect "h2: the change after the restart applied" \
