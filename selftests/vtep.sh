@@ -29,9 +29,13 @@
 # ls0, add-ucast-remote (the other VM's MAC), add-mcast-remote unknown-dst
 # (the other VTEP).  Then: VM1 pings VM2 over VNI 5000; the kernel holds
 # exactly what the database holds; VM1's MAC is published as a local MAC;
-# the agent is killed with -9, the database changed meanwhile, and the
-# restarted agent converges (one device, the new state); a row with a bad
-# locator IP and a port that is not in the bridge are logged and skipped;
+# both hypervisors move to IPv6 tunnel IPs (fd00::1, fd00:1::1 on eth0):
+# the devices are re-created with an IPv6 local, VNI 5000 crosses an IPv6
+# underlay, the local MACs move to the new locator, an IPv4 locator is
+# skipped, and back to IPv4; the agent is killed with -9, the database
+# changed meanwhile, and the restarted agent converges (one device, the new
+# state); rows with a bad locator IP, a malformed or a multicast MAC and a
+# port that is not in the bridge are logged and skipped, the rest applied;
 # a second logical switch ls1 (VNI 5001) bound to port vm10's VLAN 10
 # (tagged) carries t1-t2 and is isolated from ls0, as vm10 was while
 # unbound (each logical switch is a VLAN of br0); del-mcast-remote and
@@ -123,7 +127,6 @@ expect "h1: static FDB = Ucast_Macs_Remote" "$MAC2>10.1.0.1" static_fdb "$h1"
 expect "h2: static FDB = Ucast_Macs_Remote" "$MAC1>10.0.0.1" static_fdb "$h2"
 expect "h1: flood list = Mcast_Macs_Remote unknown-dst" 10.1.0.1 flood_list "$h1"
 expect "h2: flood list" 10.0.0.1 flood_list "$h2"
-idx2=$(ifindex "$h2" kvtep5000)
 # each logical switch is a VLAN of br0 (the lowest free: 2); vm10, bound
 # to nothing, has none
 for h in "$h1" "$h2"; do
@@ -156,6 +159,64 @@ expect "hv2: list-local-macs ls0 has VM2's MAC" "$MAC2>10.1.0.1" local_macs hv2
 check_eq "h1: nothing learned from the wire" \
 	"$(kvx "$h1" -j fdb show dev kvtep5000 learned | jq length)" 0
 
+step "tunnel_ips IPv6 on both: an IPv6 underlay, then back to IPv4"
+# the hypervisors' eth0 gets IPv6 back (and fd00::1/16, fd00:1::1/16);
+# each hypervisor changes its tunnel IP and its remotes in one transaction
+for spec in "$h1 fd00::1" "$h2 fd00:1::1"; do
+	read -r ns addr <<<"$spec"
+	in_ns "$ns" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=0
+	addr_add "$ns" eth0 "$addr/16"
+done
+wait_underlay "$h1" fd00:1::1
+# to_family H OWN PEER_MAC PEER OLD_PEER: H's tunnel IP OWN, its remotes at PEER
+to_family()
+{
+	vctl "$1" set Physical_Switch br0 tunnel_ips="\"$2\"" \
+		-- add-ucast-remote ls0 "$3" "$4" \
+		-- del-mcast-remote ls0 unknown-dst "$5" \
+		-- add-mcast-remote ls0 unknown-dst "$4"
+}
+to_family hv1 fd00::1 "$MAC2" fd00:1::1 10.1.0.1
+to_family hv2 fd00:1::1 "$MAC1" fd00::1 10.0.0.1
+expect "h1: kvtep5000 re-created with the IPv6 local" fd00::1 \
+	eval "kvx $h1 -j link show kvtep5000 | jq -r '.[0].local'"
+expect "h1: static FDB at the IPv6 locator" "$MAC2>fd00:1::1" static_fdb "$h1"
+expect "h1: flood list IPv6" fd00:1::1 flood_list "$h1"
+expect "h2: static FDB at the IPv6 locator" "$MAC1>fd00::1" static_fdb "$h2"
+expect "h2: flood list IPv6" fd00::1 flood_list "$h2"
+expect "hv1: VM1's MAC republished at the IPv6 tunnel IP" "$MAC1>fd00::1" \
+	local_macs hv1
+expect "hv1: Mcast_Macs_Local unknown-dst = the IPv6 tunnel IP" \
+	"unknown-dst->vxlan_over_ipv4/fd00::1" mcast_local hv1
+capture_start "$h1" eth0 "$D/ul6.pcap" udp port 4789
+check_ok "vm1 pings vm2 over the IPv6 underlay" \
+	in_ns "$vm1" ping -c 3 -i 0.2 -W 5 -q 192.168.1.2
+capture_stop
+# VXLAN header at ip6[48] (no extension header)
+check_ge "IPv6 VXLAN packets hv1 -> hv2, flags I and VNI 5000" \
+	"$(capture_packets "$D/ul6.pcap" ip6 src fd00::1 and \
+	'ip6[48:4] = 0x08000000 and ip6[52:4] = 0x00138800')" 3
+check_ge "IPv6 VXLAN packets hv2 -> hv1, flags I and VNI 5000" \
+	"$(capture_packets "$D/ul6.pcap" ip6 src fd00:1::1 and \
+	'ip6[48:4] = 0x08000000 and ip6[52:4] = 0x00138800')" 3
+check_eq "VXLAN packets over IPv4 meanwhile" \
+	"$(capture_packets "$D/ul6.pcap" ip)" 0
+# a locator of the other family is skipped (logged): hv1 is IPv6 now
+vctl hv1 add-ucast-remote ls0 00:00:00:00:00:06 10.1.0.6
+check_ok "agent log names the IPv4 locator of an IPv6 switch" \
+	slowwait 10 grep -q "00:00:00:00:00:06 in ls0: bad locator IP 10.1.0.6 (not an IPv6 address)" "$D/hv1/agent.log"
+check_eq "h1: the IPv4 locator skipped" "$(static_fdb "$h1")" "$MAC2>fd00:1::1"
+vctl hv1 del-ucast-remote ls0 00:00:00:00:00:06
+to_family hv1 10.0.0.1 "$MAC2" 10.1.0.1 fd00:1::1
+to_family hv2 10.1.0.1 "$MAC1" 10.0.0.1 fd00::1
+expect "h1: back to IPv4: local" 10.0.0.1 \
+	eval "kvx $h1 -j link show kvtep5000 | jq -r '.[0].local'"
+expect "h1: back to IPv4: static FDB" "$MAC2>10.1.0.1" static_fdb "$h1"
+expect "h2: back to IPv4: flood list" 10.0.0.1 flood_list "$h2"
+expect "hv1: VM1's MAC at the IPv4 tunnel IP again" "$MAC1>10.0.0.1" \
+	local_macs hv1
+idx2=$(ifindex "$h2" kvtep5000)
+
 step "kill -9 the agent on hv1, change the database, restart it"
 idx=$(ifindex "$h1" kvtep5000)
 # traffic throughout: the restart must not disturb the data path
@@ -174,13 +235,35 @@ wait "$ping_pid" || true
 check_eq "ping across the restart: every echo answered" \
 	"$(grep -o '[0-9]* received' "$D/ping.out")" "25 received"
 
-step "a row with a bad locator IP is logged and skipped"
+step "rows with a bad locator IP or a bad MAC are logged and skipped"
+nfail=$(grep -c "batch failed" "$D/hv1/agent.log" || true)
 vctl hv1 add-ucast-remote ls0 00:00:00:00:00:04 10.1.0.300
+# MACs vtep-ctl would refuse, written as a controller could: malformed,
+# multicast; with a good row in the same transaction
+ls0=$(vctl hv1 get Logical_Switch ls0 _uuid)
+vctl hv1 -- --id=@l create Physical_Locator dst_ip=10.1.0.7 \
+	encapsulation_type=vxlan_over_ipv4 \
+	-- create Ucast_Macs_Remote MAC='"00:00:00:00:00:zz"' logical_switch="$ls0" locator=@l \
+	-- create Ucast_Macs_Remote MAC='"01:00:5e:00:00:01"' logical_switch="$ls0" locator=@l \
+	-- create Ucast_Macs_Remote MAC='"00:00:00:00:00:07"' logical_switch="$ls0" locator=@l \
+	>/dev/null
 vctl hv1 del-ucast-remote ls0 00:00:00:00:00:03
-expect "h1: the bad row skipped, the delete applied" "$MAC2>10.1.0.1" static_fdb "$h1"
-check_ok "agent log names the bad row" \
+expect "h1: the bad rows skipped, the good one and the delete applied" \
+	"$MAC2>10.1.0.1 00:00:00:00:00:07>10.1.0.7" static_fdb "$h1"
+check_ok "agent log names the bad locator IP" \
 	grep -q "00:00:00:00:00:04 in ls0: bad locator IP 10.1.0.300" "$D/hv1/agent.log"
-vctl hv1 del-ucast-remote ls0 00:00:00:00:00:04
+check_ok "agent log names the malformed MAC" \
+	grep -q "ucast remote 00:00:00:00:00:zz in ls0: bad MAC, skipped" "$D/hv1/agent.log"
+check_ok "agent log names the multicast MAC" \
+	grep -q "ucast remote 01:00:5e:00:00:01 in ls0: bad MAC, skipped" "$D/hv1/agent.log"
+check_eq "agent log: no kernel batch failed meanwhile" \
+	"$(grep -c "batch failed" "$D/hv1/agent.log" || true)" "$nfail"
+for mac in 00:00:00:00:00:zz 01:00:5e:00:00:01 00:00:00:00:00:07 \
+	00:00:00:00:00:04; do
+	vctl hv1 destroy Ucast_Macs_Remote \
+		"$(vctl hv1 --bare --columns=_uuid find Ucast_Macs_Remote MAC="\"$mac\"")"
+done
+expect "h1: the rows removed" "$MAC2>10.1.0.1" static_fdb "$h1"
 # a Physical_Port that is no port of the bridge, bound in the same
 # transaction: logged, its row removed, the rest untouched
 vctl hv1 add-port br0 ghost -- bind-ls br0 ghost 0 ls0
