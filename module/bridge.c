@@ -3,7 +3,8 @@
  * kvxlan: "bridge fdb" compatibility. The same FDB and flood list as the
  * kvxlan family, through the neighbour messages the in-tree vxlan driver
  * understands: NDA_DST, NDA_PORT, NDA_VNI; the all-zeros MAC stands for
- * the flood list.
+ * the flood list. Every FDB change is also sent to RTNLGRP_NEIGH in the
+ * dump's format ("bridge monitor fdb").
  */
 #include <linux/etherdevice.h>
 #include <linux/neighbour.h>
@@ -157,18 +158,21 @@ int kvx_ndo_fdb_del(struct ndmsg *ndm, struct nlattr *tb[],
 	return err;
 }
 
-static int kvx_br_fill(struct sk_buff *skb, struct netlink_callback *cb,
-		       struct kvx_dev *kvx, const u8 *mac,
-		       const struct kvx_ip *ip, __be16 port, u32 vni,
-		       u16 state, unsigned long updated, unsigned long used)
+/*
+ * One neighbour message: @mac behind the remote @e. The format of both the
+ * dump ("bridge fdb show") and the notifications ("bridge monitor fdb").
+ */
+static int kvx_br_fill(struct sk_buff *skb, struct kvx_dev *kvx,
+		       const u8 *mac, const struct kvx_flood_ent *e,
+		       u16 state, unsigned long updated, unsigned long used,
+		       u32 portid, u32 seq, int type, unsigned int flags)
 {
 	unsigned long now = jiffies;
 	struct nda_cacheinfo ci;
 	struct nlmsghdr *nlh;
 	struct ndmsg *ndm;
 
-	nlh = nlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			RTM_NEWNEIGH, sizeof(*ndm), NLM_F_MULTI);
+	nlh = nlmsg_put(skb, portid, seq, type, sizeof(*ndm), flags);
 	if (!nlh)
 		return -EMSGSIZE;
 	ndm = nlmsg_data(nlh);
@@ -185,15 +189,69 @@ static int kvx_br_fill(struct sk_buff *skb, struct netlink_callback *cb,
 	ci.ndm_refcnt = 0;
 
 	if (nla_put(skb, NDA_LLADDR, ETH_ALEN, mac) ||
-	    kvx_ip_put(skb, NDA_DST, ip) ||
-	    (port && nla_put_be16(skb, NDA_PORT, port)) ||
-	    (vni != KVX_VNI_DEV && nla_put_u32(skb, NDA_VNI, vni)) ||
+	    kvx_ip_put(skb, NDA_DST, &e->remote->ip) ||
+	    (e->port && nla_put_be16(skb, NDA_PORT, e->port)) ||
+	    (e->vni != KVX_VNI_DEV && nla_put_u32(skb, NDA_VNI, e->vni)) ||
 	    nla_put(skb, NDA_CACHEINFO, sizeof(ci), &ci)) {
 		nlmsg_cancel(skb, nlh);
 		return -EMSGSIZE;
 	}
 	nlmsg_end(skb, nlh);
 	return 0;
+}
+
+/* The message of the remote @e of the FDB entry @f. */
+static int kvx_br_fill_fdb(struct sk_buff *skb, struct kvx_dev *kvx,
+			   const struct kvx_fdb *f,
+			   const struct kvx_flood_ent *e, u32 portid, u32 seq,
+			   int type, unsigned int flags)
+{
+	return kvx_br_fill(skb, kvx, f->mac, e,
+			   READ_ONCE(f->kind) == KVXLAN_FDB_KIND_STATIC ?
+			   NUD_PERMANENT | NUD_NOARP : NUD_REACHABLE,
+			   READ_ONCE(f->updated), READ_ONCE(f->used),
+			   portid, seq, type, flags);
+}
+
+static size_t kvx_br_msg_size(void)
+{
+	return NLMSG_ALIGN(sizeof(struct ndmsg)) +
+	       nla_total_size(ETH_ALEN) +			/* NDA_LLADDR */
+	       nla_total_size(sizeof(struct in6_addr)) +	/* NDA_DST */
+	       nla_total_size(sizeof(__be16)) +			/* NDA_PORT */
+	       nla_total_size(sizeof(u32)) +			/* NDA_VNI */
+	       nla_total_size(sizeof(struct nda_cacheinfo));
+}
+
+/*
+ * The remote @e of @f changed: RTM_NEWNEIGH or RTM_DELNEIGH (@type) to
+ * RTNLGRP_NEIGH, as the in-tree driver sends them. fdb_lock held, any
+ * context (learning: softirq). Nothing is built while nobody listens, so
+ * a flush of a million entries costs a test per entry.
+ */
+void kvx_br_fdb_notify(struct kvx_dev *kvx, const struct kvx_fdb *f,
+		       const struct kvx_flood_ent *e, int type)
+{
+	struct net *net = dev_net(kvx->dev);
+	struct sk_buff *skb;
+	int err = -ENOBUFS;
+
+	if (!rtnl_has_listeners(net, RTNLGRP_NEIGH))
+		return;
+	skb = nlmsg_new(kvx_br_msg_size(), GFP_ATOMIC);
+	if (!skb)
+		goto errout;
+	err = kvx_br_fill_fdb(skb, kvx, f, e, 0, 0, type, 0);
+	if (err) {
+		/* kvx_br_msg_size() is too small */
+		WARN_ON_ONCE(err == -EMSGSIZE);
+		kfree_skb(skb);
+		goto errout;
+	}
+	rtnl_notify(skb, net, 0, RTNLGRP_NEIGH, NULL, GFP_ATOMIC);
+	return;
+errout:
+	rtnl_set_sk_err(net, RTNLGRP_NEIGH, err);
 }
 
 /*
@@ -227,15 +285,16 @@ struct kvx_br_dump_arg {
 static int kvx_br_dump_one(struct kvx_dev *kvx, struct kvx_fdb *f, void *arg)
 {
 	struct kvx_br_dump_arg *a = arg;
+	struct kvx_flood_ent one;
+	unsigned int n;
 	int err;
 
 	if (*a->idx >= a->cb->args[2]) {
-		err = kvx_br_fill(a->skb, a->cb, kvx, f->mac,
-				  &rcu_dereference(f->remote)->ip,
-				  READ_ONCE(f->port), READ_ONCE(f->vni),
-				  READ_ONCE(f->kind) == KVXLAN_FDB_KIND_STATIC ?
-				  NUD_PERMANENT | NUD_NOARP : NUD_REACHABLE,
-				  READ_ONCE(f->updated), READ_ONCE(f->used));
+		err = kvx_br_fill_fdb(a->skb, kvx, f,
+				      kvx_fdb_dsts(kvx, f, &one, &n),
+				      NETLINK_CB(a->cb->skb).portid,
+				      a->cb->nlh->nlmsg_seq, RTM_NEWNEIGH,
+				      NLM_F_MULTI);
 		if (err)
 			return err;
 	}
@@ -288,9 +347,11 @@ int kvx_ndo_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	for (i = 0; fl && i < fl->n; i++, (*idx)++) {
 		if (*idx < cb->args[2])
 			continue;
-		err = kvx_br_fill(skb, cb, kvx, zero, &fl->ent[i].remote->ip,
-				  fl->ent[i].port, fl->ent[i].vni,
-				  NUD_PERMANENT | NUD_NOARP, jiffies, jiffies);
+		err = kvx_br_fill(skb, kvx, zero, &fl->ent[i],
+				  NUD_PERMANENT | NUD_NOARP, jiffies, jiffies,
+				  NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, RTM_NEWNEIGH,
+				  NLM_F_MULTI);
 		if (err) {
 			kvx_br_cursor(cb)->ifindex = 0;
 			break;

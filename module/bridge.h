@@ -18,4 +18,10 @@ int kvx_ndo_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		     struct net_device *dev, struct net_device *filter_dev,
 		     int *idx);
 
+struct kvx_dev;
+struct kvx_fdb;
+struct kvx_flood_ent;
+void kvx_br_fdb_notify(struct kvx_dev *kvx, const struct kvx_fdb *f,
+		       const struct kvx_flood_ent *e, int type);
+
 #endif /* _KVX_BRIDGE_H */

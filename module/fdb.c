@@ -22,6 +22,7 @@
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 
+#include "bridge.h"
 #include "device.h"
 #include "fdb.h"
 #include "flood.h"
@@ -198,13 +199,62 @@ void kvx_fdb_destroy(struct kvx_dev *kvx, struct kvx_fdb *f,
 
 	lockdep_assert_held(&kvx->fdb_lock);
 	if (event)
-		kvx_nl_fdb_notify(kvx, f, event);
+		kvx_fdb_notify_all(kvx, f, event);
 	rhashtable_remove_fast(&kvx->fdb, &f->node, kvx_fdb_params);
 	list_del_rcu(&f->ord.list);
 	kvx_fdb_account(kvx, f, -1);
 	r->fdb_refs--;
 	kvx_remote_put(kvx, r);
 	call_rcu(&f->rcu, kvx_fdb_free_rcu);
+}
+
+/* ----- notifications ----- */
+
+/*
+ * The remotes of @f, under RCU or fdb_lock: its one remote, written to
+ * @one. Sets @n.
+ */
+const struct kvx_flood_ent *kvx_fdb_dsts(struct kvx_dev *kvx,
+					 const struct kvx_fdb *f,
+					 struct kvx_flood_ent *one,
+					 unsigned int *n)
+{
+	one->remote = rcu_dereference_check(f->remote,
+					    lockdep_is_held(&kvx->fdb_lock));
+	one->port = READ_ONCE(f->port);
+	one->vni = READ_ONCE(f->vni);
+	one->ifindex = 0;
+	*n = 1;
+	return one;
+}
+
+/*
+ * The remote @e of @f changed (@event): tells the "events" group and
+ * rtnetlink's RTNLGRP_NEIGH ("bridge monitor fdb"). fdb_lock held, any
+ * context; each costs a test of its group's listeners when nobody listens.
+ */
+void kvx_fdb_notify(struct kvx_dev *kvx, const struct kvx_fdb *f,
+		    const struct kvx_flood_ent *e, enum kvxlan_event event)
+{
+	bool del = event == KVXLAN_EVENT_DELETED ||
+		   event == KVXLAN_EVENT_AGED;
+
+	lockdep_assert_held(&kvx->fdb_lock);
+	kvx_nl_fdb_notify(kvx, f, e, event);
+	kvx_br_fdb_notify(kvx, f, e, del ? RTM_DELNEIGH : RTM_NEWNEIGH);
+}
+
+/* kvx_fdb_notify() for each remote of @f. */
+void kvx_fdb_notify_all(struct kvx_dev *kvx, const struct kvx_fdb *f,
+			enum kvxlan_event event)
+{
+	const struct kvx_flood_ent *e;
+	struct kvx_flood_ent one;
+	unsigned int i, n;
+
+	e = kvx_fdb_dsts(kvx, f, &one, &n);
+	for (i = 0; i < n; i++)
+		kvx_fdb_notify(kvx, f, &e[i], event);
 }
 
 /*
@@ -279,7 +329,7 @@ static int __kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac,
 			err = PTR_ERR(f);
 			goto out;
 		}
-		kvx_nl_fdb_notify(kvx, f, KVXLAN_EVENT_ADDED);
+		kvx_fdb_notify_all(kvx, f, KVXLAN_EVENT_ADDED);
 		goto out;
 	}
 
@@ -296,7 +346,7 @@ static int __kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac,
 	err = kvx_fdb_swap(kvx, f, nf, r, port, vni);
 	if (err)
 		goto err_put;
-	kvx_nl_fdb_notify(kvx, nf, KVXLAN_EVENT_REPLACED);
+	kvx_fdb_notify_all(kvx, nf, KVXLAN_EVENT_REPLACED);
 	goto out;
 
 err_put:

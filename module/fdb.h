@@ -8,6 +8,7 @@
 #include <linux/rhashtable.h>
 
 #include "kvx.h"
+#include "flood.h"
 #include "remote.h"
 #include "walk.h"
 
@@ -58,6 +59,14 @@ int kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
 		__be16 port, u32 vni, bool replace,
 		struct netlink_ext_ack *extack);
 int kvx_fdb_del(struct kvx_dev *kvx, const u8 *mac);
+const struct kvx_flood_ent *kvx_fdb_dsts(struct kvx_dev *kvx,
+					 const struct kvx_fdb *f,
+					 struct kvx_flood_ent *one,
+					 unsigned int *n);
+void kvx_fdb_notify(struct kvx_dev *kvx, const struct kvx_fdb *f,
+		    const struct kvx_flood_ent *e, enum kvxlan_event event);
+void kvx_fdb_notify_all(struct kvx_dev *kvx, const struct kvx_fdb *f,
+			enum kvxlan_event event);
 
 struct kvx_fdb_filter {
 	struct kvx_ip ip;		/* AF_UNSPEC: any */

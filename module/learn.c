@@ -55,7 +55,7 @@ static void kvx_fdb_move(struct kvx_dev *kvx, struct kvx_fdb *f,
 	WRITE_ONCE(f->updated, now);
 	kvx->fdb_gen++;
 	kvx_cnt_inc(kvx->cnt, KVX_FDB_MOVED);
-	kvx_nl_fdb_notify(kvx, f, KVXLAN_EVENT_MOVED);
+	kvx_fdb_notify_all(kvx, f, KVXLAN_EVENT_MOVED);
 }
 
 static void kvx_fdb_learn_slow(struct kvx_dev *kvx, const u8 *mac,
@@ -77,7 +77,7 @@ static void kvx_fdb_learn_slow(struct kvx_dev *kvx, const u8 *mac,
 				   KVXLAN_FDB_KIND_LEARNED, NULL);
 		if (!IS_ERR(f)) {
 			kvx_cnt_inc(kvx->cnt, KVX_FDB_LEARNED);
-			kvx_nl_fdb_notify(kvx, f, KVXLAN_EVENT_LEARNED);
+			kvx_fdb_notify_all(kvx, f, KVXLAN_EVENT_LEARNED);
 		}
 	}
 	spin_unlock(&kvx->fdb_lock);

@@ -8,10 +8,11 @@
 #include "kvx.h"
 
 struct kvx_fdb;
+struct kvx_flood_ent;
 
 int kvx_genl_init(void);
 void kvx_genl_exit(void);
 void kvx_nl_fdb_notify(struct kvx_dev *kvx, const struct kvx_fdb *f,
-		       enum kvxlan_event event);
+		       const struct kvx_flood_ent *e, enum kvxlan_event event);
 
 #endif /* _KVX_NETLINK_H */

@@ -11,13 +11,15 @@
 #include "netlink.h"
 #include "nl.h"
 
-static int kvx_nl_put_fdb(struct sk_buff *skb, const struct kvx_fdb *f)
+/* The FDB nest of the remote @e of @f. */
+static int kvx_nl_put_fdb(struct sk_buff *skb, const struct kvx_fdb *f,
+			  const struct kvx_flood_ent *e)
 {
-	const struct kvx_remote *r = rcu_dereference_check(f->remote, true);
+	const struct kvx_remote *r = e->remote;
 	unsigned long now = jiffies;
 	struct nlattr *nest;
-	__be16 port = READ_ONCE(f->port);
-	u32 vni = READ_ONCE(f->vni);
+	__be16 port = e->port;
+	u32 vni = e->vni;
 
 	nest = nla_nest_start(skb, KVXLAN_A_FDB);
 	if (!nest)
@@ -48,7 +50,8 @@ static int kvx_nl_put_fdb(struct sk_buff *skb, const struct kvx_fdb *f)
 }
 
 static int kvx_nl_fill_fdb(struct sk_buff *skb, struct kvx_dev *kvx,
-			   const struct kvx_fdb *f, u32 portid, u32 seq,
+			   const struct kvx_fdb *f,
+			   const struct kvx_flood_ent *e, u32 portid, u32 seq,
 			   int flags, u8 cmd, enum kvxlan_event event,
 			   struct netlink_callback *cb)
 {
@@ -61,7 +64,7 @@ static int kvx_nl_fill_fdb(struct sk_buff *skb, struct kvx_dev *kvx,
 		genl_dump_check_consistent(cb, hdr);
 	if (nla_put_u32(skb, KVXLAN_A_IFINDEX, kvx->dev->ifindex) ||
 	    (event && nla_put_u8(skb, KVXLAN_A_EVENT, event)) ||
-	    kvx_nl_put_fdb(skb, f)) {
+	    kvx_nl_put_fdb(skb, f, e)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -69,9 +72,9 @@ static int kvx_nl_fill_fdb(struct sk_buff *skb, struct kvx_dev *kvx,
 	return 0;
 }
 
-/* An FDB event; called with fdb_lock held, from any context. */
+/* An FDB event of the remote @e of @f; fdb_lock held, any context. */
 void kvx_nl_fdb_notify(struct kvx_dev *kvx, const struct kvx_fdb *f,
-		       enum kvxlan_event event)
+		       const struct kvx_flood_ent *e, enum kvxlan_event event)
 {
 	struct net *net = dev_net(kvx->dev);
 	struct sk_buff *skb;
@@ -81,7 +84,7 @@ void kvx_nl_fdb_notify(struct kvx_dev *kvx, const struct kvx_fdb *f,
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
 	if (!skb)
 		return;
-	if (kvx_nl_fill_fdb(skb, kvx, f, 0, 0, 0, KVXLAN_CMD_FDB_NTF, event,
+	if (kvx_nl_fill_fdb(skb, kvx, f, e, 0, 0, 0, KVXLAN_CMD_FDB_NTF, event,
 			    NULL)) {
 		kfree_skb(skb);
 		return;
@@ -231,9 +234,11 @@ int kvx_nl_fdb_flush(struct sk_buff *skb, struct genl_info *info)
 int kvx_nl_fdb_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[KVXLAN_FDB_A_MAX + 1];
+	struct kvx_flood_ent one;
 	struct sk_buff *msg;
 	struct kvx_dev *kvx;
 	struct kvx_fdb *f;
+	unsigned int n;
 	int err;
 
 	err = kvx_nl_parse_fdb(info, tb);
@@ -252,9 +257,10 @@ int kvx_nl_fdb_get_doit(struct sk_buff *skb, struct genl_info *info)
 	rcu_read_lock();
 	f = kvx_fdb_lookup(kvx, nla_data(tb[KVXLAN_FDB_A_MAC]));
 	if (f)
-		err = kvx_nl_fill_fdb(msg, kvx, f, info->snd_portid,
-				      info->snd_seq, 0, KVXLAN_CMD_FDB_GET, 0,
-				      NULL);
+		err = kvx_nl_fill_fdb(msg, kvx, f,
+				      kvx_fdb_dsts(kvx, f, &one, &n),
+				      info->snd_portid, info->snd_seq, 0,
+				      KVXLAN_CMD_FDB_GET, 0, NULL);
 	else
 		err = -ENOENT;
 	rcu_read_unlock();
@@ -275,10 +281,12 @@ static int kvx_nl_dump_fdb_one(struct kvx_dev *kvx, struct kvx_fdb *f,
 			       void *arg)
 {
 	struct kvx_nl_dump_arg *a = arg;
+	struct kvx_flood_ent one;
+	unsigned int n;
 
 	if (!kvx_fdb_match(f, &a->flt))
 		return 0;
-	return kvx_nl_fill_fdb(a->skb, kvx, f,
+	return kvx_nl_fill_fdb(a->skb, kvx, f, kvx_fdb_dsts(kvx, f, &one, &n),
 			       NETLINK_CB(a->cb->skb).portid,
 			       a->cb->nlh->nlmsg_seq, NLM_F_MULTI,
 			       KVXLAN_CMD_FDB_GET, 0, a->cb);

@@ -242,7 +242,17 @@
  * KVXLAN_CMD_FDB_NTF (notification, multicast group "events")
  *     IFINDEX, EVENT (enum kvxlan_event) and FDB { MAC, ADDR, [PORT],
  *     [VNI], KIND }: an entry was added, replaced or deleted by an
- *     administrator, learned, moved to another remote, or aged out.
+ *     administrator (or a flush), learned, moved to another remote, or
+ *     aged out.
+ *
+ * The same changes go to rtnetlink's RTNLGRP_NEIGH as RTM_NEWNEIGH
+ * (added, replaced, learned, moved) and RTM_DELNEIGH (deleted, aged),
+ * AF_BRIDGE, NTF_SELF, the messages of "bridge fdb show" (NDA_LLADDR,
+ * NDA_DST, [NDA_PORT], [NDA_VNI], NDA_CACHEINFO; state NUD_PERMANENT |
+ * NUD_NOARP for static entries, NUD_REACHABLE for learned ones): what
+ * "bridge monitor fdb" prints. (Older modules sent none; the kernel's own
+ * RTM_*NEIGH after a "bridge fdb add/del", without NDA_DST, comes as
+ * well.)
  *
  * Attributes (enum kvxlan_a, top level)
  *     IFINDEX: u32. VNI: u32. PORT: u16, host order. LEARNING: u8.
