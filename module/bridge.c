@@ -3,7 +3,8 @@
  * kvxlan: "bridge fdb" compatibility. The same FDB and flood list as the
  * kvxlan family, through the neighbour messages the in-tree vxlan driver
  * understands: NDA_DST, NDA_PORT, NDA_VNI; the all-zeros MAC stands for
- * the flood list. Every FDB change is also sent to RTNLGRP_NEIGH in the
+ * the flood list. A multicast MAC takes several remotes (append), one
+ * message each. Every FDB change is also sent to RTNLGRP_NEIGH in the
  * dump's format ("bridge monitor fdb").
  */
 #include <linux/etherdevice.h>
@@ -104,14 +105,14 @@ int kvx_ndo_fdb_add(struct ndmsg *ndm, struct nlattr *tb[],
 		freq.ifindex = 0;
 		return kvx_flood_add(kvx, &freq, extack);
 	}
+	/* a multicast MAC's own list of remotes; refused for a unicast one */
+	if (flags & NLM_F_APPEND)
+		return kvx_fdb_append(kvx, addr, &req.ip, req.port, req.vni,
+				      extack);
 	if (!is_valid_ether_addr(addr)) {
-		NL_SET_ERR_MSG_MOD(extack, "MAC must be unicast");
-		return -EINVAL;
-	}
-	if (flags & NLM_F_APPEND) {
 		NL_SET_ERR_MSG_MOD(extack,
-				   "A kvxlan FDB entry has one remote; use replace");
-		return -EOPNOTSUPP;
+				   "MAC must be unicast (a multicast MAC's remotes are added with append)");
+		return -EINVAL;
 	}
 	return kvx_fdb_set(kvx, addr, &req.ip, req.port, req.vni,
 			   flags & NLM_F_REPLACE, extack);
@@ -123,7 +124,6 @@ int kvx_ndo_fdb_del(struct ndmsg *ndm, struct nlattr *tb[],
 {
 	struct kvx_dev *kvx = netdev_priv(dev);
 	struct kvx_br_req req;
-	struct kvx_fdb *f;
 	int err;
 
 	err = kvx_br_parse(kvx, tb, addr, vid, &req, extack);
@@ -139,21 +139,12 @@ int kvx_ndo_fdb_del(struct ndmsg *ndm, struct nlattr *tb[],
 					   "Address is not in the flood list");
 		return err;
 	}
-	if (req.has_ip) {
-		/* Only the entry pointing at that remote. */
-		rcu_read_lock();
-		f = kvx_fdb_lookup(kvx, addr);
-		err = f && kvx_ip_eq(&rcu_dereference(f->remote)->ip, &req.ip) ?
-		      0 : -ENOENT;
-		rcu_read_unlock();
-		if (err) {
-			NL_SET_ERR_MSG_MOD(extack,
-					   "No FDB entry for this MAC and destination");
-			return err;
-		}
-	}
-	err = kvx_fdb_del(kvx, addr);
-	if (err == -ENOENT)
+	/* with dst: only that remote (of a multicast MAC's list) */
+	err = kvx_fdb_del(kvx, addr, req.has_ip ? &req.ip : NULL);
+	if (err == -ENOENT && req.has_ip)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "No FDB entry for this MAC and destination");
+	else if (err == -ENOENT)
 		NL_SET_ERR_MSG_MOD(extack, "No FDB entry for this MAC");
 	return err;
 }
@@ -262,12 +253,16 @@ errout:
  * quadratic in the table's size. The cursor lets the next part go on
  * after the last entry sent, with the FDB walker (as the genl dump does),
  * when it is for this device and the index the core resumes at. Otherwise
- * the walk starts again from the first entry and skips by index.
+ * the walk starts again from the first entry and skips by index. An entry
+ * with several remotes (a multicast MAC's) is one index, one message per
+ * remote: a part that ends within it says where (rdst) in the cursor.
  */
 struct kvx_br_cursor {
+	u64 seq;		/* the last entry sent, as kvx_fdb_pos */
 	u32 ifindex;		/* 0: no cursor */
-	u32 idx;		/* *idx after pos */
-	struct kvx_fdb_pos pos;	/* the last entry sent */
+	u32 idx;		/* *idx after seq, mac */
+	u8 mac[ETH_ALEN];
+	u16 rdst;		/* remotes of the next entry already sent */
 };
 
 static struct kvx_br_cursor *kvx_br_cursor(struct netlink_callback *cb)
@@ -280,24 +275,31 @@ struct kvx_br_dump_arg {
 	struct sk_buff *skb;
 	struct netlink_callback *cb;
 	int *idx;
+	unsigned int rdst;	/* remotes of the first entry to skip */
 };
 
 static int kvx_br_dump_one(struct kvx_dev *kvx, struct kvx_fdb *f, void *arg)
 {
 	struct kvx_br_dump_arg *a = arg;
+	const struct kvx_flood_ent *e;
 	struct kvx_flood_ent one;
-	unsigned int n;
+	unsigned int i, n;
 	int err;
 
 	if (*a->idx >= a->cb->args[2]) {
-		err = kvx_br_fill_fdb(a->skb, kvx, f,
-				      kvx_fdb_dsts(kvx, f, &one, &n),
-				      NETLINK_CB(a->cb->skb).portid,
-				      a->cb->nlh->nlmsg_seq, RTM_NEWNEIGH,
-				      NLM_F_MULTI);
-		if (err)
-			return err;
+		e = kvx_fdb_dsts(kvx, f, &one, &n);
+		for (i = a->rdst; i < n; i++) {
+			err = kvx_br_fill_fdb(a->skb, kvx, f, &e[i],
+					      NETLINK_CB(a->cb->skb).portid,
+					      a->cb->nlh->nlmsg_seq,
+					      RTM_NEWNEIGH, NLM_F_MULTI);
+			if (err) {
+				a->rdst = i;
+				return err;
+			}
+		}
 	}
+	a->rdst = 0;
 	(*a->idx)++;
 	return 0;
 }
@@ -312,18 +314,23 @@ static int kvx_br_dump_fdb(struct sk_buff *skb, struct netlink_callback *cb,
 	int err;
 
 	if (cur->ifindex == kvx->dev->ifindex && cur->idx == cb->args[2]) {
-		pos = cur->pos;
+		pos.seq = cur->seq;
+		ether_addr_copy(pos.mac, cur->mac);
 		*idx = cur->idx;
+		a.rdst = cur->rdst;
 	}
 	cur->ifindex = 0;
 	err = kvx_fdb_walk(kvx, KVX_WALK_ALL, &pos, UINT_MAX,
 			   kvx_br_dump_one, &a);
-	if (err)
+	if (err) {
 		*cur = (struct kvx_br_cursor) {
+			.seq = pos.seq,
 			.ifindex = kvx->dev->ifindex,
 			.idx = *idx,
-			.pos = pos,
+			.rdst = a.rdst,
 		};
+		ether_addr_copy(cur->mac, pos.mac);
+	}
 	return err;
 }
 

@@ -85,6 +85,7 @@ struct kvx_dev {
 	unsigned int n_joined;		/* RTNL */
 	u32 n_static;			/* fdb_lock */
 	u32 n_learned;			/* fdb_lock, read locklessly */
+	u32 n_mcast;			/* multicast MACs; as n_learned */
 	u32 fdb_gen;			/* bumped on each change; fdb_lock */
 	struct delayed_work age_work;	/* the ageing sweep */
 	/*

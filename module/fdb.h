@@ -33,7 +33,13 @@ struct kvx_fdb {
 	struct rhash_head node;		/* in kvx_dev.fdb */
 	u8 mac[ETH_ALEN];		/* the key */
 	u8 kind;			/* enum kvxlan_fdb_kind; fdb_lock */
-	struct kvx_remote __rcu *remote; /* fdb_lock / RCU */
+	/*
+	 * The remote; of a multicast MAC, the first of mdst (which holds
+	 * the reference). fdb_lock / RCU
+	 */
+	struct kvx_remote __rcu *remote;
+	/* A multicast MAC's remotes (fdb.c, "multicast MACs"); fdb_lock / RCU */
+	struct kvx_flood __rcu *mdst;
 	__be16 port;			/* 0: the device's; set before publishing */
 	u32 vni;			/* KVX_VNI_DEV: the device's; as port */
 	unsigned long created;		/* jiffies */
@@ -58,7 +64,10 @@ struct kvx_fdb *kvx_fdb_lookup(struct kvx_dev *kvx, const u8 *mac);
 int kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
 		__be16 port, u32 vni, bool replace,
 		struct netlink_ext_ack *extack);
-int kvx_fdb_del(struct kvx_dev *kvx, const u8 *mac);
+int kvx_fdb_del(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip);
+int kvx_fdb_append(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
+		   __be16 port, u32 vni, struct netlink_ext_ack *extack);
+const struct kvx_flood *kvx_fdb_mcast_dst(struct kvx_dev *kvx, const u8 *mac);
 const struct kvx_flood_ent *kvx_fdb_dsts(struct kvx_dev *kvx,
 					 const struct kvx_fdb *f,
 					 struct kvx_flood_ent *one,
@@ -76,6 +85,8 @@ struct kvx_fdb_filter {
 };
 
 bool kvx_fdb_match(const struct kvx_fdb *f, const struct kvx_fdb_filter *flt);
+bool kvx_fdb_match_dst(const struct kvx_fdb *f, const struct kvx_flood_ent *e,
+		       const struct kvx_fdb_filter *flt);
 
 /*
  * The FDB walker, behind every dump and the ageing sweep: kvx_fdb_walk()

@@ -273,6 +273,11 @@ static const struct genl_ops kvx_genl_ops[] = {
 		.start	= kvx_nl_dump_start,
 		.dumpit	= kvx_nl_group_dumpit,
 	},
+	{
+		.cmd	= KVXLAN_CMD_FDB_APPEND,
+		.doit	= kvx_nl_fdb_append,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
 };
 
 struct genl_family kvx_genl_family __ro_after_init = {

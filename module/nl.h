@@ -53,6 +53,7 @@ u64 kvx_nl_age_ms(unsigned long now, unsigned long then);
 struct kvx_dump_ctx {
 	int ifindex;
 	bool recheck;
+	u16 rdst;			/* FDB: remotes of the next entry sent */
 	u64 seq;			/* FDB, remotes: position; else index */
 	union {
 		struct {
@@ -92,6 +93,7 @@ int kvx_nl_fdb_filter(struct nlattr *fdb, struct kvx_fdb_filter *flt,
 		      struct netlink_ext_ack *extack);
 int kvx_nl_fdb_add(struct sk_buff *skb, struct genl_info *info);
 int kvx_nl_fdb_replace(struct sk_buff *skb, struct genl_info *info);
+int kvx_nl_fdb_append(struct sk_buff *skb, struct genl_info *info);
 int kvx_nl_fdb_del(struct sk_buff *skb, struct genl_info *info);
 int kvx_nl_fdb_flush(struct sk_buff *skb, struct genl_info *info);
 int kvx_nl_fdb_get_doit(struct sk_buff *skb, struct genl_info *info);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvxlan: genl FDB commands (FDB_ADD, _REPLACE, _DEL, _GET, _FLUSH) and
- * events.
+ * kvxlan: genl FDB commands (FDB_ADD, _REPLACE, _APPEND, _DEL, _GET,
+ * _FLUSH) and events. An entry with several remotes (a multicast MAC's)
+ * is one message per remote, everywhere.
  */
 #include <linux/etherdevice.h>
 #include <net/genetlink.h>
@@ -101,8 +102,10 @@ static int kvx_nl_parse_fdb(struct genl_info *info, struct nlattr **tb)
 				kvx_fdb_policy, info->extack);
 }
 
+enum kvx_nl_fdb_op { KVX_FDB_ADD, KVX_FDB_REPLACE, KVX_FDB_APPEND };
+
 static int kvx_nl_fdb_set(struct sk_buff *skb, struct genl_info *info,
-			  bool replace)
+			  enum kvx_nl_fdb_op op)
 {
 	struct nlattr *tb[KVXLAN_FDB_A_MAX + 1];
 	struct nlattr *fdb = info->attrs[KVXLAN_A_FDB];
@@ -118,9 +121,10 @@ static int kvx_nl_fdb_set(struct sk_buff *skb, struct genl_info *info,
 	if (KVX_REQ_ATTR(info->extack, fdb, tb, KVXLAN_FDB_A_MAC, "FDB MAC") ||
 	    KVX_REQ_ATTR(info->extack, fdb, tb, KVXLAN_FDB_A_ADDR, "FDB ADDR"))
 		return -EINVAL;
-	if (!is_valid_ether_addr(nla_data(tb[KVXLAN_FDB_A_MAC]))) {
+	if (op != KVX_FDB_APPEND &&
+	    !is_valid_ether_addr(nla_data(tb[KVXLAN_FDB_A_MAC]))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[KVXLAN_FDB_A_MAC],
-				    "MAC must be unicast and non-zero (the flood list is edited with the flood commands)");
+				    "MAC must be unicast and non-zero (a multicast MAC's remotes are added with APPEND, the flood list with the flood commands)");
 		return -EINVAL;
 	}
 	if (tb[KVXLAN_FDB_A_KIND] &&
@@ -139,27 +143,37 @@ static int kvx_nl_fdb_set(struct sk_buff *skb, struct genl_info *info,
 		return PTR_ERR(kvx);
 	err = kvx_nl_remote_ip(kvx, tb[KVXLAN_FDB_A_ADDR], KVX_ADDR_UNICAST,
 			       &ip, info->extack);
-	if (!err)
+	if (!err && op == KVX_FDB_APPEND)
+		err = kvx_fdb_append(kvx, nla_data(tb[KVXLAN_FDB_A_MAC]), &ip,
+				     port, vni, info->extack);
+	else if (!err)
 		err = kvx_fdb_set(kvx, nla_data(tb[KVXLAN_FDB_A_MAC]), &ip,
-				  port, vni, replace, info->extack);
+				  port, vni, op == KVX_FDB_REPLACE,
+				  info->extack);
 	kvx_nl_dev_put(kvx);
 	return err;
 }
 
 int kvx_nl_fdb_add(struct sk_buff *skb, struct genl_info *info)
 {
-	return kvx_nl_fdb_set(skb, info, false);
+	return kvx_nl_fdb_set(skb, info, KVX_FDB_ADD);
 }
 
 int kvx_nl_fdb_replace(struct sk_buff *skb, struct genl_info *info)
 {
-	return kvx_nl_fdb_set(skb, info, true);
+	return kvx_nl_fdb_set(skb, info, KVX_FDB_REPLACE);
+}
+
+int kvx_nl_fdb_append(struct sk_buff *skb, struct genl_info *info)
+{
+	return kvx_nl_fdb_set(skb, info, KVX_FDB_APPEND);
 }
 
 int kvx_nl_fdb_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[KVXLAN_FDB_A_MAX + 1];
 	struct kvx_dev *kvx;
+	struct kvx_ip ip;
 	int err;
 
 	err = kvx_nl_parse_fdb(info, tb);
@@ -171,8 +185,17 @@ int kvx_nl_fdb_del(struct sk_buff *skb, struct genl_info *info)
 	kvx = kvx_nl_dev(info);
 	if (IS_ERR(kvx))
 		return PTR_ERR(kvx);
-	err = kvx_fdb_del(kvx, nla_data(tb[KVXLAN_FDB_A_MAC]));
-	if (err == -ENOENT)
+	/* with ADDR: only that remote (of a multicast MAC's list) */
+	err = tb[KVXLAN_FDB_A_ADDR] ?
+	      kvx_nl_remote_ip(kvx, tb[KVXLAN_FDB_A_ADDR], KVX_ADDR_UNICAST,
+			       &ip, info->extack) : 0;
+	if (!err)
+		err = kvx_fdb_del(kvx, nla_data(tb[KVXLAN_FDB_A_MAC]),
+				  tb[KVXLAN_FDB_A_ADDR] ? &ip : NULL);
+	if (err == -ENOENT && tb[KVXLAN_FDB_A_ADDR])
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "No FDB entry for this MAC and ADDR");
+	else if (err == -ENOENT)
 		NL_SET_ERR_MSG_MOD(info->extack, "No FDB entry for this MAC");
 	kvx_nl_dev_put(kvx);
 	return err;
@@ -231,14 +254,18 @@ int kvx_nl_fdb_flush(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* The most one FDB message takes (about 150 bytes). */
+#define KVX_NL_FDB_MSG_MAX	256
+
 int kvx_nl_fdb_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[KVXLAN_FDB_A_MAX + 1];
+	const struct kvx_flood_ent *e;
 	struct kvx_flood_ent one;
 	struct sk_buff *msg;
 	struct kvx_dev *kvx;
+	unsigned int i, n;
 	struct kvx_fdb *f;
-	unsigned int n;
 	int err;
 
 	err = kvx_nl_parse_fdb(info, tb);
@@ -250,19 +277,27 @@ int kvx_nl_fdb_get_doit(struct sk_buff *skb, struct genl_info *info)
 	kvx = kvx_nl_dev(info);
 	if (IS_ERR(kvx))
 		return PTR_ERR(kvx);
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	/* one message per remote: sized for the list, again if it grew */
+	n = 1;
+again:
+	msg = genlmsg_new(n * KVX_NL_FDB_MSG_MAX, GFP_KERNEL);
 	err = -ENOMEM;
 	if (!msg)
 		goto out;
 	rcu_read_lock();
 	f = kvx_fdb_lookup(kvx, nla_data(tb[KVXLAN_FDB_A_MAC]));
-	if (f)
-		err = kvx_nl_fill_fdb(msg, kvx, f,
-				      kvx_fdb_dsts(kvx, f, &one, &n),
-				      info->snd_portid, info->snd_seq, 0,
-				      KVXLAN_CMD_FDB_GET, 0, NULL);
-	else
-		err = -ENOENT;
+	e = f ? kvx_fdb_dsts(kvx, f, &one, &i) : NULL;
+	if (e && i > n) {
+		rcu_read_unlock();
+		nlmsg_free(msg);
+		n = i;
+		goto again;
+	}
+	err = f ? 0 : -ENOENT;
+	for (n = i, i = 0; !err && i < n; i++)
+		err = kvx_nl_fill_fdb(msg, kvx, f, &e[i], info->snd_portid,
+				      info->snd_seq, 0, KVXLAN_CMD_FDB_GET, 0,
+				      NULL);
 	rcu_read_unlock();
 	if (err) {
 		if (err == -ENOENT)
@@ -277,19 +312,36 @@ out:
 	return err;
 }
 
+/*
+ * The messages of @f's remotes that match the filters. A part that fills
+ * up within an entry resumes at that entry, after the remotes already
+ * sent (kvx_dump_ctx.rdst).
+ */
 static int kvx_nl_dump_fdb_one(struct kvx_dev *kvx, struct kvx_fdb *f,
 			       void *arg)
 {
 	struct kvx_nl_dump_arg *a = arg;
+	struct kvx_dump_ctx *ctx = kvx_dump_ctx(a->cb);
+	const struct kvx_flood_ent *e;
 	struct kvx_flood_ent one;
-	unsigned int n;
+	unsigned int i, n;
+	int err;
 
-	if (!kvx_fdb_match(f, &a->flt))
-		return 0;
-	return kvx_nl_fill_fdb(a->skb, kvx, f, kvx_fdb_dsts(kvx, f, &one, &n),
-			       NETLINK_CB(a->cb->skb).portid,
-			       a->cb->nlh->nlmsg_seq, NLM_F_MULTI,
-			       KVXLAN_CMD_FDB_GET, 0, a->cb);
+	e = kvx_fdb_dsts(kvx, f, &one, &n);
+	for (i = ctx->rdst; i < n; i++) {
+		if (!kvx_fdb_match_dst(f, &e[i], &a->flt))
+			continue;
+		err = kvx_nl_fill_fdb(a->skb, kvx, f, &e[i],
+				      NETLINK_CB(a->cb->skb).portid,
+				      a->cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				      KVXLAN_CMD_FDB_GET, 0, a->cb);
+		if (err) {
+			ctx->rdst = i;
+			return err;
+		}
+	}
+	ctx->rdst = 0;
+	return 0;
 }
 
 int kvx_nl_fdb_dumpit(struct sk_buff *skb, struct netlink_callback *cb)

@@ -474,11 +474,13 @@ static void kvx_xmit_one(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 	kvx_xmit4(kvx, cfg, vs, skb, dst, flood);
 }
 
-/* Head-end replication: one copy per flood remote; consumes @skb. */
+/*
+ * Head-end replication: one copy per remote of @fl, the flood list or a
+ * multicast MAC's own (NULL: empty); consumes @skb.
+ */
 static void kvx_flood(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
-		      struct sk_buff *skb)
+		      struct sk_buff *skb, const struct kvx_flood *fl)
 {
-	const struct kvx_flood *fl = rcu_dereference(kvx->flood);
 	struct kvx_dst dst;
 	struct sk_buff *c;
 	unsigned int i;
@@ -529,10 +531,14 @@ netdev_tx_t kvx_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto out;
 
 	eth = eth_hdr(skb);
-	f = is_multicast_ether_addr(eth->h_dest) ? NULL :
-	    kvx_fdb_lookup(kvx, eth->h_dest);
+	if (is_multicast_ether_addr(eth->h_dest)) {
+		/* to the MAC's own list of remotes if it has one */
+		kvx_flood(kvx, cfg, skb, kvx_fdb_mcast_dst(kvx, eth->h_dest));
+		goto out;
+	}
+	f = kvx_fdb_lookup(kvx, eth->h_dest);
 	if (!f) {
-		kvx_flood(kvx, cfg, skb);
+		kvx_flood(kvx, cfg, skb, rcu_dereference(kvx->flood));
 		goto out;
 	}
 

@@ -1487,6 +1487,7 @@ static const struct cmd_info {
 	[KVXLAN_CMD_GROUP_ADD]	   = { "GROUP_ADD", 1, 0, 1, 0, 1 },
 	[KVXLAN_CMD_GROUP_DEL]	   = { "GROUP_DEL", 1, 0, 1, 0, 1 },
 	[KVXLAN_CMD_GROUP_GET]	   = { "GROUP_GET", 1, 1, 0, 0, 0 },
+	[KVXLAN_CMD_FDB_APPEND]	   = { "FDB_APPEND", 1, 0, 1, 1, 0 },
 };
 
 static const uint16_t flag_soup[] = {

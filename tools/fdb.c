@@ -2,7 +2,8 @@
 /*
  * kvxlan - "kvxlan fdb": the forwarding database of a kvxlan device (MAC ->
  * remote VTEP), over the kvxlan generic netlink family: KVXLAN_CMD_FDB_ADD,
- * _REPLACE, _DEL, _GET (do and dump) and _FLUSH.
+ * _REPLACE, _APPEND, _DEL, _GET (do and dump) and _FLUSH. A multicast MAC
+ * may have several remotes (append): one message, one line each.
  *
  * As for links, values are only checked as far as they must be to be
  * encoded; the kernel judges the rest (a multicast MAC, a VNI above
@@ -79,9 +80,9 @@ static const char * const fdb_kind_names[] = {
 void fdb_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: kvxlan fdb { add | replace } MAC dev DEV dst ADDR [ port PORT ]\n"
-		"                                      [ vni VNI ]\n"
-		"       kvxlan fdb del MAC dev DEV\n"
+		"Usage: kvxlan fdb { add | replace | append } MAC dev DEV dst ADDR\n"
+		"                                      [ port PORT ] [ vni VNI ]\n"
+		"       kvxlan fdb del MAC dev DEV [ dst ADDR ]\n"
 		"       kvxlan fdb get MAC dev DEV\n"
 		"       kvxlan fdb show dev DEV [ FILTER ]\n"
 		"       kvxlan fdb flush dev DEV [ FILTER ]\n"
@@ -315,11 +316,14 @@ struct fdb_order {
 	size_t idx;
 };
 
+/* By MAC, then in the kernel's order (the remotes of one MAC's list). */
 static int fdb_order_cmp(const void *a, const void *b)
 {
 	const struct fdb_order *x = a, *y = b;
 
-	return x->key < y->key ? -1 : x->key > y->key;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
 /* The entries' indices by MAC; NULL when out of memory. */
@@ -503,9 +507,10 @@ static int fdb_show(const struct fdb_cmd *c, const struct fdb_req *req)
 	}
 	if (!kvx_opts.json) {
 		fdb_print_table(&l, order, dev.vni);
-	} else if (get) {
+	} else if (get && l.n == 1) {
 		fdb_print_json(&l.ent[0], dev.vni);
 	} else {
+		/* a dump, or a multicast MAC's several remotes */
 		json_open_array(NULL);
 		for (i = 0; i < l.n; i++)
 			fdb_print_json(&l.ent[order[i].idx], dev.vni);
@@ -552,8 +557,10 @@ int fdb_save(unsigned int ifindex, const char *name)
 		if (e->kind != KVXLAN_FDB_KIND_STATIC ||
 		    !format_addr(e->addr, e->addr_len, addr, sizeof(addr)))
 			continue;
-		printf("fdb add %s dev %s dst %s", format_mac(e->mac, mac),
-		       name, addr);
+		/* a multicast MAC's remotes: one append each, in order */
+		printf("fdb %s %s dev %s dst %s",
+		       e->mac[0] & 1 ? "append" : "add",
+		       format_mac(e->mac, mac), name, addr);
 		if (e->has_port)
 			printf(" port %u", e->port);
 		if (e->has_vni)
@@ -571,8 +578,11 @@ static const struct fdb_cmd fdb_cmds[] = {
 	  FDB_BIT(MAC) | FDB_BIT(DEV) | FDB_BIT(DST), FDB_SET },
 	{ "replace", fdb_change, KVXLAN_CMD_FDB_REPLACE,
 	  FDB_BIT(MAC) | FDB_BIT(DEV) | FDB_BIT(DST), FDB_SET },
+	{ "append", fdb_change, KVXLAN_CMD_FDB_APPEND,
+	  FDB_BIT(MAC) | FDB_BIT(DEV) | FDB_BIT(DST), FDB_SET },
 	{ "del", fdb_change, KVXLAN_CMD_FDB_DEL,
-	  FDB_BIT(MAC) | FDB_BIT(DEV), FDB_BIT(MAC) | FDB_BIT(DEV) },
+	  FDB_BIT(MAC) | FDB_BIT(DEV),
+	  FDB_BIT(MAC) | FDB_BIT(DEV) | FDB_BIT(DST) },
 	{ "get", fdb_show, KVXLAN_CMD_FDB_GET,
 	  FDB_BIT(MAC) | FDB_BIT(DEV), FDB_BIT(MAC) | FDB_BIT(DEV) },
 	{ "show", fdb_show, KVXLAN_CMD_FDB_GET, FDB_BIT(DEV), FDB_FILTERS },

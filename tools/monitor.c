@@ -24,6 +24,8 @@ static const char * const monitor_events[] = {
 	[KVXLAN_EVENT_LEARNED] = "learned",
 	[KVXLAN_EVENT_MOVED] = "moved",
 	[KVXLAN_EVENT_AGED] = "aged",
+	[KVXLAN_EVENT_APPENDED] = "appended",
+	[KVXLAN_EVENT_REMOVED] = "removed",
 };
 
 struct monitor {

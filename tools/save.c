@@ -9,6 +9,7 @@
  *                                            remote or group, the other
  *                                            remotes and groups, in order
  *   fdb add MAC dev NAME dst ADDR [ port ] [ vni ]   each static entry
+ *   (fdb append ...: each remote of a multicast MAC's list)
  *
  * Learned entries, counters and the devices' addresses are not saved.
  * The underlay devices ("dev", "via") must exist when it is replayed.

@@ -183,20 +183,46 @@
  *     overwrites (a learned entry becomes static). A replace is one step
  *     for the data path: a frame sent meanwhile carries the old (ADDR,
  *     PORT, VNI) or the new one, never a mix. The entry keeps CREATED,
- *     HITS and MOVES.
+ *     HITS and MOVES. MAC must be unicast: a multicast MAC's remotes are
+ *     added with FDB_APPEND.
+ *
+ * KVXLAN_CMD_FDB_APPEND (do; older modules: EOPNOTSUPP)
+ *     In: IFINDEX, FDB { MAC, ADDR, [PORT], [VNI] }. MAC must be multicast
+ *     (broadcast included): appends the remote VTEP ADDR (unicast), with
+ *     its own PORT and VNI, to MAC's replication list, creating the entry
+ *     (static) if MAC has none. A frame sent to MAC is then copied to
+ *     exactly the remotes of its list, in order, instead of to the flood
+ *     list (head-end replication, as the flood list's copies; they count
+ *     in the remotes' FLOOD_COPIES). The list is published whole on each
+ *     change: a frame goes to the old list or the new one, never a mix.
+ *     EEXIST if ADDR is in the list already, E2BIG beyond
+ *     KVXLAN_FDB_REMOTES_MAX remotes; a unicast MAC is refused (EINVAL,
+ *     with an extack message: a unicast MAC has one remote, use REPLACE),
+ *     where the in-tree vxlan driver ignores the append.
  *
  * KVXLAN_CMD_FDB_DEL (do)
- *     In: IFINDEX, FDB { MAC }. ENOENT if there is no entry.
+ *     In: IFINDEX, FDB { MAC, [ADDR] }. ENOENT if there is no entry.
+ *     Without ADDR the entry goes, with every remote of a multicast MAC's
+ *     list. With ADDR, only that remote: a multicast MAC's list loses it
+ *     (and the entry goes with its last remote), a unicast MAC's entry is
+ *     deleted only if it points at ADDR; ENOENT otherwise. (Older modules
+ *     ignored ADDR and deleted the entry.)
  *
  * KVXLAN_CMD_FDB_GET (do, dump)
  *     In: IFINDEX, FDB { MAC } (do); IFINDEX and optionally FDB { [ADDR],
  *     [KIND], [VNI] } as filters (dump). Out, per entry: IFINDEX, FDB {
  *     MAC, ADDR, [PORT], [VNI], KIND, CREATED, UPDATED, USED, HITS, MOVES }.
- *     A dump that raced with a change is flagged NLM_F_DUMP_INTR.
+ *     A dump that raced with a change is flagged NLM_F_DUMP_INTR. A
+ *     multicast MAC with a replication list gives one such message per
+ *     remote, in list order (ADDR, PORT, VNI that remote's; the rest the
+ *     entry's: HITS counts frames, not copies), in the reply of the do
+ *     form too; the ADDR filter of a dump keeps the matching remotes.
  *
  * KVXLAN_CMD_FDB_FLUSH (do)
  *     In: IFINDEX, optionally FDB { [ADDR], [KIND], [VNI] }: deletes every
- *     entry that matches all filters given (all entries without any).
+ *     entry that matches all filters given (all entries without any). With
+ *     ADDR, a multicast MAC's list loses that remote (the entry goes with
+ *     its last one).
  *
  * KVXLAN_CMD_FLOOD_ADD, KVXLAN_CMD_FLOOD_DEL (do)
  *     In: IFINDEX, REMOTE { ADDR, [PORT], [VNI] }. The flood list is the set
@@ -243,16 +269,18 @@
  *     IFINDEX, EVENT (enum kvxlan_event) and FDB { MAC, ADDR, [PORT],
  *     [VNI], KIND }: an entry was added, replaced or deleted by an
  *     administrator (or a flush), learned, moved to another remote, or
- *     aged out.
+ *     aged out; a remote was appended to or removed from a multicast
+ *     MAC's list. One message per (MAC, remote): an entry with several
+ *     remotes that goes gives one DELETED per remote.
  *
  * The same changes go to rtnetlink's RTNLGRP_NEIGH as RTM_NEWNEIGH
- * (added, replaced, learned, moved) and RTM_DELNEIGH (deleted, aged),
- * AF_BRIDGE, NTF_SELF, the messages of "bridge fdb show" (NDA_LLADDR,
- * NDA_DST, [NDA_PORT], [NDA_VNI], NDA_CACHEINFO; state NUD_PERMANENT |
- * NUD_NOARP for static entries, NUD_REACHABLE for learned ones): what
- * "bridge monitor fdb" prints. (Older modules sent none; the kernel's own
- * RTM_*NEIGH after a "bridge fdb add/del", without NDA_DST, comes as
- * well.)
+ * (added, replaced, learned, moved, appended) and RTM_DELNEIGH (deleted,
+ * aged, removed), AF_BRIDGE, NTF_SELF, the messages of "bridge fdb show"
+ * (NDA_LLADDR, NDA_DST, [NDA_PORT], [NDA_VNI], NDA_CACHEINFO; state
+ * NUD_PERMANENT | NUD_NOARP for static entries, NUD_REACHABLE for learned
+ * ones): what "bridge monitor fdb" prints. (Older modules sent none; the
+ * kernel's own RTM_*NEIGH after a "bridge fdb add/del", without NDA_DST,
+ * comes as well.)
  *
  * Attributes (enum kvxlan_a, top level)
  *     IFINDEX: u32. VNI: u32. PORT: u16, host order. LEARNING: u8.
@@ -263,7 +291,8 @@
  *     nest, enum kvxlan_stats_a. EVENT: u8.
  *
  * FDB entry (enum kvxlan_fdb_a)
- *     MAC: binary, 6 bytes; unicast and non-zero for ADD/REPLACE.
+ *     MAC: binary, 6 bytes; unicast and non-zero for ADD/REPLACE,
+ *         multicast for APPEND.
  *     ADDR: binary, 4 or 16 bytes, unicast: the remote VTEP.
  *     PORT: u16, host order, 1..65535; absent: the device's port.
  *     VNI: u32, 0..16777215; absent: the device's VNI.
@@ -361,6 +390,8 @@ enum kvxlan_df {
 #define KVXLAN_MCGRP_EVENTS	"events"
 
 #define KVXLAN_FLOOD_MAX	4096
+/* The most remotes in one multicast MAC's list (KVXLAN_CMD_FDB_APPEND) */
+#define KVXLAN_FDB_REMOTES_MAX	1024
 /* MAC-move dampening defaults, IFLA_KVXLAN_DAMPEN_* */
 #define KVXLAN_DAMPEN_MOVES	5
 #define KVXLAN_DAMPEN_WINDOW	10
@@ -386,6 +417,7 @@ enum kvxlan_cmd {
 	KVXLAN_CMD_GROUP_ADD,
 	KVXLAN_CMD_GROUP_DEL,
 	KVXLAN_CMD_GROUP_GET,
+	KVXLAN_CMD_FDB_APPEND,
 	__KVXLAN_CMD_MAX
 };
 #define KVXLAN_CMD_MAX (__KVXLAN_CMD_MAX - 1)
@@ -490,6 +522,8 @@ enum kvxlan_event {
 	KVXLAN_EVENT_LEARNED,	/* new learned entry */
 	KVXLAN_EVENT_MOVED,	/* learned entry now points at another remote */
 	KVXLAN_EVENT_AGED,	/* learned entry aged out */
+	KVXLAN_EVENT_APPENDED,	/* remote appended to a multicast MAC's list */
+	KVXLAN_EVENT_REMOVED,	/* remote removed from it; the entry stays */
 	__KVXLAN_EVENT_MAX
 };
 #define KVXLAN_EVENT_MAX (__KVXLAN_EVENT_MAX - 1)
