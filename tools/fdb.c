@@ -592,6 +592,7 @@ static const struct fdb_cmd fdb_cmds[] = {
 
 /* ip's other names of fdb_cmds[]: { alias, command }. */
 static const char * const fdb_aliases[][2] = {
+	{ "a", "add" },		/* as bridge fdb: not append */
 	{ "delete", "del" },
 	{ "list", "show" },
 	{ "lst", "show" },
