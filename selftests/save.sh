@@ -48,7 +48,7 @@ ip -n "$h1" addr add 10.1.0.1/24 dev ul1
 for d in ul0 ul0p ul1 ul1p; do ip -n "$h1" link set "$d" up; done
 
 kvx "$h1" -b - <<EOF || fail "configuring the state to save"
-link add vx0 vni 5000 local 10.0.0.1 remote 10.0.0.2 dev ul0 port 4790 srcport 40000 40100 ttl 9 tos inherit df set learning off ageing 60 max-learned 100 udpcsum on dampen-moves 3 dampen-window 20 dampen-hold 40 peers-only on mtu 1400 up
+link add vx0 vni 5000 local 10.0.0.1 remote 10.0.0.2 dev ul0 port 4790 srcport 40000 40100 ttl 9 tos inherit df set learning off ageing 60 max-learned 100 udpcsum on dampen-moves 3 dampen-window 20 dampen-hold 40 peers-only on proxy on mtu 1400 up
 flood add dev vx0 dst 10.0.0.3 port 4791 vni 77
 group add 239.1.1.1 dev vx0 via ul1
 fdb add 00:00:00:00:00:01 dev vx0 dst 10.0.0.2
@@ -82,7 +82,7 @@ kvx "$h1" save >"$TMP/s1" || fail "kvxlan save"
 sed 's/^/    /' "$TMP/s1"
 check_eq "link add lines" "$(grep -c '^link add ' "$TMP/s1")" 3
 check_eq "vx0's line: every option, up" "$(grep '^link add vx0 ' "$TMP/s1")" \
-	"link add vx0 vni 5000 local 10.0.0.1 dev ul0 port 4790 srcport 40000 40100 ttl 9 tos inherit df set learning off ageing 60 max-learned 100 udpcsum on udp6zerocsumtx off udp6zerocsumrx off flowlabel 0 dampen-moves 3 dampen-window 20 dampen-hold 40 peers-only on mtu 1400 up"
+	"link add vx0 vni 5000 local 10.0.0.1 dev ul0 port 4790 srcport 40000 40100 ttl 9 tos inherit df set learning off ageing 60 max-learned 100 udpcsum on udp6zerocsumtx off udp6zerocsumrx off flowlabel 0 dampen-moves 3 dampen-window 20 dampen-hold 40 peers-only on proxy on mtu 1400 up"
 check_eq "vx0's flood list, remote and group included" \
 	"$(grep '^flood replace dev vx0 ' "$TMP/s1")" \
 	"flood replace dev vx0 dst 10.0.0.2 dst 10.0.0.3 port 4791 vni 77 dst 239.1.1.1 via ul1"
