@@ -17,6 +17,7 @@
 #include "device.h"
 #include "fdb.h"
 #include "flood.h"
+#include "link.h"
 
 struct kvx_br_req {
 	struct kvx_ip ip;
@@ -33,6 +34,9 @@ static int kvx_br_parse(struct kvx_dev *kvx, struct nlattr *tb[],
 
 	memset(req, 0, sizeof(*req));
 	req->vni = KVX_VNI_DEV;
+	/* rtnetlink checked the device's namespace; the link's is ours */
+	if (!kvx_link_net_capable(kvx, extack))
+		return -EPERM;
 	if (vid) {
 		NL_SET_ERR_MSG_MOD(extack, "VLANs are not supported");
 		return -EINVAL;

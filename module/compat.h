@@ -10,16 +10,6 @@
 #include <linux/skbuff.h>
 #include <net/genetlink.h>
 
-/* A kvxlan device stays in the namespace it was created in. */
-static inline void kvx_compat_set_netns_local(struct net_device *dev)
-{
-#ifdef KVX_HAVE_NETNS_IMMUTABLE
-	dev->netns_immutable = true;
-#else
-	dev->features |= NETIF_F_NETNS_LOCAL;
-#endif
-}
-
 /* Transmit takes no queue lock. */
 static inline void kvx_compat_set_lltx(struct net_device *dev)
 {

@@ -70,7 +70,6 @@ void kvx_setup(struct net_device *dev)
 	dev->hw_features |= NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM |
 			    NETIF_F_FRAGLIST | NETIF_F_GSO_SOFTWARE;
 	kvx_compat_set_lltx(dev);
-	kvx_compat_set_netns_local(dev);
 	dev->priv_flags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;

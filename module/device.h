@@ -56,7 +56,7 @@ struct kvx_mc;
 /* netdev_priv() of a kvxlan device. */
 struct kvx_dev {
 	struct net_device *dev;
-	struct kvx_net *kn;
+	struct kvx_net *kn;		/* of the link namespace; set once */
 	struct list_head list;		/* in kvx_net.devs, RTNL */
 	struct hlist_node hash_node;	/* in kvx_net.dev_hash, RTNL */
 	struct kvx_cfg __rcu *cfg;	/* RTNL writers, RCU readers */
@@ -98,6 +98,16 @@ struct kvx_dev {
 	u64 ord_seq;			/* the last kvx_ord.seq given; fdb_lock */
 	struct kvx_fdb_pos age_pos;	/* where the sweep goes on; age_work */
 };
+
+/*
+ * The device's link namespace: where it was created, where its sockets,
+ * routes, underlay devices and memberships are, wherever the device itself
+ * (dev_net(): the inner side) lives since.
+ */
+static inline struct net *kvx_link_net(const struct kvx_dev *kvx)
+{
+	return kvx->kn->net;
+}
 
 /* device.c */
 void kvx_setup(struct net_device *dev);

@@ -88,7 +88,8 @@ struct kvx_pcpu_cnt;
 
 struct kvx_net {
 	struct net *net;
-	struct list_head devs;		/* every kvxlan device here, RTNL */
+	/* the devices whose link namespace this is, wherever they live */
+	struct list_head devs;		/* RTNL */
 	/* the same devices by (VNI, port), for the clash check; RTNL */
 	struct hlist_head dev_hash[1 << KVX_DEV_HASH_BITS];
 	struct list_head socks;		/* open kvx_socks, RTNL */

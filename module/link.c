@@ -35,7 +35,7 @@ static void kvx_dev_rehash(struct kvx_dev *kvx)
 }
 
 /*
- * Another device of the namespace already using (VNI, port)? Devices are
+ * Another device of the link namespace already using (VNI, port)? Devices are
  * hashed by (VNI, port): creating the ten-thousandth device looks at a
  * few dozen, not at every one.
  */
@@ -173,12 +173,18 @@ static void kvx_destructor(struct net_device *dev)
 	kvx_state_free(netdev_priv(dev));
 }
 
+/*
+ * @src_net, where the request was sent from, is the link namespace (the
+ * in-tree driver's vxlan->net): the device may be created in another one
+ * ("ip link add ... netns X") or moved there later, and keeps its
+ * sockets, routes and underlay here, and its (VNI, port) slot.
+ */
 static int kvx_newlink(struct net *src_net, struct net_device *dev,
 		       struct nlattr *tb[], struct nlattr *data[],
 		       struct netlink_ext_ack *extack)
 {
 	struct kvx_dev *kvx = netdev_priv(dev);
-	struct net *net = dev_net(dev);
+	struct net *net = src_net;
 	struct kvx_net *kn = kvx_net(net);
 	struct kvx_link_req req = {};
 	unsigned int max_mtu;
@@ -264,7 +270,7 @@ void kvx_update_max_mtu(struct kvx_dev *kvx, const struct kvx_cfg *cfg)
 
 	ASSERT_RTNL();
 	kvx_flood_first(kvx, &remote);
-	dev->max_mtu = kvx_max_mtu(dev_net(dev), cfg, &remote);
+	dev->max_mtu = kvx_max_mtu(kvx_link_net(kvx), cfg, &remote);
 	if (dev->mtu > dev->max_mtu && dev_set_mtu(dev, dev->max_mtu))
 		netdev_warn(dev, "cannot lower the MTU to %u\n", dev->max_mtu);
 }
@@ -280,7 +286,7 @@ static int kvx_changelink(struct net_device *dev, struct nlattr *tb[],
 			  struct netlink_ext_ack *extack)
 {
 	struct kvx_dev *kvx = netdev_priv(dev);
-	struct net *net = dev_net(dev);
+	struct net *net = kvx_link_net(kvx);
 	struct kvx_cfg *old = rtnl_dereference(kvx->cfg);
 	struct kvx_sock *socks[KVX_NSOCKS] = {};
 	bool running = netif_running(dev);
@@ -291,6 +297,8 @@ static int kvx_changelink(struct net_device *dev, struct nlattr *tb[],
 	int err;
 
 	ASSERT_RTNL();
+	if (!kvx_link_net_capable(kvx, extack))
+		return -EPERM;
 	memcpy(&req.cfg, old, sizeof(req.cfg));
 	err = kvx_cfg_parse(net, data, &req, true, extack);
 	if (err)
@@ -370,17 +378,51 @@ void kvx_dellink(struct net_device *dev, struct list_head *head)
 	unregister_netdevice_queue(dev, head);
 }
 
-/* Namespace teardown: delete every kvxlan device that lives in it. */
+/*
+ * Namespace teardown, as in-tree (vxlan_destroy_tunnels() and the core's
+ * dellink of the devices left in a dying namespace): the kvxlan devices
+ * that live in it are deleted, not moved to the initial namespace, and so
+ * are those whose link namespace it is, wherever they live.
+ */
 void kvx_net_destroy_devs(struct kvx_net *kn)
 {
 	struct kvx_dev *kvx, *tmp;
+	struct net_device *dev;
 	LIST_HEAD(kill);
 
 	rtnl_lock();
+	for_each_netdev(kn->net, dev)
+		if (kvx_from_dev(dev))
+			kvx_dellink(dev, &kill);
+	/* Those of the loop above have left their kvx_net.devs already. */
 	list_for_each_entry_safe(kvx, tmp, &kn->devs, list)
 		kvx_dellink(kvx->dev, &kill);
 	unregister_netdevice_many(&kill);
 	rtnl_unlock();
+}
+
+/*
+ * A change to a device that lives outside its link namespace reaches into
+ * the link namespace (its sockets, routes, underlay, memberships): it needs
+ * CAP_NET_ADMIN over that namespace's user namespace too, as the in-tree
+ * tunnels' changelink asks (rtnl_dev_link_net_capable(): the sender's
+ * credentials, for rtnetlink and the genl family alike, both of which run
+ * in the sender's context).
+ */
+bool kvx_link_net_capable(const struct kvx_dev *kvx,
+			  struct netlink_ext_ack *extack)
+{
+	if (rtnl_dev_link_net_capable(kvx->dev, kvx_link_net(kvx)))
+		return true;
+	NL_SET_ERR_MSG_MOD(extack,
+			   "Changing this device needs CAP_NET_ADMIN in its link namespace too");
+	return false;
+}
+
+/* IFLA_LINK_NETNSID: "link-netns" in ip -d link, where the device lives. */
+static struct net *kvx_get_link_net(const struct net_device *dev)
+{
+	return kvx_link_net(netdev_priv(dev));
 }
 
 static unsigned int kvx_get_num_queues(void)
@@ -408,4 +450,5 @@ struct rtnl_link_ops kvx_link_ops __read_mostly = {
 	.fill_info		= kvx_fill_info,
 	.get_num_tx_queues	= kvx_get_num_queues,
 	.get_num_rx_queues	= kvx_get_num_queues,
+	.get_link_net		= kvx_get_link_net,
 };

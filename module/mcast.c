@@ -154,7 +154,7 @@ static int kvx_mc_ifindex(struct kvx_dev *kvx, struct kvx_sock *vs,
 		return e->ifindex;
 	if (cfg->link)
 		return cfg->link;
-	return kvx_route_ifindex(dev_net(kvx->dev), vs, &e->remote->ip,
+	return kvx_route_ifindex(kvx_link_net(kvx), vs, &e->remote->ip,
 				 &cfg->local);
 }
 

@@ -85,6 +85,22 @@ void kvx_nl_dev_put(struct kvx_dev *kvx)
 	dev_put(kvx->dev);
 }
 
+/*
+ * kvx_nl_dev() for the commands that change state: their
+ * GENL_UNS_ADMIN_PERM covers the device's namespace, this its link
+ * namespace too when the device lives elsewhere (kvx_link_net_capable()).
+ */
+struct kvx_dev *kvx_nl_dev_admin(struct genl_info *info)
+{
+	struct kvx_dev *kvx = kvx_nl_dev(info);
+
+	if (!IS_ERR(kvx) && !kvx_link_net_capable(kvx, info->extack)) {
+		kvx_nl_dev_put(kvx);
+		return ERR_PTR(-EPERM);
+	}
+	return kvx;
+}
+
 /* A remote address attribute that must be set and acceptable. */
 int kvx_nl_remote_ip(struct kvx_dev *kvx, struct nlattr *nla,
 		     enum kvx_addr_kind kind, struct kvx_ip *ip,

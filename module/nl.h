@@ -35,6 +35,7 @@ extern const struct nla_policy kvx_remote_policy[KVXLAN_REMOTE_A_MAX + 1];
 
 /* netlink.c: request helpers */
 struct kvx_dev *kvx_nl_dev(struct genl_info *info);
+struct kvx_dev *kvx_nl_dev_admin(struct genl_info *info);
 void kvx_nl_dev_put(struct kvx_dev *kvx);
 int kvx_nl_remote_ip(struct kvx_dev *kvx, struct nlattr *nla,
 		     enum kvx_addr_kind kind, struct kvx_ip *ip,

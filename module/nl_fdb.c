@@ -138,7 +138,7 @@ static int kvx_nl_fdb_set(struct sk_buff *skb, struct genl_info *info,
 	if (tb[KVXLAN_FDB_A_VNI])
 		vni = nla_get_u32(tb[KVXLAN_FDB_A_VNI]);
 
-	kvx = kvx_nl_dev(info);
+	kvx = kvx_nl_dev_admin(info);
 	if (IS_ERR(kvx))
 		return PTR_ERR(kvx);
 	err = kvx_nl_remote_ip(kvx, tb[KVXLAN_FDB_A_ADDR], KVX_ADDR_UNICAST,
@@ -182,7 +182,7 @@ int kvx_nl_fdb_del(struct sk_buff *skb, struct genl_info *info)
 	if (KVX_REQ_ATTR(info->extack, info->attrs[KVXLAN_A_FDB], tb,
 			 KVXLAN_FDB_A_MAC, "FDB MAC"))
 		return -EINVAL;
-	kvx = kvx_nl_dev(info);
+	kvx = kvx_nl_dev_admin(info);
 	if (IS_ERR(kvx))
 		return PTR_ERR(kvx);
 	/* with ADDR: only that remote (of a multicast MAC's list) */
@@ -239,7 +239,7 @@ int kvx_nl_fdb_flush(struct sk_buff *skb, struct genl_info *info)
 	struct kvx_dev *kvx;
 	int err;
 
-	kvx = kvx_nl_dev(info);
+	kvx = kvx_nl_dev_admin(info);
 	if (IS_ERR(kvx))
 		return PTR_ERR(kvx);
 	err = kvx_nl_fdb_filter(info->attrs[KVXLAN_A_FDB], &flt,

@@ -36,7 +36,7 @@ static int kvx_nl_parse_remote(struct kvx_dev *kvx, struct nlattr *nest,
 			return -EINVAL;
 		}
 		req->ifindex = nla_get_u32(tb[KVXLAN_REMOTE_A_IFINDEX]);
-		if (!__dev_get_by_index(dev_net(kvx->dev), req->ifindex)) {
+		if (!__dev_get_by_index(kvx_link_net(kvx), req->ifindex)) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[KVXLAN_REMOTE_A_IFINDEX],
 					    "Unknown underlay device");
 			return -ENODEV;
@@ -58,7 +58,7 @@ static int kvx_nl_flood_change(struct genl_info *info, enum kvx_addr_kind kind,
 
 	if (KVX_GENL_REQ(info, KVXLAN_A_REMOTE, "REMOTE"))
 		return -EINVAL;
-	kvx = kvx_nl_dev(info);
+	kvx = kvx_nl_dev_admin(info);
 	if (IS_ERR(kvx))
 		return PTR_ERR(kvx);
 	rtnl_lock();
@@ -105,7 +105,7 @@ int kvx_nl_flood_replace(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *nla;
 	int rem, err = 0;
 
-	kvx = kvx_nl_dev(info);
+	kvx = kvx_nl_dev_admin(info);
 	if (IS_ERR(kvx))
 		return PTR_ERR(kvx);
 	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem)

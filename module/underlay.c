@@ -60,6 +60,7 @@ static int kvx_netdev_event(struct notifier_block *nb, unsigned long event,
 			    void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	/* the underlay's namespace lists its devices, wherever they live */
 	struct kvx_net *kn = kvx_net(dev_net(dev));
 
 	/* A namespace whose kvxlan state is not set up yet has no device. */

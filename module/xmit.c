@@ -234,7 +234,7 @@ static struct rtable *kvx_route4(struct kvx_dev *kvx,
 		if (rt)
 			return rt;
 	}
-	rt = ip_route_output_key(dev_net(kvx->dev), &fl4);
+	rt = ip_route_output_key(kvx_link_net(kvx), &fl4);
 	if (IS_ERR(rt))
 		return rt;
 	if (rt->dst.dev == kvx->dev) {
@@ -297,7 +297,7 @@ static void kvx_xmit4(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 		ip_rt_put(rt);
 		return;
 	}
-	/* The sockets live in the device's namespace: never across so far. */
+	/* Across namespaces when the device lives outside its link's. */
 	xnet = !net_eq(sock_net(vs->sock->sk), dev_net(dev));
 
 	err = skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
@@ -355,7 +355,7 @@ static struct dst_entry *kvx_route6(struct kvx_dev *kvx,
 		if (ndst)
 			return ndst;
 	}
-	ndst = ipv6_stub->ipv6_dst_lookup_flow(dev_net(kvx->dev),
+	ndst = ipv6_stub->ipv6_dst_lookup_flow(kvx_link_net(kvx),
 					       vs->sock->sk, &fl6, NULL);
 	if (IS_ERR(ndst))
 		return ndst;

@@ -14,8 +14,22 @@
  * (changelink) takes the same attributes; those not given keep their value.
  * Every rejected value is answered with an extack message.
  *
+ * Namespaces. The network namespace the creating request was sent from is
+ * the device's link namespace: it holds the device's UDP socket, the
+ * routes to its remotes, its underlay devices (IFLA_KVXLAN_LINK, a group's
+ * KVXLAN_REMOTE_A_IFINDEX: ifindexes there), its group memberships and
+ * its (VNI, port) slot, wherever the device itself lives: it may be
+ * created in another namespace (IFLA_NET_NS_FD, IFLA_NET_NS_PID) or moved
+ * to one later. There, RTM_NEWLINK carries IFLA_LINK_NETNSID, the link
+ * namespace's id. Deleting the link namespace deletes its devices;
+ * deleting the namespace a device lives in deletes the device (it is not
+ * moved to the initial namespace), as with the in-tree driver. Changelink
+ * of a device that lives outside its link namespace also needs
+ * CAP_NET_ADMIN over the link namespace's user namespace (EPERM
+ * otherwise), as the in-tree tunnels' does; so does bridge fdb add/del.
+ *
  * IFLA_KVXLAN_VNI: NLA_U32, 0..16777215, required on creation.
- *     The 24-bit VXLAN Network Identifier. Within a network namespace, at
+ *     The 24-bit VXLAN Network Identifier. Within a link namespace, at
  *     most one kvxlan device may use a given (VNI, UDP port) pair.
  *
  * IFLA_KVXLAN_LOCAL: binary, 4 bytes (struct in_addr) or 16 bytes
@@ -38,9 +52,10 @@
  *     are dropped and counted as "tx_drop_no_remote"). A zero-length
  *     attribute on changelink removes the remote.
  *
- * IFLA_KVXLAN_LINK: NLA_U32. The ifindex of the underlay device: outer
- *     packets are routed out of it only, and it sets the default and maximum
- *     MTU. 0 (the default) means no underlay device is bound.
+ * IFLA_KVXLAN_LINK: NLA_U32. The ifindex of the underlay device, in the
+ *     link namespace: outer packets are routed out of it only, and it sets
+ *     the default and maximum MTU. 0 (the default) means no underlay
+ *     device is bound.
  *
  * IFLA_KVXLAN_PORT: NLA_U16, host byte order, 1..65535, default 4789.
  *     The UDP port that is both listened on and sent to.
@@ -148,7 +163,11 @@
  * Everything the forwarding table and flooding need. Every command takes
  * KVXLAN_A_IFINDEX, the kvxlan device it acts on (in the sender's network
  * namespace). Commands that change state, and joining the "events"
- * multicast group, need CAP_NET_ADMIN in the device's network namespace.
+ * multicast group, need CAP_NET_ADMIN in the device's network namespace;
+ * commands that change state on a device that lives outside its link
+ * namespace (see Namespaces above) also need it over the link namespace's
+ * user namespace, in the sender's context (EPERM and an extack message
+ * otherwise). Events go to the namespace the device lives in.
  * Policies are strict: unknown attributes, wrong types and wrong lengths
  * are rejected with EINVAL and an extack message (the kernel's policy code
  * answers ERANGE for a value out of range and, on 6.1, for a binary
@@ -250,8 +269,8 @@
  *     In: IFINDEX, REMOTE { ADDR (multicast), [IFINDEX], [PORT], [VNI] }.
  *     A group is a flood entry whose address is multicast: the device
  *     floods to it and, while up, joins it on the underlay device IFINDEX
- *     (default: the device's IFLA_KVXLAN_LINK, else the route to the
- *     group). FLOOD_ADD and FLOOD_DEL accept groups too. Memberships are
+ *     (of the link namespace; default: the device's IFLA_KVXLAN_LINK, else
+ *     the route to the group). FLOOD_ADD and FLOOD_DEL accept groups too. Memberships are
  *     reference-counted per (socket, group, underlay device): devices that
  *     share a group share one membership.
  *
