@@ -209,149 +209,102 @@ struct kvx_dst {
 	int ifindex;			/* underlay of a group, 0: the link */
 };
 
-static struct rtable *kvx_route4(struct kvx_dev *kvx,
-				 const struct kvx_cfg *cfg,
-				 const struct kvx_dst *dst,
-				 struct sk_buff *skb, u8 tos, __be16 sport,
-				 __be32 *saddr)
+/*
+ * One copy's outer headers: what the per-family route step finds and the
+ * common steps compute, for the per-family encap step.
+ */
+struct kvx_tx {
+	struct dst_entry *route;	/* holds a reference */
+	union {
+		__be32 saddr4;
+		struct in6_addr saddr6;
+	};
+	u8 tos;				/* TOS or traffic class */
+	u8 ttl;				/* TTL or hop limit */
+	bool df;			/* the outer packet must not fragment */
+	__be16 sport;
+	__be32 label;			/* IPv6 flow label */
+};
+
+/* IPv4 route step: the route to @dst's remote and its source address. */
+static struct dst_entry *kvx_route4(struct kvx_dev *kvx,
+				    const struct kvx_cfg *cfg,
+				    const struct kvx_dst *dst,
+				    struct sk_buff *skb, struct kvx_tx *tx)
 {
 	bool use_cache = cfg->tos != KVXLAN_TOS_INHERIT && !skb->mark;
 	struct dst_cache *cache = &dst->remote->dst_cache;
 	struct flowi4 fl4 = {
 		.flowi4_oif	= dst->ifindex ?: cfg->link,
-		.flowi4_tos	= RT_TOS(tos),
+		.flowi4_tos	= RT_TOS(tx->tos),
 		.flowi4_mark	= skb->mark,
 		.flowi4_proto	= IPPROTO_UDP,
 		.daddr		= dst->remote->ip.v4,
 		.saddr		= cfg->local.v4,
 		.fl4_dport	= dst->port,
-		.fl4_sport	= sport,
+		.fl4_sport	= tx->sport,
 	};
 	struct rtable *rt;
 
 	if (use_cache) {
-		rt = dst_cache_get_ip4(cache, saddr);
+		rt = dst_cache_get_ip4(cache, &tx->saddr4);
 		if (rt)
-			return rt;
+			return &rt->dst;
 	}
 	rt = ip_route_output_key(kvx_link_net(kvx), &fl4);
 	if (IS_ERR(rt))
-		return rt;
+		return ERR_CAST(rt);
 	if (rt->dst.dev == kvx->dev) {
 		ip_rt_put(rt);
 		return ERR_PTR(-ELOOP);
 	}
-	*saddr = fl4.saddr;
+	tx->saddr4 = fl4.saddr;
 	if (use_cache)
 		dst_cache_set_ip4(cache, &rt->dst, fl4.saddr);
-	return rt;
+	return &rt->dst;
 }
 
-static void kvx_push_vxlan(struct sk_buff *skb, u32 vni)
+/* IPv4 encap step: the outer IPv4 and UDP headers; consumes @skb. */
+static void kvx_encap4(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
+		       struct kvx_sock *vs, struct sk_buff *skb,
+		       const struct kvx_dst *dst, const struct kvx_tx *tx,
+		       bool xnet)
 {
-	struct vxlanhdr *vxh = __skb_push(skb, sizeof(*vxh));
-
-	vxh->vx_flags = VXLAN_HF_VNI;
-	vxh->vx_vni = cpu_to_be32(vni << 8);
-	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
-}
-
-/* Encapsulates @skb for @dst over IPv4 and sends it; consumes @skb. */
-static void kvx_xmit4(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
-		      struct kvx_sock *vs, struct sk_buff *skb,
-		      const struct kvx_dst *dst, bool flood)
-{
-	/* Bytes are counted from the inner network header, as ip -s link does. */
-	unsigned int len = skb->len - ETH_HLEN;
-	struct net_device *dev = kvx->dev;
-	u8 tos, ttl, inner_ds;
-	struct rtable *rt;
-	__be16 sport, df;
-	bool inner_df, xnet;
-	__be32 saddr;
-	int err;
-
-	kvx_inner_ip(skb, &inner_ds, &inner_df);
-	tos = cfg->tos == KVXLAN_TOS_INHERIT ? inner_ds & ~INET_ECN_MASK :
-					      cfg->tos;
-	sport = udp_flow_src_port(dev_net(dev), skb, cfg->port_min,
-				  cfg->port_max, true);
-
-	rt = kvx_route4(kvx, cfg, dst, skb, tos, sport, &saddr);
-	if (IS_ERR(rt)) {
-		kvx_xmit_drop(kvx, skb, PTR_ERR(rt) == -ELOOP ?
-			      KVX_TX_DROP_LOOP : KVX_TX_DROP_NO_ROUTE);
-		return;
-	}
-
-	tos = INET_ECN_encapsulate(tos, inner_ds);
-	ttl = cfg->ttl;
-	if (!ttl)
-		ttl = ipv4_is_multicast(dst->remote->ip.v4) ? 1 :
-		      ip4_dst_hoplimit(&rt->dst);
-	df = 0;
-	if (cfg->df == KVXLAN_DF_SET ||
-	    (cfg->df == KVXLAN_DF_INHERIT && inner_df))
-		df = htons(IP_DF);
-	if (df && kvx_xmit_pmtu(kvx, skb, &rt->dst, KVX_MTU_OVERHEAD4)) {
-		ip_rt_put(rt);
-		return;
-	}
-	/* Across namespaces when the device lives outside its link's. */
-	xnet = !net_eq(sock_net(vs->sock->sk), dev_net(dev));
-
-	err = skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
-			   rt->dst.header_len + KVX_HEADROOM4);
-	if (unlikely(err))
-		goto drop_nomem;
-	err = iptunnel_handle_offloads(skb, cfg->udp_csum ?
-				       SKB_GSO_UDP_TUNNEL_CSUM :
-				       SKB_GSO_UDP_TUNNEL);
-	if (unlikely(err))
-		goto drop_nomem;
-
-	kvx_push_vxlan(skb, dst->vni);
-	kvx_remote_count_tx(dst->remote, len, flood);
 	/*
 	 * A zero UDP checksum unless udpcsum is on, as RFC 7348 allows. The
 	 * skb is scrubbed in iptunnel_xmit().
 	 */
-	udp_tunnel_xmit_skb(rt, vs->sock->sk, skb, saddr, dst->remote->ip.v4,
-			    tos, ttl, df, sport, dst->port, xnet,
-			    !cfg->udp_csum);
-	return;
-
-drop_nomem:
-	ip_rt_put(rt);
-	kvx_xmit_drop(kvx, skb, KVX_TX_DROP_NOMEM);
+	udp_tunnel_xmit_skb(container_of(tx->route, struct rtable, dst), vs->sock->sk, skb,
+			    tx->saddr4, dst->remote->ip.v4, tx->tos, tx->ttl,
+			    tx->df ? htons(IP_DF) : 0, tx->sport, dst->port,
+			    xnet, !cfg->udp_csum);
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
+/* IPv6 route step: the route to @dst's remote and its source address. */
 static struct dst_entry *kvx_route6(struct kvx_dev *kvx,
 				    const struct kvx_cfg *cfg,
 				    struct kvx_sock *vs,
 				    const struct kvx_dst *dst,
-				    struct sk_buff *skb, u8 tclass,
-				    __be32 label, __be16 sport,
-				    struct in6_addr *saddr)
+				    struct sk_buff *skb, struct kvx_tx *tx)
 {
 	bool use_cache = cfg->tos != KVXLAN_TOS_INHERIT && !skb->mark;
 	struct dst_cache *cache = &dst->remote->dst_cache;
 	struct flowi6 fl6 = {
 		.flowi6_oif	= dst->ifindex ?: cfg->link,
-		.flowlabel	= ip6_make_flowinfo(tclass, label),
+		.flowlabel	= ip6_make_flowinfo(tx->tos, tx->label),
 		.flowi6_mark	= skb->mark,
 		.flowi6_proto	= IPPROTO_UDP,
 		.daddr		= dst->remote->ip.v6,
 		.fl6_dport	= dst->port,
-		.fl6_sport	= sport,
+		.fl6_sport	= tx->sport,
 	};
 	struct dst_entry *ndst;
 
 	if (cfg->family == AF_INET6)
 		fl6.saddr = cfg->local.v6;
 	if (use_cache) {
-		ndst = dst_cache_get_ip6(cache, saddr);
+		ndst = dst_cache_get_ip6(cache, &tx->saddr6);
 		if (ndst)
 			return ndst;
 	}
@@ -363,89 +316,141 @@ static struct dst_entry *kvx_route6(struct kvx_dev *kvx,
 		dst_release(ndst);
 		return ERR_PTR(-ELOOP);
 	}
-	*saddr = fl6.saddr;
+	tx->saddr6 = fl6.saddr;
 	if (use_cache)
 		dst_cache_set_ip6(cache, ndst, &fl6.saddr);
 	return ndst;
 }
 
-/* Encapsulates @skb for @dst over IPv6 and sends it; consumes @skb. */
-static void kvx_xmit6(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
-		      struct kvx_sock *vs, struct sk_buff *skb,
-		      const struct kvx_dst *dst, bool flood)
+/* IPv6 encap step: the outer IPv6 and UDP headers; consumes @skb. */
+static void kvx_encap6(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
+		       struct kvx_sock *vs, struct sk_buff *skb,
+		       const struct kvx_dst *dst, struct kvx_tx *tx)
 {
+	struct in6_addr daddr = dst->remote->ip.v6;
+
+	udp_tunnel6_xmit_skb(tx->route, vs->sock->sk, skb, kvx->dev,
+			     &tx->saddr6, &daddr, tx->tos, tx->ttl, tx->label,
+			     tx->sport, dst->port, cfg->udp6_zero_tx);
+}
+#else
+static struct dst_entry *kvx_route6(struct kvx_dev *kvx,
+				    const struct kvx_cfg *cfg,
+				    struct kvx_sock *vs,
+				    const struct kvx_dst *dst,
+				    struct sk_buff *skb, struct kvx_tx *tx)
+{
+	return ERR_PTR(-EAFNOSUPPORT);
+}
+
+static void kvx_encap6(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
+		       struct kvx_sock *vs, struct sk_buff *skb,
+		       const struct kvx_dst *dst, struct kvx_tx *tx)
+{
+}
+#endif
+
+/* The flow label of an IPv6 copy; auto: the inner flow's hash. */
+static __be32 kvx_flowlabel(const struct kvx_cfg *cfg, struct sk_buff *skb)
+{
+	if (cfg->label == KVXLAN_FLOWLABEL_AUTO)
+		return htonl(rol32(skb_get_hash(skb), 16) & KVXLAN_FLOWLABEL_MAX);
+	return htonl(cfg->label);
+}
+
+static void kvx_push_vxlan(struct sk_buff *skb, u32 vni)
+{
+	struct vxlanhdr *vxh = __skb_push(skb, sizeof(*vxh));
+
+	vxh->vx_flags = VXLAN_HF_VNI;
+	vxh->vx_vni = cpu_to_be32(vni << 8);
+	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
+}
+
+/*
+ * Encapsulates @skb for @dst and sends it; consumes @skb. One routine for
+ * both underlay families: only the route and the outer IP header (the
+ * route and encap steps above) differ; the TOS/ECN, TTL, DF, path MTU,
+ * headroom, offload and VXLAN steps are the same.
+ */
+static void kvx_xmit_copy(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
+			  struct kvx_sock *vs, struct sk_buff *skb,
+			  const struct kvx_dst *dst, bool flood)
+{
+	bool v6 = IS_ENABLED(CONFIG_IPV6) && dst->remote->ip.family == AF_INET6;
+	/* Bytes are counted from the inner network header, as ip -s link does. */
 	unsigned int len = skb->len - ETH_HLEN;
 	struct net_device *dev = kvx->dev;
-	struct in6_addr saddr, daddr;
-	struct dst_entry *ndst;
-	u8 tclass, ttl, inner_ds;
-	bool inner_df, df;
-	__be16 sport;
-	__be32 label;
+	struct kvx_tx tx = {};
+	bool inner_df, xnet, csum;
+	u8 inner_ds;
 	int err;
 
 	kvx_inner_ip(skb, &inner_ds, &inner_df);
-	tclass = cfg->tos == KVXLAN_TOS_INHERIT ? inner_ds & ~INET_ECN_MASK :
+	tx.tos = cfg->tos == KVXLAN_TOS_INHERIT ? inner_ds & ~INET_ECN_MASK :
 						 cfg->tos;
-	sport = udp_flow_src_port(dev_net(dev), skb, cfg->port_min,
-				  cfg->port_max, true);
-	/* auto: the inner flow's hash, so that each flow keeps one label */
-	if (cfg->label == KVXLAN_FLOWLABEL_AUTO)
-		label = htonl(rol32(skb_get_hash(skb), 16) & KVXLAN_FLOWLABEL_MAX);
-	else
-		label = htonl(cfg->label);
+	tx.sport = udp_flow_src_port(dev_net(dev), skb, cfg->port_min,
+				     cfg->port_max, true);
+	if (v6)
+		tx.label = kvx_flowlabel(cfg, skb);
 
-	ndst = kvx_route6(kvx, cfg, vs, dst, skb, tclass, label, sport,
-			  &saddr);
-	if (IS_ERR(ndst)) {
-		kvx_xmit_drop(kvx, skb, PTR_ERR(ndst) == -ELOOP ?
+	tx.route = v6 ? kvx_route6(kvx, cfg, vs, dst, skb, &tx) :
+			kvx_route4(kvx, cfg, dst, skb, &tx);
+	if (IS_ERR(tx.route)) {
+		kvx_xmit_drop(kvx, skb, PTR_ERR(tx.route) == -ELOOP ?
 			      KVX_TX_DROP_LOOP : KVX_TX_DROP_NO_ROUTE);
 		return;
 	}
 
-	tclass = INET_ECN_encapsulate(tclass, inner_ds);
-	ttl = cfg->ttl;
-	if (!ttl)
-		ttl = ipv6_addr_is_multicast(&dst->remote->ip.v6) ? 1 :
-		      ip6_dst_hoplimit(ndst);
-	df = cfg->df == KVXLAN_DF_SET ||
-	     (cfg->df == KVXLAN_DF_INHERIT && inner_df);
-	if (df && kvx_xmit_pmtu(kvx, skb, ndst, KVX_MTU_OVERHEAD6)) {
-		dst_release(ndst);
+	tx.tos = INET_ECN_encapsulate(tx.tos, inner_ds);
+	tx.ttl = cfg->ttl;
+	if (!tx.ttl)
+		tx.ttl = kvx_ip_multicast(&dst->remote->ip) ? 1 :
+			 v6 ? ip6_dst_hoplimit(tx.route) :
+			      ip4_dst_hoplimit(tx.route);
+	tx.df = cfg->df == KVXLAN_DF_SET ||
+		(cfg->df == KVXLAN_DF_INHERIT && inner_df);
+	if (tx.df && kvx_xmit_pmtu(kvx, skb, tx.route,
+				   v6 ? KVX_MTU_OVERHEAD6 : KVX_MTU_OVERHEAD4)) {
+		dst_release(tx.route);
 		return;
 	}
+	/* Across namespaces when the device lives outside its link's. */
+	xnet = !net_eq(sock_net(vs->sock->sk), dev_net(dev));
+	if (v6) {
+		/*
+		 * None of the inner packet's state (conntrack, secpath, dst,
+		 * ...) rides on the outer one: what iptunnel_xmit() does
+		 * over IPv4.
+		 */
+		skb_scrub_packet(skb, xnet);
+		/* Without DF, this host fragments what the path cannot carry. */
+		skb->ignore_df = !tx.df;
+	}
 
-	/*
-	 * None of the inner packet's state (conntrack, secpath, dst, ...)
-	 * rides on the outer one: what iptunnel_xmit() does over IPv4.
-	 */
-	skb_scrub_packet(skb, !net_eq(sock_net(vs->sock->sk), dev_net(dev)));
-	/* Without DF, this host fragments what the path cannot carry. */
-	skb->ignore_df = !df;
-
-	err = skb_cow_head(skb, LL_RESERVED_SPACE(ndst->dev) +
-			   ndst->header_len + KVX_HEADROOM6);
+	err = skb_cow_head(skb, LL_RESERVED_SPACE(tx.route->dev) +
+			   tx.route->header_len +
+			   (v6 ? KVX_HEADROOM6 : KVX_HEADROOM4));
 	if (unlikely(err))
 		goto drop_nomem;
-	err = iptunnel_handle_offloads(skb, cfg->udp6_zero_tx ?
-				       SKB_GSO_UDP_TUNNEL :
-				       SKB_GSO_UDP_TUNNEL_CSUM);
+	csum = v6 ? !cfg->udp6_zero_tx : cfg->udp_csum;
+	err = iptunnel_handle_offloads(skb, csum ? SKB_GSO_UDP_TUNNEL_CSUM :
+						   SKB_GSO_UDP_TUNNEL);
 	if (unlikely(err))
 		goto drop_nomem;
 
 	kvx_push_vxlan(skb, dst->vni);
 	kvx_remote_count_tx(dst->remote, len, flood);
-	daddr = dst->remote->ip.v6;
-	udp_tunnel6_xmit_skb(ndst, vs->sock->sk, skb, dev, &saddr, &daddr,
-			     tclass, ttl, label, sport, dst->port,
-			     cfg->udp6_zero_tx);
+	if (v6)
+		kvx_encap6(kvx, cfg, vs, skb, dst, &tx);
+	else
+		kvx_encap4(kvx, cfg, vs, skb, dst, &tx, xnet);
 	return;
 
 drop_nomem:
-	dst_release(ndst);
+	dst_release(tx.route);
 	kvx_xmit_drop(kvx, skb, KVX_TX_DROP_NOMEM);
 }
-#endif
 
 /*
  * Sends one copy to @dst over the socket of its family; consumes @skb. The
@@ -465,13 +470,7 @@ static void kvx_xmit_one(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 			      KVX_TX_DROP_NO_ROUTE : KVX_TX_DROP_DOWN);
 		return;
 	}
-#if IS_ENABLED(CONFIG_IPV6)
-	if (family == AF_INET6) {
-		kvx_xmit6(kvx, cfg, vs, skb, dst, flood);
-		return;
-	}
-#endif
-	kvx_xmit4(kvx, cfg, vs, skb, dst, flood);
+	kvx_xmit_copy(kvx, cfg, vs, skb, dst, flood);
 }
 
 /*
