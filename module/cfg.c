@@ -15,9 +15,14 @@
 #include "mcast.h"
 
 /*
- * The IFLA_KVXLAN_DAMPEN_* ranges: beyond the s16 NLA_POLICY_RANGE holds.
- * Not const: on 6.1 nla_policy.range is a pointer to non-const.
+ * The IFLA_KVXLAN_AGEING and _DAMPEN_* ranges: beyond the s16 that
+ * NLA_POLICY_MAX and NLA_POLICY_RANGE hold. Not const: on 6.1
+ * nla_policy.range is a pointer to non-const.
  */
+static struct netlink_range_validation kvx_ageing_range = {
+	.max = KVXLAN_AGEING_MAX,
+};
+
 static struct netlink_range_validation kvx_dampen_moves_range = {
 	.max = KVXLAN_DAMPEN_MOVES_MAX,
 };
@@ -46,7 +51,8 @@ const struct nla_policy kvx_link_policy[IFLA_KVXLAN_MAX + 1] = {
 	[IFLA_KVXLAN_TOS]		= { .type = NLA_U8 },
 	[IFLA_KVXLAN_DF]		= NLA_POLICY_MAX(NLA_U8, KVXLAN_DF_MAX),
 	[IFLA_KVXLAN_LEARNING]		= NLA_POLICY_MAX(NLA_U8, 1),
-	[IFLA_KVXLAN_AGEING]		= { .type = NLA_U32 },
+	[IFLA_KVXLAN_AGEING]		=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &kvx_ageing_range),
 	[IFLA_KVXLAN_MAX_LEARNED]	= { .type = NLA_U32 },
 	[IFLA_KVXLAN_GROUP]		= { .type = NLA_BINARY,
 					    .len = sizeof(struct in6_addr) },

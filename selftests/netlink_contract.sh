@@ -20,7 +20,8 @@
 #    (_MISS_TYPE, and _MISS_NEST when it is missing inside a nest).
 #    Positive controls: the same commands well formed.  Every case runs;
 #    the failures are listed at the end.
-# 2. The CLI reports the kernel's message for what it can send.
+# 2. The CLI reports the kernel's message for what it can send; the
+#    link attribute IFLA_KVXLAN_AGEING stops at KVXLAN_AGEING_MAX.
 # 3. An unprivileged user may read (get, dump) but gets EPERM for every
 #    change and for joining the "events" group; the table is unchanged.
 # 4. Dump filters (dst, static|learned, vni).
@@ -376,6 +377,20 @@ check_eq "the flood list is as it was" \
 	"$(kvx "$h1" -j flood show dev vx0 | jq -c 'map(.dst)')" '["10.0.0.2"]'
 
 # ------------------------------------------------------------ 2. CLI
+log_step "IFLA_KVXLAN_AGEING stops at KVXLAN_AGEING_MAX"
+# The link attribute's policy maximum (10^6 s): the CLI sends any u32,
+# the kernel refuses one more (ERANGE, the policy's extack message) and
+# takes the maximum itself.
+check_fail_msg "link set ageing KVXLAN_AGEING_MAX + 1" "out of range" \
+	kvx "$h1" link set vx0 ageing 1000001
+check_eq "ageing unchanged by the refused set" \
+	"$(kvx "$h1" -j link show vx0 | jq '.[0].ageing')" 300
+kvx "$h1" link set vx0 ageing 1000000 ||
+	fail "link set ageing KVXLAN_AGEING_MAX refused"
+check_eq "ageing at KVXLAN_AGEING_MAX" \
+	"$(kvx "$h1" -j link show vx0 | jq '.[0].ageing')" 1000000
+kvx "$h1" link set vx0 ageing 300
+
 log_step "the CLI prints the kernel's messages"
 check_fail_msg "fdb add vni 16777216" "out of range" \
 	kvx "$h1" fdb add 02:00:00:00:00:09 dev vx0 dst 10.0.0.2 vni 16777216

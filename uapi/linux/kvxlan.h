@@ -78,8 +78,10 @@
  * IFLA_KVXLAN_LEARNING: NLA_U8, 0 or 1, default 1. Learn inner source
  *     MAC -> outer source address from received packets (used by the FDB).
  *
- * IFLA_KVXLAN_AGEING: NLA_U32, seconds, default 300. How long a learned
- *     FDB entry lives without traffic. 0 means learned entries never age.
+ * IFLA_KVXLAN_AGEING: NLA_U32, seconds, default 300, at most
+ *     KVXLAN_AGEING_MAX (1000000, about 11.6 days; more: ERANGE). How long
+ *     a learned FDB entry lives without traffic. 0 means learned entries
+ *     never age.
  *
  * IFLA_KVXLAN_MAX_LEARNED: NLA_U32, default KVXLAN_DEFAULT_MAX_LEARNED
  *     (65536). The largest number of learned FDB entries, so that spoofed
@@ -356,6 +358,12 @@
 #define KVXLAN_VNI_MAX		0xffffff
 #define KVXLAN_TOS_INHERIT	1
 #define KVXLAN_DEFAULT_AGEING	300
+/*
+ * The largest IFLA_KVXLAN_AGEING: entries are aged by comparing jiffies,
+ * which works within half the range of an unsigned long; 10^6 seconds
+ * stays well inside it on 32-bit hosts with HZ up to 2000.
+ */
+#define KVXLAN_AGEING_MAX	1000000
 #define KVXLAN_DEFAULT_MAX_LEARNED 65536
 #define KVXLAN_FLOWLABEL_MAX	0xfffff
 #define KVXLAN_FLOWLABEL_AUTO	(KVXLAN_FLOWLABEL_MAX + 1)
