@@ -3,9 +3,14 @@
  * kvxlan: "bridge fdb" compatibility. The same FDB and flood list as the
  * kvxlan family, through the neighbour messages the in-tree vxlan driver
  * understands: NDA_DST, NDA_PORT, NDA_VNI; the all-zeros MAC stands for
- * the flood list. A multicast MAC takes several remotes (append), one
- * message each. Every FDB change is also sent to RTNLGRP_NEIGH in the
- * dump's format ("bridge monitor fdb").
+ * the flood list. A request means what the kvxlan family's does: the
+ * remote it names goes through the same checks (kvx_ip_from_nla(),
+ * kvx_check_remote()) into the same struct kvx_flood_req, and add,
+ * append, replace and del of the all-zeros MAC are FLOOD_ADD, FLOOD_ADD,
+ * FLOOD_REPLACE (the whole list becomes that one remote) and FLOOD_DEL.
+ * A multicast MAC takes several remotes (append), one message each.
+ * Every FDB change is also sent to RTNLGRP_NEIGH in the dump's format
+ * ("bridge monitor fdb").
  */
 #include <linux/etherdevice.h>
 #include <linux/neighbour.h>
@@ -101,12 +106,16 @@ int kvx_ndo_fdb_add(struct ndmsg *ndm, struct nlattr *tb[],
 	}
 
 	if (is_zero_ether_addr(addr)) {
-		if (flags & NLM_F_REPLACE)
-			return kvx_flood_set_first(kvx, &req.ip, extack);
 		freq.ip = req.ip;
 		freq.port = req.port;
 		freq.vni = req.vni;
 		freq.ifindex = 0;
+		/*
+		 * Replace: the whole list, as FLOOD_REPLACE (the in-tree
+		 * driver refuses to replace its all-zeros entry).
+		 */
+		if (flags & NLM_F_REPLACE)
+			return kvx_flood_replace(kvx, &freq, 1, extack);
 		return kvx_flood_add(kvx, &freq, extack);
 	}
 	/* a multicast MAC's own list of remotes; refused for a unicast one */

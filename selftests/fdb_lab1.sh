@@ -24,7 +24,9 @@
 # del` does not break it (the neighbour is cached and unicast goes through
 # the static entry), until the neighbour cache is flushed.  Then the same
 # table through `bridge fdb add/append/replace/del/show`, as for the in-tree
-# driver, compared with `kvxlan fdb show` and `kvxlan flood show`.  In
+# driver, compared with `kvxlan fdb show` and `kvxlan flood show`; a
+# replace of the flood list (MAC 00:..:00) replaces the whole list, through
+# bridge as through `kvxlan flood replace`.  In
 # fdb_lab1.sh-ipv6 every underlay address is IPv6 (10.1.0.N -> fd00:1::N).
 
 source "$(dirname "$0")/lib.sh"
@@ -234,6 +236,22 @@ check_fail_msg "bridge fdb del of a MAC that has no entry" "No FDB entry for thi
 	bridge -n "$hv1" fdb del 00:00:00:00:00:04 dev vx0
 check_fail_msg "kvxlan fdb del of a MAC bridge fdb deleted" "No FDB entry" \
 	kvx "$hv1" fdb del 00:00:00:00:00:04 dev vx0
+
+# A replace of the flood list means one thing through both control planes:
+# the whole list becomes what the request names, with each remote's port
+# and VNI (bridge: the one remote of MAC 00:..:00, as kvxlan flood replace
+# with one dst).  bridge once replaced the first remote alone, without its
+# port and VNI ("R5 - 5000,R8 - 5000" here).
+kvx "$hv1" flood add dev vx0 dst "${R[8]}" || fail "kvxlan flood add ${R[8]}"
+b replace 00:00:00:00:00:00 dev vx0 dst "${R[5]}" port 4790 vni 5005
+UNICAST="$(printf '%s\n' "$VM2_MAC $HV2 - 5000 static" \
+	"00:00:00:00:00:03 ${R[9]} - 5000 static" | sort | paste -sd,)"
+compare_tables "$UNICAST" "${R[5]} 4790 5005" \
+	"after bridge fdb replace 00:00:00:00:00:00"
+kvx "$hv1" flood replace dev vx0 dst "${R[7]}" dst "${R[8]}" port 4790 ||
+	fail "kvxlan flood replace"
+compare_tables "$UNICAST" "${R[7]} - 5000,${R[8]} 4790 5000" \
+	"after kvxlan flood replace"
 
 log_step "the entry added with bridge fdb carries traffic"
 kvx "$hv1" fdb del "$VM2_MAC" dev vx0 || fail "kvxlan fdb del $VM2_MAC"
