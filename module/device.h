@@ -74,19 +74,25 @@ struct kvx_dev {
 	struct kvx_pcpu_cnt __percpu *cnt;	/* enum kvx_dev_cnt */
 
 	/*
-	 * fdb_lock (BH) serialises every change to the FDB, the remotes and
-	 * the flood list; the data path reads all three under RCU.
+	 * fdb_lock (BH) protects the FDB and remote hash tables (writers),
+	 * the creation-ordered lists below, every kvx_remote's refs and
+	 * fdb_refs, every kvx_fdb's remote, kind and dampening state, and
+	 * the counts and sequence numbers marked fdb_lock; the flood pointer
+	 * is replaced under RTNL and fdb_lock both (its remote references
+	 * are fdb_lock's). The data path reads tables, lists and flood list
+	 * under RCU.
 	 */
 	spinlock_t fdb_lock;
 	struct rhashtable fdb;		/* struct kvx_fdb by MAC */
 	struct rhashtable remotes;	/* struct kvx_remote by address */
-	struct kvx_flood __rcu *flood;	/* NULL when empty; RTNL writers */
+	/* NULL when empty; RTNL + fdb_lock writers, RCU readers */
+	struct kvx_flood __rcu *flood;
 	struct kvx_mc **joined;		/* memberships held, RTNL */
 	unsigned int n_joined;		/* RTNL */
 	u32 n_static;			/* fdb_lock */
 	u32 n_learned;			/* fdb_lock, read locklessly */
 	u32 n_mcast;			/* multicast MACs; as n_learned */
-	u32 fdb_gen;			/* bumped on each change; fdb_lock */
+	u32 fdb_gen;			/* bumped on each change; fdb_lock, read locklessly */
 	struct delayed_work age_work;	/* the ageing sweep */
 	/*
 	 * Every entry, the learned ones alone and every remote, in creation
