@@ -234,7 +234,16 @@ static struct dst_entry *kvx_route4(struct kvx_dev *kvx,
 {
 	bool use_cache = cfg->tos != KVXLAN_TOS_INHERIT && !skb->mark;
 	struct dst_cache *cache = &dst->remote->dst_cache;
-	struct flowi4 fl4 = {
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	if (use_cache) {
+		rt = dst_cache_get_ip4(cache, &tx->saddr4);
+		if (rt)
+			return &rt->dst;
+	}
+	/* the flow only for a lookup: most frames find the cached route */
+	fl4 = (struct flowi4) {
 		.flowi4_oif	= dst->ifindex ?: cfg->link,
 		.flowi4_tos	= RT_TOS(tx->tos),
 		.flowi4_mark	= skb->mark,
@@ -244,13 +253,6 @@ static struct dst_entry *kvx_route4(struct kvx_dev *kvx,
 		.fl4_dport	= dst->port,
 		.fl4_sport	= tx->sport,
 	};
-	struct rtable *rt;
-
-	if (use_cache) {
-		rt = dst_cache_get_ip4(cache, &tx->saddr4);
-		if (rt)
-			return &rt->dst;
-	}
 	rt = ip_route_output_key(kvx_link_net(kvx), &fl4);
 	if (IS_ERR(rt))
 		return ERR_CAST(rt);
@@ -290,7 +292,16 @@ static struct dst_entry *kvx_route6(struct kvx_dev *kvx,
 {
 	bool use_cache = cfg->tos != KVXLAN_TOS_INHERIT && !skb->mark;
 	struct dst_cache *cache = &dst->remote->dst_cache;
-	struct flowi6 fl6 = {
+	struct dst_entry *ndst;
+	struct flowi6 fl6;
+
+	if (use_cache) {
+		ndst = dst_cache_get_ip6(cache, &tx->saddr6);
+		if (ndst)
+			return ndst;
+	}
+	/* the flow only for a lookup: most frames find the cached route */
+	fl6 = (struct flowi6) {
 		.flowi6_oif	= dst->ifindex ?: cfg->link,
 		.flowlabel	= ip6_make_flowinfo(tx->tos, tx->label),
 		.flowi6_mark	= skb->mark,
@@ -299,15 +310,8 @@ static struct dst_entry *kvx_route6(struct kvx_dev *kvx,
 		.fl6_dport	= dst->port,
 		.fl6_sport	= tx->sport,
 	};
-	struct dst_entry *ndst;
-
 	if (cfg->family == AF_INET6)
 		fl6.saddr = cfg->local.v6;
-	if (use_cache) {
-		ndst = dst_cache_get_ip6(cache, &tx->saddr6);
-		if (ndst)
-			return ndst;
-	}
 	ndst = ipv6_stub->ipv6_dst_lookup_flow(kvx_link_net(kvx),
 					       vs->sock->sk, &fl6, NULL);
 	if (IS_ERR(ndst))
