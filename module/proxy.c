@@ -241,7 +241,7 @@ static enum kvx_proxy_verdict kvx_proxy_ns(struct net_device *dev,
 		ipv6_eth_mc_map(&daddr, dmac);
 	} else {
 		daddr = ip6->saddr;
-		ether_addr_copy(dmac, slla ?: eth_hdr(skb)->h_source);
+		memcpy(dmac, slla ?: eth_hdr(skb)->h_source, ETH_ALEN);
 		if (!is_valid_ether_addr(dmac))
 			return KVX_PROXY_V_MISS;
 	}
