@@ -132,34 +132,6 @@ void kvx_remote_put(struct kvx_dev *kvx, struct kvx_remote *r)
 	call_rcu(&r->rcu, kvx_remote_free_rcu);
 }
 
-/*
- * The data path's counters of a remote. Called from ndo_start_xmit and
- * from the receive softirq, where BHs are off: the CPU cannot change
- * under them, so this_cpu_ptr() without get_cpu_ptr()'s preemption
- * toggle.
- */
-void kvx_remote_count_tx(struct kvx_remote *r, unsigned int len, bool flood)
-{
-	struct kvx_remote_pcpu *s = this_cpu_ptr(r->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->tx_packets);
-	u64_stats_add(&s->tx_bytes, len);
-	if (flood)
-		u64_stats_inc(&s->flood_copies);
-	u64_stats_update_end(&s->syncp);
-}
-
-void kvx_remote_count_rx(struct kvx_remote *r, unsigned int len)
-{
-	struct kvx_remote_pcpu *s = this_cpu_ptr(r->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->rx_packets);
-	u64_stats_add(&s->rx_bytes, len);
-	u64_stats_update_end(&s->syncp);
-}
-
 struct kvx_remote_walk_arg {
 	struct kvx_dev *kvx;
 	kvx_remote_visit_t remote_fn;
