@@ -171,6 +171,7 @@ static int kvx_br_fill(struct sk_buff *skb, struct kvx_dev *kvx,
 		       u16 state, unsigned long updated, unsigned long used,
 		       u32 portid, u32 seq, int type, unsigned int flags)
 {
+	struct net *net = dev_net(kvx->dev), *link_net = kvx_link_net(kvx);
 	unsigned long now = jiffies;
 	struct nda_cacheinfo ci;
 	struct nlmsghdr *nlh;
@@ -192,7 +193,10 @@ static int kvx_br_fill(struct sk_buff *skb, struct kvx_dev *kvx,
 	ci.ndm_updated = jiffies_to_clock_t(now - updated);
 	ci.ndm_refcnt = 0;
 
+	/* NDA_DST is an address of the link namespace: which one, as in-tree */
 	if (nla_put(skb, NDA_LLADDR, ETH_ALEN, mac) ||
+	    (!net_eq(net, link_net) &&
+	     nla_put_s32(skb, NDA_LINK_NETNSID, peernet2id(net, link_net))) ||
 	    kvx_ip_put(skb, NDA_DST, &e->remote->ip) ||
 	    (e->port && nla_put_be16(skb, NDA_PORT, e->port)) ||
 	    (e->vni != KVX_VNI_DEV && nla_put_u32(skb, NDA_VNI, e->vni)) ||
@@ -224,6 +228,7 @@ static size_t kvx_br_msg_size(void)
 	       nla_total_size(sizeof(struct in6_addr)) +	/* NDA_DST */
 	       nla_total_size(sizeof(__be16)) +			/* NDA_PORT */
 	       nla_total_size(sizeof(u32)) +			/* NDA_VNI */
+	       nla_total_size(sizeof(s32)) +		/* NDA_LINK_NETNSID */
 	       nla_total_size(sizeof(struct nda_cacheinfo));
 }
 

@@ -31,7 +31,7 @@
 # 3. `ss -uln`: the 4789 socket is in u1 and u2 only, never in c1 or c2;
 #    /proc/net/kvxlan counts its users there.  `ip -d link show` in c1
 #    (c2) shows link-netns u1 (u2); `kvxlan link show` in c1 its id, and
-#    its dev as u1's ifindex.
+#    its dev as u1's ifindex; `bridge fdb show` the id beside each dst.
 # 4. In the user namespace's container (root there, nobody over u1), vx1
 #    can be brought up (its socket is u1's: two users) and read, but not
 #    changed: `kvxlan fdb add` (genl), `bridge fdb add` and `kvxlan link
@@ -138,6 +138,10 @@ idx=$(ip -n "$u1" -j link show veth0 | jq '.[0].ifindex')
 check_eq "kvxlan -j link show in c1: link_netnsid, and dev as u1's ifindex" \
 	"$(kvx "$c1" -j link show vx0 | jq -r '.[0] | "\(.link_netnsid) \(.link)"')" \
 	"$nsid if$idx"
+check_eq "bridge -j fdb show in c1: c2's MAC, u2's address, link-netnsid" \
+	"$(bridge -n "$c1" -j fdb show dev vx0 |
+		jq -r --arg m "$C2_MAC" '.[] | select(.mac == $m) | "\(.dst) \(.linkNetNsId)"')" \
+	"$H2_UL $nsid"
 
 log_step "4. a container in a user namespace of its own"
 kvx_add "$u1" vx1 vni 5001 local "$H1_UL"
