@@ -73,6 +73,13 @@ void kvx_setup(struct net_device *dev)
 	dev->priv_flags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+	/*
+	 * Frames reach kvx_xmit() with the route their sender used, as
+	 * in-tree (vxlan_setup()): the path MTU error of a routed frame
+	 * needs it (xmit.c: kvx_xmit_inner_dst()), and a lookup of our own
+	 * misses routes that depend on the sender, such as policy routes.
+	 */
+	netif_keep_dst(dev);
 	dev->needed_headroom = LL_MAX_HEADER + KVX_HEADROOM6;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = ETH_MAX_MTU;

@@ -111,10 +111,10 @@ static void kvx_xmit_reply(struct kvx_dev *kvx, struct sk_buff *skb)
 
 /*
  * Routed: the inner packet's route, which the path MTU update and
- * icmp_send() need. The core drops skb->dst before ndo_start_xmit unless
- * the device keeps it (netif_keep_dst(), which kvxlan's setup does not
- * call), so it is then looked up again: towards the inner destination,
- * through this device, the route whose path MTU a local sender uses.
+ * icmp_send() need. kvxlan's setup calls netif_keep_dst(), so a routed
+ * frame arrives with the route its sender used (also one that a policy
+ * rule chose); a frame without one (from a bridge, or a packet socket) is
+ * given the route towards its inner destination through this device.
  */
 static bool kvx_xmit_inner_dst(struct net_device *dev, struct sk_buff *skb)
 {

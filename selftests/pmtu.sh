@@ -33,6 +33,9 @@
 #    2 MB of TCP from h1 to .12 (a destination with no path MTU yet)
 #    arrive whole.
 # 3. Routed, forwarded sender s: the same error from h1 (mtu 1350/1330).
+#    3b. A local IPv6 sender whose route through vx0 is in a policy
+#    table (ip rule uidrange): the same error, which needs the sender's
+#    own route (netif_keep_dst()).
 # 4. Bridged sender s (vx0 a bridge port): the ICMP error, and for IPv6 the
 #    "packet too big", built by kvxlan and delivered through br0 (mtu
 #    1350/1330); 2 MB of TCP from s arrive whole.
@@ -46,7 +49,7 @@
 source "$(dirname "$0")/lib.sh"
 set -e
 
-require_cmd ip jq ping nc ss tc
+require_cmd ip jq ping nc ss tc setpriv
 require_kvxlan
 
 INNER=$((1400 - UL_OVERHEAD))	# the usable inner MTU through r
@@ -63,14 +66,16 @@ else
 fi
 
 # pmtu_ping NS DST SIZE COUNT [PING ARGS...]: COUNT pings with DF and a
-# SIZE-byte payload; sets MTUS to the MTUs the errors reported (each
-# once, in order of appearance) and PING_OUT to ping's output
+# SIZE-byte payload (as uid $PING_AS if set); sets MTUS to the MTUs the
+# errors reported (each once, in order of appearance) and PING_OUT to
+# ping's output
 pmtu_ping()
 {
 	local ns=$1 dst=$2 size=$3 count=$4 re='mtu ?= ?([0-9]+)' out m
 	shift 4
-	PING_OUT=$(in_ns "$ns" ping "$@" -c "$count" -i 0.3 -W 1 -M do \
-		-s "$size" "$dst" 2>&1) || true
+	PING_OUT=$(in_ns "$ns" ${PING_AS:+setpriv --reuid="$PING_AS" \
+		--regid="$PING_AS" --clear-groups} ping "$@" -c "$count" \
+		-i 0.3 -W 1 -M do -s "$size" "$dst" 2>&1) || true
 	printf '%s\n' "$PING_OUT" | sed 's/^/    /'
 	MTUS=" "
 	out=$PING_OUT
@@ -169,6 +174,38 @@ check_eq "MTUs reported to s's ping" "$MTUS" "$INNER"
 log_ok "the error comes from h1"
 check_eq "h1 vx0 tx_dropped (the one answered)" \
 	"$(tx_dropped_delta "$h1" vx0 "$d0")" 1
+
+log_step "3b. routed, local sender on a policy route"
+# h1 reaches fd00:300::12 only through table 100, for uid 65534: a route
+# that a lookup of kvxlan's own (towards the inner destination through
+# vx0, as no user) does not find.  The error needs the route the sender
+# used, which the frame keeps only because vx0's setup calls
+# netif_keep_dst(); without it the frame was dropped without a word
+# (ping: no mtu, tx_dropped +2).  (A rule on the source address would
+# not tell: the lookup picks vx0's address as its source.)
+# (overlay_up disabled IPv6 on vx0; no link-local address, no autoconf)
+for ns in "$h1" "$h2"; do
+	in_ns "$ns" sysctl -qw net.ipv6.conf.vx0.addr_gen_mode=1 \
+		net.ipv6.conf.vx0.accept_ra=0 net.ipv6.conf.vx0.disable_ipv6=0
+done
+ip -n "$h1" -6 addr add fd00:100::1/64 dev vx0 nodad
+ip -n "$h2" -6 addr add fd00:100::2/64 dev vx0 nodad
+ip -n "$h2" -6 addr add fd00:300::12/128 dev vx0 nodad
+static_neigh "$h1" vx0 fd00:100::2 "$H2_MAC"
+static_neigh "$h2" vx0 fd00:100::1 "$H1_MAC"
+ip -n "$h1" -6 route add fd00:300::/64 via fd00:100::2 dev vx0 table 100
+ip -n "$h1" -6 rule add uidrange 65534-65534 lookup 100 pref 100
+in_ns "$h1" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+check_ok "ping fd00:300::12 as uid 65534 (table 100)" \
+	in_ns "$h1" setpriv --reuid=65534 --regid=65534 --clear-groups \
+	ping -6 -c 1 -W 2 -q fd00:300::12
+d0=$(dev_stat "$h1" vx0 tx_dropped)
+# $INNER bytes of payload: an IPv6 packet over the path, under vx0's MTU
+PING_AS=65534 pmtu_ping "$h1" fd00:300::12 "$INNER" 2 -6
+check_eq "MTUs reported to h1's ping (policy route)" "$MTUS" "$INNER"
+check_eq "h1 vx0 tx_dropped (the one answered)" \
+	"$(tx_dropped_delta "$h1" vx0 "$d0")" 1
+ip -n "$h1" -6 rule del uidrange 65534-65534 lookup 100 pref 100
 
 log_step "4. bridged sender s"
 ip -n "$h1" addr flush dev veth4
