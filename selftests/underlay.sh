@@ -191,7 +191,7 @@ slowwait 10 port_held || fail "no socket on 4790"
 check_fail_msg "port held by another socket" "Cannot open the IPv4 UDP socket" \
 	kvx "$h1" link set vx0 port 4790 ttl 9 group 239.1.1.5
 check_eq "port, ttl, group unchanged" \
-	"$(link_field "$h1" vx0 '"\(.port) \(.ttl) \(.group)"')" "4789 0 $G1"
+	"$(link_field "$h1" vx0 '"\(.port) \(.ttl) \(.group)"')" "4789 auto $G1"
 check_eq "flood list unchanged" \
 	"$(kvx "$h1" -j flood show dev vx0 | jq -r 'map(.dst) | join(" ")')" "$G1"
 check_eq "membership unchanged" "$(mc_groups "$h1" 4)" "e0 $G1 1"
