@@ -186,7 +186,7 @@ time.sleep(300)'
 HOLDER=$!
 port_held() { [ -n "$(in_ns "$h1" ss -Hlun 'sport = :4790')" ]; }
 port_free() { ! port_held; }
-slowwait 10 port_held || fail "no socket on 4790"
+slowwait 60 port_held || fail "no socket on 4790"
 
 check_fail_msg "port held by another socket" "Cannot open the IPv4 UDP socket" \
 	kvx "$h1" link set vx0 port 4790 ttl 9 group 239.1.1.5
@@ -201,7 +201,7 @@ check_ok "ping after the failed change" overlay_ping "$h1" 192.168.1.2
 
 kill "$HOLDER"
 wait "$HOLDER" 2>/dev/null || true
-slowwait 10 port_free || fail "4790 still held"
+slowwait 60 port_free || fail "4790 still held"
 log_step "port and VNI changes of running devices"
 for ns in "$h1" "$h2"; do
 	kvx "$ns" link set vx0 port 4790
