@@ -475,6 +475,31 @@ static unsigned int kvx_mdst_len(struct kvx_dev *kvx, const u8 *mac)
 }
 
 /*
+ * An add that failed with @err under fdb_lock: a table that must grow
+ * first (-ENOMEM, -EBUSY: see kvx_fdb_set()) is tried again after a sleep,
+ * until @deadline. Whether to try again.
+ */
+static bool kvx_fdb_add_retry(int err, unsigned long deadline)
+{
+	if ((err != -ENOMEM && err != -EBUSY) || time_after(jiffies, deadline))
+		return false;
+	usleep_range(1000, 2000);
+	return true;
+}
+
+/* The end of an add: frees the unused @spare, says why memory ran out. */
+static int kvx_fdb_add_end(struct kvx_fdb *spare, int err,
+			   struct netlink_ext_ack *extack)
+{
+	if (spare)
+		kmem_cache_free(kvx_fdb_cache, spare);
+	if (err == -ENOMEM || err == -EBUSY)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "Cannot add the FDB entry: out of memory");
+	return err;
+}
+
+/*
  * Appends the remote @ip, @port, @vni to the list of the multicast @mac,
  * creating its entry. Process context: the list is allocated where
  * sleeping is allowed, and again if the list grew meanwhile; a full hash
@@ -506,21 +531,12 @@ static int kvx_fdb_mcast_add(struct kvx_dev *kvx, const u8 *mac,
 		if (!err)
 			break;
 		kvfree(new);
-		if (err == -EAGAIN) {
+		if (err == -EAGAIN)
 			size = need;
-			continue;
-		}
-		if ((err != -ENOMEM && err != -EBUSY) ||
-		    time_after(jiffies, deadline))
+		else if (!kvx_fdb_add_retry(err, deadline))
 			break;
-		usleep_range(1000, 2000);
 	}
-	if (spare)
-		kmem_cache_free(kvx_fdb_cache, spare);
-	if (err == -ENOMEM || err == -EBUSY)
-		NL_SET_ERR_MSG_MOD(extack,
-				   "Cannot add the FDB entry: out of memory");
-	return err;
+	return kvx_fdb_add_end(spare, err, extack);
 }
 
 /*
@@ -777,17 +793,10 @@ int kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
 	for (;;) {
 		err = __kvx_fdb_set(kvx, mac, ip, port, vni, replace, &spare,
 				    extack);
-		if ((err != -ENOMEM && err != -EBUSY) ||
-		    time_after(jiffies, deadline))
+		if (!kvx_fdb_add_retry(err, deadline))
 			break;
-		usleep_range(1000, 2000);
 	}
-	if (spare)
-		kmem_cache_free(kvx_fdb_cache, spare);
-	if (err == -ENOMEM || err == -EBUSY)
-		NL_SET_ERR_MSG_MOD(extack,
-				   "Cannot add the FDB entry: out of memory");
-	return err;
+	return kvx_fdb_add_end(spare, err, extack);
 }
 
 /*
