@@ -94,12 +94,21 @@ void kvx_nl_fdb_notify(struct kvx_dev *kvx, const struct kvx_fdb *f,
 				KVX_MCGRP_EVENTS, GFP_ATOMIC);
 }
 
+/* The FDB nest of a request about one entry: it names the entry's MAC. */
 static int kvx_nl_parse_fdb(struct genl_info *info, struct nlattr **tb)
 {
+	struct nlattr *fdb = info->attrs[KVXLAN_A_FDB];
+	int err;
+
 	if (KVX_GENL_REQ(info, KVXLAN_A_FDB, "FDB"))
 		return -EINVAL;
-	return nla_parse_nested(tb, KVXLAN_FDB_A_MAX, info->attrs[KVXLAN_A_FDB],
-				kvx_fdb_policy, info->extack);
+	err = nla_parse_nested(tb, KVXLAN_FDB_A_MAX, fdb, kvx_fdb_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (KVX_REQ_ATTR(info->extack, fdb, tb, KVXLAN_FDB_A_MAC, "FDB MAC"))
+		return -EINVAL;
+	return 0;
 }
 
 enum kvx_nl_fdb_op { KVX_FDB_ADD, KVX_FDB_REPLACE, KVX_FDB_APPEND };
@@ -118,8 +127,7 @@ static int kvx_nl_fdb_set(struct sk_buff *skb, struct genl_info *info,
 	err = kvx_nl_parse_fdb(info, tb);
 	if (err)
 		return err;
-	if (KVX_REQ_ATTR(info->extack, fdb, tb, KVXLAN_FDB_A_MAC, "FDB MAC") ||
-	    KVX_REQ_ATTR(info->extack, fdb, tb, KVXLAN_FDB_A_ADDR, "FDB ADDR"))
+	if (KVX_REQ_ATTR(info->extack, fdb, tb, KVXLAN_FDB_A_ADDR, "FDB ADDR"))
 		return -EINVAL;
 	if (op != KVX_FDB_APPEND &&
 	    !is_valid_ether_addr(nla_data(tb[KVXLAN_FDB_A_MAC]))) {
@@ -179,9 +187,6 @@ int kvx_nl_fdb_del(struct sk_buff *skb, struct genl_info *info)
 	err = kvx_nl_parse_fdb(info, tb);
 	if (err)
 		return err;
-	if (KVX_REQ_ATTR(info->extack, info->attrs[KVXLAN_A_FDB], tb,
-			 KVXLAN_FDB_A_MAC, "FDB MAC"))
-		return -EINVAL;
 	kvx = kvx_nl_dev_admin(info);
 	if (IS_ERR(kvx))
 		return PTR_ERR(kvx);
@@ -271,9 +276,6 @@ int kvx_nl_fdb_get_doit(struct sk_buff *skb, struct genl_info *info)
 	err = kvx_nl_parse_fdb(info, tb);
 	if (err)
 		return err;
-	if (KVX_REQ_ATTR(info->extack, info->attrs[KVXLAN_A_FDB], tb,
-			 KVXLAN_FDB_A_MAC, "FDB MAC"))
-		return -EINVAL;
 	kvx = kvx_nl_dev(info);
 	if (IS_ERR(kvx))
 		return PTR_ERR(kvx);
