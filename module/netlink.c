@@ -123,6 +123,28 @@ int kvx_nl_put_u64(struct sk_buff *skb, int type, u64 v, int pad)
 }
 
 /*
+ * The start of every message of the family: the genl header and the
+ * device's IFINDEX; in a dump part (@cb), flagged NLM_F_DUMP_INTR when the
+ * dump saw a change. NULL, with nothing added to @skb, if it does not fit.
+ */
+void *kvx_nl_msg_put(struct sk_buff *skb, struct kvx_dev *kvx, u32 portid,
+		     u32 seq, int flags, u8 cmd, struct netlink_callback *cb)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &kvx_genl_family, flags, cmd);
+	if (!hdr)
+		return NULL;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u32(skb, KVXLAN_A_IFINDEX, kvx->dev->ifindex)) {
+		genlmsg_cancel(skb, hdr);
+		return NULL;
+	}
+	return hdr;
+}
+
+/*
  * Milliseconds from @then to @now, in 64 bits: jiffies_to_msecs() returns
  * an unsigned int, which wraps after 49.7 days.
  */

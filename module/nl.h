@@ -41,6 +41,8 @@ int kvx_nl_remote_ip(struct kvx_dev *kvx, struct nlattr *nla,
 		     enum kvx_addr_kind kind, struct kvx_ip *ip,
 		     struct netlink_ext_ack *extack);
 int kvx_nl_put_u64(struct sk_buff *skb, int type, u64 v, int pad);
+void *kvx_nl_msg_put(struct sk_buff *skb, struct kvx_dev *kvx, u32 portid,
+		     u32 seq, int flags, u8 cmd, struct netlink_callback *cb);
 u64 kvx_nl_age_ms(unsigned long now, unsigned long then);
 
 /* netlink.c: the dump helper */

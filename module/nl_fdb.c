@@ -58,13 +58,10 @@ static int kvx_nl_fill_fdb(struct sk_buff *skb, struct kvx_dev *kvx,
 {
 	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &kvx_genl_family, flags, cmd);
+	hdr = kvx_nl_msg_put(skb, kvx, portid, seq, flags, cmd, cb);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (cb)
-		genl_dump_check_consistent(cb, hdr);
-	if (nla_put_u32(skb, KVXLAN_A_IFINDEX, kvx->dev->ifindex) ||
-	    (event && nla_put_u8(skb, KVXLAN_A_EVENT, event)) ||
+	if ((event && nla_put_u8(skb, KVXLAN_A_EVENT, event)) ||
 	    kvx_nl_put_fdb(skb, f, e)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;

@@ -207,9 +207,9 @@ again:
 		goto again;
 	}
 	err = -EMSGSIZE;
-	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
-			  &kvx_genl_family, 0, cmd);
-	if (!hdr || nla_put_u32(msg, KVXLAN_A_IFINDEX, kvx->dev->ifindex))
+	hdr = kvx_nl_msg_put(msg, kvx, info->snd_portid, info->snd_seq, 0, cmd,
+			     NULL);
+	if (!hdr)
 		goto unlock;
 	for (i = 0; fl && i < fl->n; i++) {
 		if (cmd == KVXLAN_CMD_GROUP_GET &&
@@ -279,15 +279,10 @@ static int kvx_nl_flood_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		goto out;
 
 	err = -EMSGSIZE;
-	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &kvx_genl_family, NLM_F_MULTI, cmd);
+	hdr = kvx_nl_msg_put(skb, kvx, NETLINK_CB(cb->skb).portid,
+			     cb->nlh->nlmsg_seq, NLM_F_MULTI, cmd, cb);
 	if (!hdr)
 		goto out;
-	genl_dump_check_consistent(cb, hdr);
-	if (nla_put_u32(skb, KVXLAN_A_IFINDEX, kvx->dev->ifindex)) {
-		genlmsg_cancel(skb, hdr);
-		goto out;
-	}
 	err = 0;
 	for (; ctx->seq < fl->n; ctx->seq++) {
 		e = &fl->ent[ctx->seq];

@@ -46,13 +46,11 @@ static int kvx_nl_fill_remote(struct sk_buff *skb, struct kvx_dev *kvx,
 	void *hdr;
 
 	kvx_remote_sum(r, &sum);
-	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &kvx_genl_family, NLM_F_MULTI, KVXLAN_CMD_REMOTE_GET);
+	hdr = kvx_nl_msg_put(skb, kvx, NETLINK_CB(cb->skb).portid,
+			     cb->nlh->nlmsg_seq, NLM_F_MULTI,
+			     KVXLAN_CMD_REMOTE_GET, cb);
 	if (!hdr)
 		return -EMSGSIZE;
-	genl_dump_check_consistent(cb, hdr);
-	if (nla_put_u32(skb, KVXLAN_A_IFINDEX, kvx->dev->ifindex))
-		goto cancel;
 	nest = nla_nest_start(skb, KVXLAN_A_REMOTE);
 	if (!nest ||
 	    kvx_ip_put(skb, KVXLAN_REMOTE_A_ADDR, &r->ip) ||
