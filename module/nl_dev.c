@@ -106,7 +106,5 @@ int kvx_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		ctx->seq++;
 	}
 	rcu_read_unlock();
-	if (err == -EMSGSIZE && skb->len)
-		err = 0;
-	return err ?: skb->len;
+	return kvx_nl_dump_end(skb, err);
 }

@@ -343,26 +343,18 @@ static int kvx_nl_dump_fdb_one(struct kvx_dev *kvx, struct kvx_fdb *f,
 	return 0;
 }
 
-int kvx_nl_fdb_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+static int kvx_nl_fdb_dump_fill(struct sk_buff *skb,
+				struct netlink_callback *cb,
+				struct kvx_dev *kvx, u8 cmd)
 {
 	struct kvx_dump_ctx *ctx = kvx_dump_ctx(cb);
 	struct kvx_nl_dump_arg a = { .skb = skb, .cb = cb };
 	struct kvx_fdb_pos pos;
-	struct kvx_dev *kvx;
-	int err = 0;
-
-	err = kvx_nl_dump_recheck(cb);
-	if (err)
-		return err;
+	int err;
 
 	a.flt.ip = ctx->fdb.ip;
 	a.flt.kind = ctx->fdb.kind;
 	a.flt.vni = ctx->fdb.vni;
-
-	rcu_read_lock();
-	kvx = kvx_nl_dump_dev(cb, ctx, &err);
-	if (!kvx)
-		goto out;
 	a.flt.dev_vni = rcu_dereference(kvx->cfg)->vni;
 	cb->seq = READ_ONCE(kvx->fdb_gen);
 	pos.seq = ctx->seq;
@@ -371,10 +363,11 @@ int kvx_nl_fdb_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			   kvx_nl_dump_fdb_one, &a);
 	ctx->seq = pos.seq;
 	ether_addr_copy(ctx->fdb.mac, pos.mac);
-out:
-	rcu_read_unlock();
-	/* A full skb ends this part; the next one resumes. */
-	if (err == -EMSGSIZE)
-		err = skb->len ? skb->len : -EMSGSIZE;
-	return err ?: skb->len;
+	return err;
+}
+
+int kvx_nl_fdb_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return kvx_nl_dump_dev_part(skb, cb, KVXLAN_CMD_FDB_GET,
+				    kvx_nl_fdb_dump_fill);
 }
