@@ -1090,40 +1090,49 @@ out:
 	return ret;
 }
 
-static int link_show(int argc, char **argv)
+/*
+ * The device s->name (every device without one) through link_show_cb();
+ * returns an exit status.
+ */
+static int link_query(struct link_show *s)
 {
-	struct link_show s = {};
 	unsigned int ifindex = 0;
 	struct nlmsghdr *nlh;
 	struct nl_sock *nl;
+	int ret;
+
+	if (s->name) {
+		ifindex = if_nametoindex(s->name);
+		if (!ifindex)
+			return kvx_err("Cannot find device \"%s\"", s->name);
+	}
+	nl = nl_shared(NETLINK_ROUTE);
+	if (!nl)
+		return KVX_EXIT_KERNEL;
+	if (s->name) {
+		ret = link_get(nl, ifindex, link_show_cb, s);
+	} else {
+		nlh = nl_msg(nl, RTM_GETLINK, NLM_F_DUMP);
+		link_put_ifinfomsg(nlh, 0);
+		ret = nl_talk(nl, nlh, link_show_cb, s);
+	}
+	if (ret)
+		return KVX_EXIT_KERNEL;
+	if (s->name && !s->found)
+		return kvx_err("\"%s\" is not a kvxlan device", s->name);
+	return KVX_EXIT_OK;
+}
+
+static int link_show(int argc, char **argv)
+{
+	struct link_show s = {};
 	int ret;
 
 	ret = link_parse_name(argc, argv, &s.name);
 	if (ret)
 		return ret < 0 ? KVX_EXIT_OK : ret;
 
-	if (s.name) {
-		ifindex = if_nametoindex(s.name);
-		if (!ifindex)
-			return kvx_err("Cannot find device \"%s\"", s.name);
-	}
-
-	nl = nl_shared(NETLINK_ROUTE);
-	if (!nl)
-		return KVX_EXIT_KERNEL;
-
-	if (s.name) {
-		ret = link_get(nl, ifindex, link_show_cb, &s);
-	} else {
-		nlh = nl_msg(nl, RTM_GETLINK, NLM_F_DUMP);
-		link_put_ifinfomsg(nlh, 0);
-		ret = nl_talk(nl, nlh, link_show_cb, &s);
-	}
-
-	if (ret)
-		ret = KVX_EXIT_KERNEL;
-	else if (s.name && !s.found)
-		ret = kvx_err("\"%s\" is not a kvxlan device", s.name);
+	ret = link_query(&s);
 
 	/* A JSON document whenever something was, or should be, listed. */
 	if (kvx_opts.json && (s.array || !ret)) {
@@ -1138,32 +1147,9 @@ static int link_show(int argc, char **argv)
 int link_save(const char *name, struct link_saved *saved)
 {
 	struct link_show s = { .name = name, .saved = saved };
-	unsigned int ifindex = 0;
-	struct nlmsghdr *nlh;
-	struct nl_sock *nl;
-	int ret;
 
 	kvx_ifindex_forget();
-	if (name) {
-		ifindex = if_nametoindex(name);
-		if (!ifindex)
-			return kvx_err("Cannot find device \"%s\"", name);
-	}
-	nl = nl_shared(NETLINK_ROUTE);
-	if (!nl)
-		return KVX_EXIT_KERNEL;
-	if (name) {
-		ret = link_get(nl, ifindex, link_show_cb, &s);
-	} else {
-		nlh = nl_msg(nl, RTM_GETLINK, NLM_F_DUMP);
-		link_put_ifinfomsg(nlh, 0);
-		ret = nl_talk(nl, nlh, link_show_cb, &s);
-	}
-	if (ret)
-		return KVX_EXIT_KERNEL;
-	if (name && !s.found)
-		return kvx_err("\"%s\" is not a kvxlan device", name);
-	return KVX_EXIT_OK;
+	return link_query(&s);
 }
 
 enum { LINK_ADD, LINK_SET, LINK_DEL, LINK_SHOW, LINK_HELP };
