@@ -44,6 +44,19 @@ ovs_env()
 		OVN_SYSCONFDIR=$D/$h "$@"
 }
 
+# daemon_start DIR NAME WHAT CMD...: CMD, an Open vSwitch style daemon
+# (the agent is one too), detached, with its pid and log files DIR/NAME.pid
+# and DIR/NAME.log; fails, with the end of the daemons' output, if WHAT
+# did not start
+daemon_start()
+{
+	local dir=$1 name=$2 what=$3
+	shift 3
+	"$@" --pidfile="$dir/$name.pid" --detach --log-file="$dir/$name.log" \
+		-vconsole:off </dev/null >>"$D/daemons.out" 2>&1 ||
+		fail "$what did not start: $(tail -5 "$D/daemons.out")"
+}
+
 # db_start H [SCHEMA...]: an ovsdb-server with an empty database of each
 # SCHEMA (default: the hardware_vtep one) on one socket, $D/H/db.sock
 db_start()
@@ -64,11 +77,8 @@ db_run()
 {
 	local h=$1
 	shift
-	ovsdb-server "$@" --remote="punix:$D/$h/db.sock" \
-		--unixctl="$D/$h/ovsdb.ctl" --pidfile="$D/$h/ovsdb.pid" \
-		--detach --log-file="$D/$h/ovsdb.log" -vconsole:off \
-		</dev/null >>"$D/daemons.out" 2>&1 ||
-		fail "ovsdb-server did not start: $(tail -5 "$D/daemons.out")"
+	daemon_start "$D/$h" ovsdb ovsdb-server ovsdb-server "$@" \
+		--remote="punix:$D/$h/db.sock" --unixctl="$D/$h/ovsdb.ctl"
 }
 
 # ovs_start H NS: ovs-vswitchd in NS on H's database (which db_start H
@@ -77,11 +87,8 @@ ovs_start()
 {
 	local h=$1 ns=$2
 	ovs_env "$h" ovs-vsctl --no-wait init || fail "ovs-vsctl init"
-	in_ns "$ns" env OVS_RUNDIR="$D/$h" ovs-vswitchd "unix:$D/$h/db.sock" \
-		--pidfile="$D/$h/ovs-vswitchd.pid" --detach \
-		--log-file="$D/$h/ovs-vswitchd.log" -vconsole:off \
-		</dev/null >>"$D/daemons.out" 2>&1 ||
-		fail "ovs-vswitchd did not start: $(tail -5 "$D/daemons.out")"
+	daemon_start "$D/$h" ovs-vswitchd ovs-vswitchd \
+		in_ns "$ns" env OVS_RUNDIR="$D/$h" ovs-vswitchd "unix:$D/$h/db.sock"
 	# --cleanup: the datapath and its ports go with it
 	defer ovs_env "$h" ovs-appctl -t ovs-vswitchd exit --cleanup
 }
@@ -92,11 +99,8 @@ ovsctl() { local h=$1; shift; ovs_env "$h" ovs-vsctl --timeout=60 "$@"; }
 agent_start()
 {
 	local h=$1 ns=$2
-	in_ns "$ns" "$AGENT" --db="unix:$D/$h/db.sock" \
-		--pidfile="$D/$h/agent.pid" --detach \
-		--log-file="$D/$h/agent.log" -vconsole:off br0 \
-		</dev/null >>"$D/daemons.out" 2>&1 ||
-		fail "kvxlan-vtep did not start: $(tail -5 "$D/daemons.out")"
+	daemon_start "$D/$h" agent kvxlan-vtep \
+		in_ns "$ns" "$AGENT" --db="unix:$D/$h/db.sock" br0
 	defer kill "$(cat "$D/$h/agent.pid")"
 }
 

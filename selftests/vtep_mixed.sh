@@ -81,11 +81,8 @@ vm_port "$h2" "$vm2" "$MAC2" 192.168.1.2/24
 ovsctl hv2 add-port br0 vm1
 vctl hv2 add-ps br0
 vctl hv2 set Physical_Switch br0 tunnel_ips="$IP2"
-in_ns "$h2" env OVS_RUNDIR="$D/hv2" OVS_DBDIR="$D/hv2" OVS_LOGDIR="$D/hv2" \
-	"$EMULATOR" --pidfile="$D/hv2/ovs-vtep.pid" --detach \
-	--log-file="$D/hv2/ovs-vtep.log" -vconsole:off br0 \
-	</dev/null >>"$D/daemons.out" 2>&1 ||
-	fail "ovs-vtep did not start: $(tail -5 "$D/daemons.out")"
+daemon_start "$D/hv2" ovs-vtep ovs-vtep in_ns "$h2" env OVS_RUNDIR="$D/hv2" \
+	OVS_DBDIR="$D/hv2" OVS_LOGDIR="$D/hv2" "$EMULATOR" br0
 defer kill "$(cat "$D/hv2/ovs-vtep.pid")"
 
 # hv1: the seed's commands with kvxlan-vtep

@@ -81,10 +81,7 @@ ovn_daemon()
 {
 	local name=$1
 	shift
-	ovs_env ovn "$name" "$@" --pidfile="$D/ovn/$name.pid" --detach \
-		--log-file="$D/ovn/$name.log" -vconsole:off \
-		</dev/null >>"$D/daemons.out" 2>&1 ||
-		fail "$name did not start: $(tail -5 "$D/daemons.out")"
+	daemon_start "$D/ovn" "$name" "$name" ovs_env ovn "$name" "$@"
 	defer kill "$(cat "$D/ovn/$name.pid")"
 }
 
@@ -127,12 +124,9 @@ ip -n "$vm2" link set eth0 address "$MAC2"
 overlay_up "$vm2" eth0 192.168.1.2/24
 ip -n "$h2" link set vm2 up
 ovsctl hv2 add-port br-int vm2 -- set Interface vm2 external_ids:iface-id=vm2
-in_ns "$h2" env OVS_RUNDIR="$D/hv2" OVN_RUNDIR="$D/hv2" \
-	ovn-controller "unix:$D/hv2/db.sock" \
-	--pidfile="$D/hv2/ovn-controller.pid" --detach \
-	--log-file="$D/hv2/ovn-controller.log" -vconsole:off \
-	</dev/null >>"$D/daemons.out" 2>&1 ||
-	fail "ovn-controller did not start: $(tail -5 "$D/daemons.out")"
+daemon_start "$D/hv2" ovn-controller ovn-controller \
+	in_ns "$h2" env OVS_RUNDIR="$D/hv2" OVN_RUNDIR="$D/hv2" \
+	ovn-controller "unix:$D/hv2/db.sock"
 defer kill "$(cat "$D/hv2/ovn-controller.pid")"
 wait_underlay "$h1" "$IP2"
 
