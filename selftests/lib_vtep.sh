@@ -175,6 +175,26 @@ vxlan_other_pkts()
 		"udp[8:4] != 0x08000000 or udp[12:4] != $(printf '0x%08x' $(($2 << 8)))"
 }
 
+# vms_ping_over PEER VNI MIN: vm1 and vm2 ping each other (3 requests each
+# way) and the capture of h1's eth0 into $D/ul.pcap (capture_start) stops;
+# then at least MIN VXLAN packets with flags I and VNI each way between
+# kvxlan ($IP1) and PEER ($IP2) in it, and none with another header
+vms_ping_over()
+{
+	local peer=$1 vni=$2 min=$3
+	check_ok "vm1 pings vm2 (192.168.1.2)" \
+		in_ns "$vm1" ping -c 3 -i 0.2 -W 5 -q 192.168.1.2
+	check_ok "vm2 pings vm1 (192.168.1.1)" \
+		in_ns "$vm2" ping -c 3 -i 0.2 -W 5 -q 192.168.1.1
+	capture_stop
+	check_ge "VXLAN packets kvxlan -> $peer, flags I and VNI $vni" \
+		"$(vxlan_vni_pkts "$D/ul.pcap" "$vni" src host "$IP1")" "$min"
+	check_ge "VXLAN packets $peer -> kvxlan, flags I and VNI $vni" \
+		"$(vxlan_vni_pkts "$D/ul.pcap" "$vni" src host "$IP2")" "$min"
+	check_eq "VXLAN packets with another header" \
+		"$(vxlan_other_pkts "$D/ul.pcap" "$vni")" 0
+}
+
 # step TEXT: log_step with the milliseconds since the start (where the
 # test's time goes)
 T0=$(date +%s%3N)
