@@ -151,6 +151,22 @@ static struct kvx_fdb *kvx_fdb_alloc(struct kvx_fdb **spare)
 	return kmem_cache_zalloc(kvx_fdb_cache, GFP_ATOMIC);
 }
 
+/* A new entry's @mac, @kind, @port, @vni, and its times: now. */
+static void kvx_fdb_init_entry(struct kvx_fdb *f, const u8 *mac, u8 kind,
+			       __be16 port, u32 vni)
+{
+	ether_addr_copy(f->mac, mac);
+	f->kind = kind;
+	f->port = port;
+	f->vni = vni;
+	f->created = jiffies;
+	f->updated = f->created;
+	f->used = f->created;
+	f->window_start = f->created;
+	f->hold_until = f->created;	/* not held (0 may be ahead of jiffies) */
+	atomic64_set(&f->hits, 0);
+}
+
 struct kvx_fdb *kvx_fdb_create(struct kvx_dev *kvx, const u8 *mac,
 			       const struct kvx_ip *ip, __be16 port,
 			       u32 vni, u8 kind, struct kvx_fdb **spare)
@@ -168,16 +184,7 @@ struct kvx_fdb *kvx_fdb_create(struct kvx_dev *kvx, const u8 *mac,
 		kmem_cache_free(kvx_fdb_cache, f);
 		return ERR_CAST(r);
 	}
-	ether_addr_copy(f->mac, mac);
-	f->kind = kind;
-	f->port = port;
-	f->vni = vni;
-	f->created = jiffies;
-	f->updated = f->created;
-	f->used = f->created;
-	f->window_start = f->created;
-	f->hold_until = f->created;	/* not held (0 may be ahead of jiffies) */
-	atomic64_set(&f->hits, 0);
+	kvx_fdb_init_entry(f, mac, kind, port, vni);
 	kvx_fdb_set_remote(kvx, f, r);
 
 	err = rhashtable_insert_fast(&kvx->fdb, &f->node, kvx_fdb_params);
@@ -372,15 +379,8 @@ static int kvx_mdst_create(struct kvx_dev *kvx, const u8 *mac,
 	f = kvx_fdb_alloc(spare);
 	if (!f)
 		return -ENOMEM;
-	ether_addr_copy(f->mac, mac);
-	f->kind = KVXLAN_FDB_KIND_STATIC;
-	f->vni = KVX_VNI_DEV;
-	f->created = jiffies;
-	f->updated = f->created;
-	f->used = f->created;
-	f->window_start = f->created;
-	f->hold_until = f->created;
-	atomic64_set(&f->hits, 0);
+	/* port 0 and the device's VNI: the list's remotes have their own */
+	kvx_fdb_init_entry(f, mac, KVXLAN_FDB_KIND_STATIC, 0, KVX_VNI_DEV);
 	RCU_INIT_POINTER(f->remote, l->ent[0].remote);
 	RCU_INIT_POINTER(f->mdst, l);
 	err = rhashtable_insert_fast(&kvx->fdb, &f->node, kvx_fdb_params);
