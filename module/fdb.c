@@ -151,6 +151,22 @@ static struct kvx_fdb *kvx_fdb_alloc(struct kvx_fdb **spare)
 	return kmem_cache_zalloc(kvx_fdb_cache, GFP_ATOMIC);
 }
 
+/* A new entry's @mac, @kind, @port, @vni, and its times: now. */
+static void kvx_fdb_init_entry(struct kvx_fdb *f, const u8 *mac, u8 kind,
+			       __be16 port, u32 vni)
+{
+	ether_addr_copy(f->mac, mac);
+	f->kind = kind;
+	f->port = port;
+	f->vni = vni;
+	f->created = jiffies;
+	f->updated = f->created;
+	f->used = f->created;
+	f->window_start = f->created;
+	f->hold_until = f->created;	/* not held (0 may be ahead of jiffies) */
+	atomic64_set(&f->hits, 0);
+}
+
 struct kvx_fdb *kvx_fdb_create(struct kvx_dev *kvx, const u8 *mac,
 			       const struct kvx_ip *ip, __be16 port,
 			       u32 vni, u8 kind, struct kvx_fdb **spare)
@@ -168,16 +184,7 @@ struct kvx_fdb *kvx_fdb_create(struct kvx_dev *kvx, const u8 *mac,
 		kmem_cache_free(kvx_fdb_cache, f);
 		return ERR_CAST(r);
 	}
-	ether_addr_copy(f->mac, mac);
-	f->kind = kind;
-	f->port = port;
-	f->vni = vni;
-	f->created = jiffies;
-	f->updated = f->created;
-	f->used = f->created;
-	f->window_start = f->created;
-	f->hold_until = f->created;	/* not held (0 may be ahead of jiffies) */
-	atomic64_set(&f->hits, 0);
+	kvx_fdb_init_entry(f, mac, kind, port, vni);
 	kvx_fdb_set_remote(kvx, f, r);
 
 	err = rhashtable_insert_fast(&kvx->fdb, &f->node, kvx_fdb_params);
@@ -372,15 +379,8 @@ static int kvx_mdst_create(struct kvx_dev *kvx, const u8 *mac,
 	f = kvx_fdb_alloc(spare);
 	if (!f)
 		return -ENOMEM;
-	ether_addr_copy(f->mac, mac);
-	f->kind = KVXLAN_FDB_KIND_STATIC;
-	f->vni = KVX_VNI_DEV;
-	f->created = jiffies;
-	f->updated = f->created;
-	f->used = f->created;
-	f->window_start = f->created;
-	f->hold_until = f->created;
-	atomic64_set(&f->hits, 0);
+	/* port 0 and the device's VNI: the list's remotes have their own */
+	kvx_fdb_init_entry(f, mac, KVXLAN_FDB_KIND_STATIC, 0, KVX_VNI_DEV);
 	RCU_INIT_POINTER(f->remote, l->ent[0].remote);
 	RCU_INIT_POINTER(f->mdst, l);
 	err = rhashtable_insert_fast(&kvx->fdb, &f->node, kvx_fdb_params);
@@ -475,6 +475,31 @@ static unsigned int kvx_mdst_len(struct kvx_dev *kvx, const u8 *mac)
 }
 
 /*
+ * An add that failed with @err under fdb_lock: a table that must grow
+ * first (-ENOMEM, -EBUSY: see kvx_fdb_set()) is tried again after a sleep,
+ * until @deadline. Whether to try again.
+ */
+static bool kvx_fdb_add_retry(int err, unsigned long deadline)
+{
+	if ((err != -ENOMEM && err != -EBUSY) || time_after(jiffies, deadline))
+		return false;
+	usleep_range(1000, 2000);
+	return true;
+}
+
+/* The end of an add: frees the unused @spare, says why memory ran out. */
+static int kvx_fdb_add_end(struct kvx_fdb *spare, int err,
+			   struct netlink_ext_ack *extack)
+{
+	if (spare)
+		kmem_cache_free(kvx_fdb_cache, spare);
+	if (err == -ENOMEM || err == -EBUSY)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "Cannot add the FDB entry: out of memory");
+	return err;
+}
+
+/*
  * Appends the remote @ip, @port, @vni to the list of the multicast @mac,
  * creating its entry. Process context: the list is allocated where
  * sleeping is allowed, and again if the list grew meanwhile; a full hash
@@ -506,21 +531,12 @@ static int kvx_fdb_mcast_add(struct kvx_dev *kvx, const u8 *mac,
 		if (!err)
 			break;
 		kvfree(new);
-		if (err == -EAGAIN) {
+		if (err == -EAGAIN)
 			size = need;
-			continue;
-		}
-		if ((err != -ENOMEM && err != -EBUSY) ||
-		    time_after(jiffies, deadline))
+		else if (!kvx_fdb_add_retry(err, deadline))
 			break;
-		usleep_range(1000, 2000);
 	}
-	if (spare)
-		kmem_cache_free(kvx_fdb_cache, spare);
-	if (err == -ENOMEM || err == -EBUSY)
-		NL_SET_ERR_MSG_MOD(extack,
-				   "Cannot add the FDB entry: out of memory");
-	return err;
+	return kvx_fdb_add_end(spare, err, extack);
 }
 
 /*
@@ -777,17 +793,10 @@ int kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
 	for (;;) {
 		err = __kvx_fdb_set(kvx, mac, ip, port, vni, replace, &spare,
 				    extack);
-		if ((err != -ENOMEM && err != -EBUSY) ||
-		    time_after(jiffies, deadline))
+		if (!kvx_fdb_add_retry(err, deadline))
 			break;
-		usleep_range(1000, 2000);
 	}
-	if (spare)
-		kmem_cache_free(kvx_fdb_cache, spare);
-	if (err == -ENOMEM || err == -EBUSY)
-		NL_SET_ERR_MSG_MOD(extack,
-				   "Cannot add the FDB entry: out of memory");
-	return err;
+	return kvx_fdb_add_end(spare, err, extack);
 }
 
 /*

@@ -123,6 +123,28 @@ int kvx_nl_put_u64(struct sk_buff *skb, int type, u64 v, int pad)
 }
 
 /*
+ * The start of every message of the family: the genl header and the
+ * device's IFINDEX; in a dump part (@cb), flagged NLM_F_DUMP_INTR when the
+ * dump saw a change. NULL, with nothing added to @skb, if it does not fit.
+ */
+void *kvx_nl_msg_put(struct sk_buff *skb, struct kvx_dev *kvx, u32 portid,
+		     u32 seq, int flags, u8 cmd, struct netlink_callback *cb)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &kvx_genl_family, flags, cmd);
+	if (!hdr)
+		return NULL;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u32(skb, KVXLAN_A_IFINDEX, kvx->dev->ifindex)) {
+		genlmsg_cancel(skb, hdr);
+		return NULL;
+	}
+	return hdr;
+}
+
+/*
  * Milliseconds from @then to @now, in 64 bits: jiffies_to_msecs() returns
  * an unsigned int, which wraps after 49.7 days.
  */
@@ -187,7 +209,7 @@ int kvx_nl_dump_start(struct netlink_callback *cb)
 }
 
 /* The first part of a dump reports what kvx_nl_dump_start() deferred. */
-int kvx_nl_dump_recheck(struct netlink_callback *cb)
+static int kvx_nl_dump_recheck(struct netlink_callback *cb)
 {
 	if (!kvx_dump_ctx(cb)->recheck)
 		return 0;
@@ -200,8 +222,8 @@ int kvx_nl_dump_recheck(struct netlink_callback *cb)
  * none, with *err set: -ENODEV on the first part, 0 (the dump ends) on a
  * later one.
  */
-struct kvx_dev *kvx_nl_dump_dev(struct netlink_callback *cb,
-				struct kvx_dump_ctx *ctx, int *err)
+static struct kvx_dev *kvx_nl_dump_dev(struct netlink_callback *cb,
+				       struct kvx_dump_ctx *ctx, int *err)
 {
 	struct net_device *dev;
 	struct kvx_dev *kvx;
@@ -211,6 +233,41 @@ struct kvx_dev *kvx_nl_dump_dev(struct netlink_callback *cb,
 	if (!kvx)
 		*err = cb->prev_seq ? 0 : -ENODEV;
 	return kvx;
+}
+
+/*
+ * What a dump part returns: the length of @skb. A full skb (-EMSGSIZE)
+ * ends the part, the next one resumes; only a part that fits nothing
+ * fails with it.
+ */
+int kvx_nl_dump_end(struct sk_buff *skb, int err)
+{
+	if (err == -EMSGSIZE)
+		err = skb->len ? skb->len : -EMSGSIZE;
+	return err ?: skb->len;
+}
+
+/*
+ * One part of the dump @cmd of a device's objects (FDB, remotes, flood
+ * list or groups): the checks kvx_nl_dump_start() deferred, then @fill
+ * with the device, under RCU, for as many messages as fit.
+ */
+int kvx_nl_dump_dev_part(struct sk_buff *skb, struct netlink_callback *cb,
+			 u8 cmd, kvx_nl_dump_fill_t fill)
+{
+	struct kvx_dev *kvx;
+	int err;
+
+	err = kvx_nl_dump_recheck(cb);
+	if (err)
+		return err;
+
+	rcu_read_lock();
+	kvx = kvx_nl_dump_dev(cb, kvx_dump_ctx(cb), &err);
+	if (kvx)
+		err = fill(skb, cb, kvx, cmd);
+	rcu_read_unlock();
+	return kvx_nl_dump_end(skb, err);
 }
 
 /* ----- the family ----- */

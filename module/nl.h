@@ -41,6 +41,8 @@ int kvx_nl_remote_ip(struct kvx_dev *kvx, struct nlattr *nla,
 		     enum kvx_addr_kind kind, struct kvx_ip *ip,
 		     struct netlink_ext_ack *extack);
 int kvx_nl_put_u64(struct sk_buff *skb, int type, u64 v, int pad);
+void *kvx_nl_msg_put(struct sk_buff *skb, struct kvx_dev *kvx, u32 portid,
+		     u32 seq, int flags, u8 cmd, struct netlink_callback *cb);
 u64 kvx_nl_age_ms(unsigned long now, unsigned long then);
 
 /* netlink.c: the dump helper */
@@ -77,10 +79,15 @@ static inline struct kvx_dump_ctx *kvx_dump_ctx(struct netlink_callback *cb)
 	return (struct kvx_dump_ctx *)cb->ctx;
 }
 
+/* A dump part's messages of @kvx, under RCU; an error or 0. */
+typedef int (*kvx_nl_dump_fill_t)(struct sk_buff *skb,
+				  struct netlink_callback *cb,
+				  struct kvx_dev *kvx, u8 cmd);
+
 int kvx_nl_dump_start(struct netlink_callback *cb);
-int kvx_nl_dump_recheck(struct netlink_callback *cb);
-struct kvx_dev *kvx_nl_dump_dev(struct netlink_callback *cb,
-				struct kvx_dump_ctx *ctx, int *err);
+int kvx_nl_dump_dev_part(struct sk_buff *skb, struct netlink_callback *cb,
+			 u8 cmd, kvx_nl_dump_fill_t fill);
+int kvx_nl_dump_end(struct sk_buff *skb, int err);
 
 /* What the FDB and remote dumps' walk callbacks are given. */
 struct kvx_nl_dump_arg {

@@ -20,15 +20,14 @@ static int kvx_nl_fill_dev(struct sk_buff *skb, struct kvx_dev *kvx,
 	unsigned int i;
 	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &kvx_genl_family, flags,
-			  KVXLAN_CMD_DEV_GET);
+	hdr = kvx_nl_msg_put(skb, kvx, portid, seq, flags, KVXLAN_CMD_DEV_GET,
+			     NULL);
 	if (!hdr)
 		return -EMSGSIZE;
 	kvx_cnt_sum(kvx->cnt, __KVX_DEV_CNT_MAX, cnt);
 	rcu_read_lock();
 	cfg = rcu_dereference(kvx->cfg);
-	if (nla_put_u32(skb, KVXLAN_A_IFINDEX, kvx->dev->ifindex) ||
-	    nla_put_u32(skb, KVXLAN_A_VNI, cfg->vni) ||
+	if (nla_put_u32(skb, KVXLAN_A_VNI, cfg->vni) ||
 	    nla_put_u16(skb, KVXLAN_A_PORT, ntohs(cfg->port)) ||
 	    nla_put_u8(skb, KVXLAN_A_LEARNING, cfg->learning) ||
 	    nla_put_u32(skb, KVXLAN_A_AGEING, cfg->ageing) ||
@@ -107,7 +106,5 @@ int kvx_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		ctx->seq++;
 	}
 	rcu_read_unlock();
-	if (err == -EMSGSIZE && skb->len)
-		err = 0;
-	return err ?: skb->len;
+	return kvx_nl_dump_end(skb, err);
 }

@@ -58,13 +58,10 @@ static int kvx_nl_fill_fdb(struct sk_buff *skb, struct kvx_dev *kvx,
 {
 	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &kvx_genl_family, flags, cmd);
+	hdr = kvx_nl_msg_put(skb, kvx, portid, seq, flags, cmd, cb);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (cb)
-		genl_dump_check_consistent(cb, hdr);
-	if (nla_put_u32(skb, KVXLAN_A_IFINDEX, kvx->dev->ifindex) ||
-	    (event && nla_put_u8(skb, KVXLAN_A_EVENT, event)) ||
+	if ((event && nla_put_u8(skb, KVXLAN_A_EVENT, event)) ||
 	    kvx_nl_put_fdb(skb, f, e)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -94,12 +91,21 @@ void kvx_nl_fdb_notify(struct kvx_dev *kvx, const struct kvx_fdb *f,
 				KVX_MCGRP_EVENTS, GFP_ATOMIC);
 }
 
+/* The FDB nest of a request about one entry: it names the entry's MAC. */
 static int kvx_nl_parse_fdb(struct genl_info *info, struct nlattr **tb)
 {
+	struct nlattr *fdb = info->attrs[KVXLAN_A_FDB];
+	int err;
+
 	if (KVX_GENL_REQ(info, KVXLAN_A_FDB, "FDB"))
 		return -EINVAL;
-	return nla_parse_nested(tb, KVXLAN_FDB_A_MAX, info->attrs[KVXLAN_A_FDB],
-				kvx_fdb_policy, info->extack);
+	err = nla_parse_nested(tb, KVXLAN_FDB_A_MAX, fdb, kvx_fdb_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (KVX_REQ_ATTR(info->extack, fdb, tb, KVXLAN_FDB_A_MAC, "FDB MAC"))
+		return -EINVAL;
+	return 0;
 }
 
 enum kvx_nl_fdb_op { KVX_FDB_ADD, KVX_FDB_REPLACE, KVX_FDB_APPEND };
@@ -118,8 +124,7 @@ static int kvx_nl_fdb_set(struct sk_buff *skb, struct genl_info *info,
 	err = kvx_nl_parse_fdb(info, tb);
 	if (err)
 		return err;
-	if (KVX_REQ_ATTR(info->extack, fdb, tb, KVXLAN_FDB_A_MAC, "FDB MAC") ||
-	    KVX_REQ_ATTR(info->extack, fdb, tb, KVXLAN_FDB_A_ADDR, "FDB ADDR"))
+	if (KVX_REQ_ATTR(info->extack, fdb, tb, KVXLAN_FDB_A_ADDR, "FDB ADDR"))
 		return -EINVAL;
 	if (op != KVX_FDB_APPEND &&
 	    !is_valid_ether_addr(nla_data(tb[KVXLAN_FDB_A_MAC]))) {
@@ -179,9 +184,6 @@ int kvx_nl_fdb_del(struct sk_buff *skb, struct genl_info *info)
 	err = kvx_nl_parse_fdb(info, tb);
 	if (err)
 		return err;
-	if (KVX_REQ_ATTR(info->extack, info->attrs[KVXLAN_A_FDB], tb,
-			 KVXLAN_FDB_A_MAC, "FDB MAC"))
-		return -EINVAL;
 	kvx = kvx_nl_dev_admin(info);
 	if (IS_ERR(kvx))
 		return PTR_ERR(kvx);
@@ -271,9 +273,6 @@ int kvx_nl_fdb_get_doit(struct sk_buff *skb, struct genl_info *info)
 	err = kvx_nl_parse_fdb(info, tb);
 	if (err)
 		return err;
-	if (KVX_REQ_ATTR(info->extack, info->attrs[KVXLAN_A_FDB], tb,
-			 KVXLAN_FDB_A_MAC, "FDB MAC"))
-		return -EINVAL;
 	kvx = kvx_nl_dev(info);
 	if (IS_ERR(kvx))
 		return PTR_ERR(kvx);
@@ -344,26 +343,18 @@ static int kvx_nl_dump_fdb_one(struct kvx_dev *kvx, struct kvx_fdb *f,
 	return 0;
 }
 
-int kvx_nl_fdb_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+static int kvx_nl_fdb_dump_fill(struct sk_buff *skb,
+				struct netlink_callback *cb,
+				struct kvx_dev *kvx, u8 cmd)
 {
 	struct kvx_dump_ctx *ctx = kvx_dump_ctx(cb);
 	struct kvx_nl_dump_arg a = { .skb = skb, .cb = cb };
 	struct kvx_fdb_pos pos;
-	struct kvx_dev *kvx;
-	int err = 0;
-
-	err = kvx_nl_dump_recheck(cb);
-	if (err)
-		return err;
+	int err;
 
 	a.flt.ip = ctx->fdb.ip;
 	a.flt.kind = ctx->fdb.kind;
 	a.flt.vni = ctx->fdb.vni;
-
-	rcu_read_lock();
-	kvx = kvx_nl_dump_dev(cb, ctx, &err);
-	if (!kvx)
-		goto out;
 	a.flt.dev_vni = rcu_dereference(kvx->cfg)->vni;
 	cb->seq = READ_ONCE(kvx->fdb_gen);
 	pos.seq = ctx->seq;
@@ -372,10 +363,11 @@ int kvx_nl_fdb_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			   kvx_nl_dump_fdb_one, &a);
 	ctx->seq = pos.seq;
 	ether_addr_copy(ctx->fdb.mac, pos.mac);
-out:
-	rcu_read_unlock();
-	/* A full skb ends this part; the next one resumes. */
-	if (err == -EMSGSIZE)
-		err = skb->len ? skb->len : -EMSGSIZE;
-	return err ?: skb->len;
+	return err;
+}
+
+int kvx_nl_fdb_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return kvx_nl_dump_dev_part(skb, cb, KVXLAN_CMD_FDB_GET,
+				    kvx_nl_fdb_dump_fill);
 }

@@ -207,9 +207,9 @@ again:
 		goto again;
 	}
 	err = -EMSGSIZE;
-	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
-			  &kvx_genl_family, 0, cmd);
-	if (!hdr || nla_put_u32(msg, KVXLAN_A_IFINDEX, kvx->dev->ifindex))
+	hdr = kvx_nl_msg_put(msg, kvx, info->snd_portid, info->snd_seq, 0, cmd,
+			     NULL);
+	if (!hdr)
 		goto unlock;
 	for (i = 0; fl && i < fl->n; i++) {
 		if (cmd == KVXLAN_CMD_GROUP_GET &&
@@ -248,25 +248,17 @@ int kvx_nl_group_get(struct sk_buff *skb, struct genl_info *info)
  * (each change publishes a new one) flags NLM_F_DUMP_INTR; the old
  * list's address is only compared, never followed.
  */
-static int kvx_nl_flood_dump(struct sk_buff *skb, struct netlink_callback *cb,
-			     u8 cmd)
+static int kvx_nl_flood_dump_fill(struct sk_buff *skb,
+				  struct netlink_callback *cb,
+				  struct kvx_dev *kvx, u8 cmd)
 {
 	struct kvx_dump_ctx *ctx = kvx_dump_ctx(cb);
 	const struct kvx_flood_ent *e;
 	const struct kvx_flood *fl;
 	unsigned int n = 0;
-	struct kvx_dev *kvx;
 	void *hdr;
 	int err;
 
-	err = kvx_nl_dump_recheck(cb);
-	if (err)
-		return err;
-
-	rcu_read_lock();
-	kvx = kvx_nl_dump_dev(cb, ctx, &err);
-	if (!kvx)
-		goto out;
 	fl = rcu_dereference(kvx->flood);
 	if (!ctx->seq)
 		ctx->flood.changes = 0;
@@ -276,18 +268,12 @@ static int kvx_nl_flood_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	/* 0 would turn genl_dump_check_consistent() off */
 	cb->seq = ctx->flood.changes + 1;
 	if (!fl || ctx->seq >= fl->n)
-		goto out;
+		return 0;
 
-	err = -EMSGSIZE;
-	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &kvx_genl_family, NLM_F_MULTI, cmd);
+	hdr = kvx_nl_msg_put(skb, kvx, NETLINK_CB(cb->skb).portid,
+			     cb->nlh->nlmsg_seq, NLM_F_MULTI, cmd, cb);
 	if (!hdr)
-		goto out;
-	genl_dump_check_consistent(cb, hdr);
-	if (nla_put_u32(skb, KVXLAN_A_IFINDEX, kvx->dev->ifindex)) {
-		genlmsg_cancel(skb, hdr);
-		goto out;
-	}
+		return -EMSGSIZE;
 	err = 0;
 	for (; ctx->seq < fl->n; ctx->seq++) {
 		e = &fl->ent[ctx->seq];
@@ -302,19 +288,17 @@ static int kvx_nl_flood_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		genlmsg_end(skb, hdr);
 	else
 		genlmsg_cancel(skb, hdr);
-out:
-	rcu_read_unlock();
-	if (err == -EMSGSIZE)
-		err = skb->len ? skb->len : -EMSGSIZE;
-	return err ?: skb->len;
+	return err;
 }
 
 int kvx_nl_flood_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return kvx_nl_flood_dump(skb, cb, KVXLAN_CMD_FLOOD_GET);
+	return kvx_nl_dump_dev_part(skb, cb, KVXLAN_CMD_FLOOD_GET,
+				    kvx_nl_flood_dump_fill);
 }
 
 int kvx_nl_group_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return kvx_nl_flood_dump(skb, cb, KVXLAN_CMD_GROUP_GET);
+	return kvx_nl_dump_dev_part(skb, cb, KVXLAN_CMD_GROUP_GET,
+				    kvx_nl_flood_dump_fill);
 }

@@ -46,13 +46,11 @@ static int kvx_nl_fill_remote(struct sk_buff *skb, struct kvx_dev *kvx,
 	void *hdr;
 
 	kvx_remote_sum(r, &sum);
-	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &kvx_genl_family, NLM_F_MULTI, KVXLAN_CMD_REMOTE_GET);
+	hdr = kvx_nl_msg_put(skb, kvx, NETLINK_CB(cb->skb).portid,
+			     cb->nlh->nlmsg_seq, NLM_F_MULTI,
+			     KVXLAN_CMD_REMOTE_GET, cb);
 	if (!hdr)
 		return -EMSGSIZE;
-	genl_dump_check_consistent(cb, hdr);
-	if (nla_put_u32(skb, KVXLAN_A_IFINDEX, kvx->dev->ifindex))
-		goto cancel;
 	nest = nla_nest_start(skb, KVXLAN_A_REMOTE);
 	if (!nest ||
 	    kvx_ip_put(skb, KVXLAN_REMOTE_A_ADDR, &r->ip) ||
@@ -87,22 +85,15 @@ static int kvx_nl_dump_remote_one(struct kvx_dev *kvx, struct kvx_remote *r,
 	return kvx_nl_fill_remote(a->skb, kvx, r, a->cb);
 }
 
-int kvx_nl_remote_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+static int kvx_nl_remote_dump_fill(struct sk_buff *skb,
+				   struct netlink_callback *cb,
+				   struct kvx_dev *kvx, u8 cmd)
 {
 	struct kvx_dump_ctx *ctx = kvx_dump_ctx(cb);
 	struct kvx_nl_dump_arg a = { .skb = skb, .cb = cb };
 	struct kvx_remote_pos pos;
-	struct kvx_dev *kvx;
-	int err = 0;
+	int err;
 
-	err = kvx_nl_dump_recheck(cb);
-	if (err)
-		return err;
-
-	rcu_read_lock();
-	kvx = kvx_nl_dump_dev(cb, ctx, &err);
-	if (!kvx)
-		goto out;
 	/* Remotes come and go with FDB entries: the same generation. */
 	cb->seq = READ_ONCE(kvx->fdb_gen);
 	pos.seq = ctx->seq;
@@ -110,9 +101,11 @@ int kvx_nl_remote_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	err = kvx_remote_walk(kvx, &pos, kvx_nl_dump_remote_one, &a);
 	ctx->seq = pos.seq;
 	ctx->remote = pos.ip;
-out:
-	rcu_read_unlock();
-	if (err == -EMSGSIZE)
-		err = skb->len ? skb->len : -EMSGSIZE;
-	return err ?: skb->len;
+	return err;
+}
+
+int kvx_nl_remote_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return kvx_nl_dump_dev_part(skb, cb, KVXLAN_CMD_REMOTE_GET,
+				    kvx_nl_remote_dump_fill);
 }

@@ -43,25 +43,11 @@ MAC3=00:00:00:00:00:03
 TMP=$(mktemp -d)
 defer rm -rf "$TMP"
 
-# remote_stat NS DST KEY: one per-remote counter (`kvxlan stats remotes`)
-remote_stat()
-{
-	kvx "$1" -j stats dev vx0 remotes |
-		jq -e --arg d "$2" --arg k "$3" '.[] | select(.dst == $d) | .[$k]'
-}
-
 # flood_copies: "DST=COPIES ..." for h1's remotes, in flood list order
 flood_copies()
 {
 	kvx "$h1" -j stats dev vx0 remotes |
 		jq -r 'map("\(.dst)=\(.flood_copies)") | join(" ")'
-}
-
-# fdb_of NS: the FDB as "MAC>DST/KIND" words, sorted
-fdb_of()
-{
-	kvx "$1" -j fdb show dev vx0 |
-		jq -r 'map("\(.mac)>\(.dst)/\(.kind)") | sort | join(" ")'
 }
 
 mtu_of() { ip -n "$1" -j link show vx0 | jq '.[0].mtu'; }

@@ -37,25 +37,11 @@ A=("" "$(ul 10.0.0.1)" "$(ul 10.0.0.2)" "$(ul 10.0.0.3)")	# A[i]: hi's VTEP
 TMP=$(mktemp -d)
 defer rm -rf "$TMP"
 
-# remote_stat NS DST KEY: one per-remote counter (`kvxlan stats remotes`)
-remote_stat()
-{
-	kvx "$1" -j stats dev vx0 remotes |
-		jq -e --arg d "$2" --arg k "$3" '.[] | select(.dst == $d) | .[$k]'
-}
-
 # flood_copies NS: "DST=COPIES ..." for every remote of NS's vx0
 flood_copies()
 {
 	kvx "$1" -j stats dev vx0 remotes |
 		jq -r 'sort_by(.dst) | map("\(.dst)=\(.flood_copies)") | join(" ")'
-}
-
-# fdb_of NS: the FDB as "MAC>DST/KIND" words, sorted
-fdb_of()
-{
-	kvx "$1" -j fdb show dev vx0 |
-		jq -r 'map("\(.mac)>\(.dst)/\(.kind)") | sort | join(" ")'
 }
 
 log_step "setup"

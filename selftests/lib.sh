@@ -733,6 +733,21 @@ kvx_add()
 # kvx NS ARGS...: the CLI in NS
 kvx() { local ns=$1; shift; "$KVXLAN" -n "$ns" "$@"; }
 
+# remote_stat NS DST KEY: one per-remote counter of NS's vx0 (`kvxlan stats
+# remotes`); fails if DST is no remote
+remote_stat()
+{
+	kvx "$1" -j stats dev vx0 remotes |
+		jq -e --arg d "$2" --arg k "$3" '.[] | select(.dst == $d) | .[$k]'
+}
+
+# fdb_of NS: the FDB of NS's vx0 as "MAC>DST/KIND" words, sorted
+fdb_of()
+{
+	kvx "$1" -j fdb show dev vx0 |
+		jq -r 'map("\(.mac)>\(.dst)/\(.kind)") | sort | join(" ")'
+}
+
 # overlay_up NS DEV ADDR/PLEN: disable IPv6 (no autoconf chatter in the
 # counters), address the overlay device and bring it up.
 overlay_up()

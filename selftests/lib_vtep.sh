@@ -44,6 +44,19 @@ ovs_env()
 		OVN_SYSCONFDIR=$D/$h "$@"
 }
 
+# daemon_start DIR NAME WHAT CMD...: CMD, an Open vSwitch style daemon
+# (the agent is one too), detached, with its pid and log files DIR/NAME.pid
+# and DIR/NAME.log; fails, with the end of the daemons' output, if WHAT
+# did not start
+daemon_start()
+{
+	local dir=$1 name=$2 what=$3
+	shift 3
+	"$@" --pidfile="$dir/$name.pid" --detach --log-file="$dir/$name.log" \
+		-vconsole:off </dev/null >>"$D/daemons.out" 2>&1 ||
+		fail "$what did not start: $(tail -5 "$D/daemons.out")"
+}
+
 # db_start H [SCHEMA...]: an ovsdb-server with an empty database of each
 # SCHEMA (default: the hardware_vtep one) on one socket, $D/H/db.sock
 db_start()
@@ -64,11 +77,8 @@ db_run()
 {
 	local h=$1
 	shift
-	ovsdb-server "$@" --remote="punix:$D/$h/db.sock" \
-		--unixctl="$D/$h/ovsdb.ctl" --pidfile="$D/$h/ovsdb.pid" \
-		--detach --log-file="$D/$h/ovsdb.log" -vconsole:off \
-		</dev/null >>"$D/daemons.out" 2>&1 ||
-		fail "ovsdb-server did not start: $(tail -5 "$D/daemons.out")"
+	daemon_start "$D/$h" ovsdb ovsdb-server ovsdb-server "$@" \
+		--remote="punix:$D/$h/db.sock" --unixctl="$D/$h/ovsdb.ctl"
 }
 
 # ovs_start H NS: ovs-vswitchd in NS on H's database (which db_start H
@@ -77,11 +87,8 @@ ovs_start()
 {
 	local h=$1 ns=$2
 	ovs_env "$h" ovs-vsctl --no-wait init || fail "ovs-vsctl init"
-	in_ns "$ns" env OVS_RUNDIR="$D/$h" ovs-vswitchd "unix:$D/$h/db.sock" \
-		--pidfile="$D/$h/ovs-vswitchd.pid" --detach \
-		--log-file="$D/$h/ovs-vswitchd.log" -vconsole:off \
-		</dev/null >>"$D/daemons.out" 2>&1 ||
-		fail "ovs-vswitchd did not start: $(tail -5 "$D/daemons.out")"
+	daemon_start "$D/$h" ovs-vswitchd ovs-vswitchd \
+		in_ns "$ns" env OVS_RUNDIR="$D/$h" ovs-vswitchd "unix:$D/$h/db.sock"
 	# --cleanup: the datapath and its ports go with it
 	defer ovs_env "$h" ovs-appctl -t ovs-vswitchd exit --cleanup
 }
@@ -92,11 +99,8 @@ ovsctl() { local h=$1; shift; ovs_env "$h" ovs-vsctl --timeout=60 "$@"; }
 agent_start()
 {
 	local h=$1 ns=$2
-	in_ns "$ns" "$AGENT" --db="unix:$D/$h/db.sock" \
-		--pidfile="$D/$h/agent.pid" --detach \
-		--log-file="$D/$h/agent.log" -vconsole:off br0 \
-		</dev/null >>"$D/daemons.out" 2>&1 ||
-		fail "kvxlan-vtep did not start: $(tail -5 "$D/daemons.out")"
+	daemon_start "$D/$h" agent kvxlan-vtep \
+		in_ns "$ns" "$AGENT" --db="unix:$D/$h/db.sock" br0
 	defer kill "$(cat "$D/$h/agent.pid")"
 }
 
@@ -169,6 +173,26 @@ vxlan_other_pkts()
 {
 	capture_packets "$1" \
 		"udp[8:4] != 0x08000000 or udp[12:4] != $(printf '0x%08x' $(($2 << 8)))"
+}
+
+# vms_ping_over PEER VNI MIN: vm1 and vm2 ping each other (3 requests each
+# way) and the capture of h1's eth0 into $D/ul.pcap (capture_start) stops;
+# then at least MIN VXLAN packets with flags I and VNI each way between
+# kvxlan ($IP1) and PEER ($IP2) in it, and none with another header
+vms_ping_over()
+{
+	local peer=$1 vni=$2 min=$3
+	check_ok "vm1 pings vm2 (192.168.1.2)" \
+		in_ns "$vm1" ping -c 3 -i 0.2 -W 5 -q 192.168.1.2
+	check_ok "vm2 pings vm1 (192.168.1.1)" \
+		in_ns "$vm2" ping -c 3 -i 0.2 -W 5 -q 192.168.1.1
+	capture_stop
+	check_ge "VXLAN packets kvxlan -> $peer, flags I and VNI $vni" \
+		"$(vxlan_vni_pkts "$D/ul.pcap" "$vni" src host "$IP1")" "$min"
+	check_ge "VXLAN packets $peer -> kvxlan, flags I and VNI $vni" \
+		"$(vxlan_vni_pkts "$D/ul.pcap" "$vni" src host "$IP2")" "$min"
+	check_eq "VXLAN packets with another header" \
+		"$(vxlan_other_pkts "$D/ul.pcap" "$vni")" 0
 }
 
 # step TEXT: log_step with the milliseconds since the start (where the

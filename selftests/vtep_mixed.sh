@@ -81,11 +81,8 @@ vm_port "$h2" "$vm2" "$MAC2" 192.168.1.2/24
 ovsctl hv2 add-port br0 vm1
 vctl hv2 add-ps br0
 vctl hv2 set Physical_Switch br0 tunnel_ips="$IP2"
-in_ns "$h2" env OVS_RUNDIR="$D/hv2" OVS_DBDIR="$D/hv2" OVS_LOGDIR="$D/hv2" \
-	"$EMULATOR" --pidfile="$D/hv2/ovs-vtep.pid" --detach \
-	--log-file="$D/hv2/ovs-vtep.log" -vconsole:off br0 \
-	</dev/null >>"$D/daemons.out" 2>&1 ||
-	fail "ovs-vtep did not start: $(tail -5 "$D/daemons.out")"
+daemon_start "$D/hv2" ovs-vtep ovs-vtep in_ns "$h2" env OVS_RUNDIR="$D/hv2" \
+	OVS_DBDIR="$D/hv2" OVS_LOGDIR="$D/hv2" "$EMULATOR" br0
 defer kill "$(cat "$D/hv2/ovs-vtep.pid")"
 
 # hv1: the seed's commands with kvxlan-vtep
@@ -141,19 +138,9 @@ expect "hv2: Mcast_Macs_Local unknown-dst (ovs-vtep)" \
 
 step "VM1 pings VM2 and VM2 pings VM1 over VNI 5000"
 capture_start "$h1" eth0 "$D/ul.pcap" udp port 4789
-check_ok "vm1 pings vm2 (192.168.1.2)" \
-	in_ns "$vm1" ping -c 3 -i 0.2 -W 5 -q 192.168.1.2
-check_ok "vm2 pings vm1 (192.168.1.1)" \
-	in_ns "$vm2" ping -c 3 -i 0.2 -W 5 -q 192.168.1.1
-capture_stop
 # each way: the ARP request or reply, 3 requests and 3 replies (and VM2's
 # background ping)
-check_ge "VXLAN packets kvxlan -> ovs-vtep, flags I and VNI 5000" \
-	"$(vxlan_vni_pkts "$D/ul.pcap" 5000 src host "$IP1")" 7
-check_ge "VXLAN packets ovs-vtep -> kvxlan, flags I and VNI 5000" \
-	"$(vxlan_vni_pkts "$D/ul.pcap" 5000 src host "$IP2")" 7
-check_eq "VXLAN packets with another header" \
-	"$(vxlan_other_pkts "$D/ul.pcap" 5000)" 0
+vms_ping_over ovs-vtep 5000 7
 check_eq "h1: nothing learned from the wire" \
 	"$(kvx "$h1" -j fdb show dev kvtep5000 learned | jq length)" 0
 

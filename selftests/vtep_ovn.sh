@@ -81,10 +81,7 @@ ovn_daemon()
 {
 	local name=$1
 	shift
-	ovs_env ovn "$name" "$@" --pidfile="$D/ovn/$name.pid" --detach \
-		--log-file="$D/ovn/$name.log" -vconsole:off \
-		</dev/null >>"$D/daemons.out" 2>&1 ||
-		fail "$name did not start: $(tail -5 "$D/daemons.out")"
+	daemon_start "$D/ovn" "$name" "$name" ovs_env ovn "$name" "$@"
 	defer kill "$(cat "$D/ovn/$name.pid")"
 }
 
@@ -127,12 +124,9 @@ ip -n "$vm2" link set eth0 address "$MAC2"
 overlay_up "$vm2" eth0 192.168.1.2/24
 ip -n "$h2" link set vm2 up
 ovsctl hv2 add-port br-int vm2 -- set Interface vm2 external_ids:iface-id=vm2
-in_ns "$h2" env OVS_RUNDIR="$D/hv2" OVN_RUNDIR="$D/hv2" \
-	ovn-controller "unix:$D/hv2/db.sock" \
-	--pidfile="$D/hv2/ovn-controller.pid" --detach \
-	--log-file="$D/hv2/ovn-controller.log" -vconsole:off \
-	</dev/null >>"$D/daemons.out" 2>&1 ||
-	fail "ovn-controller did not start: $(tail -5 "$D/daemons.out")"
+daemon_start "$D/hv2" ovn-controller ovn-controller \
+	in_ns "$h2" env OVS_RUNDIR="$D/hv2" OVN_RUNDIR="$D/hv2" \
+	ovn-controller "unix:$D/hv2/db.sock"
 defer kill "$(cat "$D/hv2/ovn-controller.pid")"
 wait_underlay "$h1" "$IP2"
 
@@ -175,17 +169,7 @@ step "vm1 (behind kvxlan) and vm2 (OVN) ping each other over VNI $KEY"
 capture_start "$h1" eth0 "$D/ul.pcap" udp port 4789
 # (OVN installs its flows for the tunnel a moment after binding vm2)
 slowwait 30 in_ns "$vm1" ping -c 1 -W 1 -q 192.168.1.2 >/dev/null || true
-check_ok "vm1 pings vm2 (192.168.1.2)" \
-	in_ns "$vm1" ping -c 3 -i 0.2 -W 5 -q 192.168.1.2
-check_ok "vm2 pings vm1 (192.168.1.1)" \
-	in_ns "$vm2" ping -c 3 -i 0.2 -W 5 -q 192.168.1.1
-capture_stop
-check_ge "VXLAN packets kvxlan -> OVN chassis, flags I and VNI $KEY" \
-	"$(vxlan_vni_pkts "$D/ul.pcap" "$KEY" src host "$IP1")" 6
-check_ge "VXLAN packets OVN chassis -> kvxlan, flags I and VNI $KEY" \
-	"$(vxlan_vni_pkts "$D/ul.pcap" "$KEY" src host "$IP2")" 6
-check_eq "VXLAN packets with another header" \
-	"$(vxlan_other_pkts "$D/ul.pcap" "$KEY")" 0
+vms_ping_over "OVN chassis" "$KEY" 6
 
 step "the MACs in both databases"
 expect "hv1: Ucast_Macs_Local = vm1's MAC (kvxlan-vtep)" "$MAC1>$IP1" \

@@ -172,13 +172,214 @@ static int link_parse_dev(const char *arg, uint32_t *ifindex)
 	return 0;
 }
 
+/* How a keyword's argument is read (struct link_kw). */
+enum link_kw_type {
+	LINK_ARG_RANGE,		/* a decimal number in min..max */
+	LINK_ARG_NUM,		/* word, or a number up to max */
+	LINK_ARG_ON_OFF,	/* "on" or "off" */
+	LINK_ARG_ADDR,		/* an address, or word: none */
+	LINK_ARG_OTHER,		/* link_parse_other() */
+};
+
+/*
+ * A keyword of "add" and "set" with an argument: its bit in link_req.seen
+ * (the IFLA_KVXLAN_* attribute it maps to, if any), its field of struct
+ * link_req, how many bytes that has (the attribute's size), how the
+ * argument is read, and what it should have been. In the order
+ * link_put_info() puts the attributes.
+ */
+struct link_kw {
+	const char *name;
+	uint8_t bit;
+	uint8_t type;		/* enum link_kw_type */
+	uint16_t off;
+	uint8_t size;
+	bool hex;		/* LINK_ARG_NUM: "0x" for base 16 too */
+	const char *word;	/* LINK_ARG_NUM, _ADDR: a word for ... */
+	uint32_t word_val;	/* ... this value (LINK_ARG_NUM) */
+	uint32_t min, max;	/* LINK_ARG_RANGE; max: LINK_ARG_NUM */
+	const char *expect;	/* in "Invalid KW "ARG": expected ..." */
+};
+
+/* Field f of struct link_req: where it is, how large it is. */
+#define LINK_OFF(f)	.off = offsetof(struct link_req, f)
+#define LINK_SIZE(f)	.size = sizeof(((struct link_req){ 0 }).f)
+
+static const struct link_kw link_kws[] = {
+	{ "vni", IFLA_KVXLAN_VNI, LINK_ARG_RANGE, LINK_OFF(vni),
+	  LINK_SIZE(vni), .max = KVXLAN_VNI_MAX },
+	{ "local", IFLA_KVXLAN_LOCAL, LINK_ARG_ADDR, LINK_OFF(local),
+	  .expect = "an IPv4 or IPv6 address" },
+	{ "remote", IFLA_KVXLAN_REMOTE, LINK_ARG_ADDR, LINK_OFF(remote),
+	  .word = "none",
+	  .expect = "an IPv4 or IPv6 address or \"none\"" },
+	{ "group", IFLA_KVXLAN_GROUP, LINK_ARG_ADDR, LINK_OFF(group),
+	  .word = "none", .expect = "a multicast address or \"none\"" },
+	{ "dev", IFLA_KVXLAN_LINK, LINK_ARG_OTHER, LINK_OFF(link),
+	  LINK_SIZE(link) },
+	{ "port", IFLA_KVXLAN_PORT, LINK_ARG_RANGE, LINK_OFF(port),
+	  LINK_SIZE(port), .min = 1, .max = UINT16_MAX },
+	{ "srcport", IFLA_KVXLAN_PORT_RANGE, LINK_ARG_OTHER, LINK_OFF(range),
+	  LINK_SIZE(range) },
+	{ "ttl", IFLA_KVXLAN_TTL, LINK_ARG_NUM, LINK_OFF(ttl), LINK_SIZE(ttl),
+	  .word = "auto", .word_val = 0, .max = UINT8_MAX,
+	  .expect = "0..255 or \"auto\"" },
+	{ "tos", IFLA_KVXLAN_TOS, LINK_ARG_NUM, LINK_OFF(tos), LINK_SIZE(tos),
+	  .hex = true, .word = "inherit", .word_val = KVXLAN_TOS_INHERIT,
+	  .max = UINT8_MAX,
+	  .expect = "0..255 (or 0x00..0xff) or \"inherit\"" },
+	{ "df", IFLA_KVXLAN_DF, LINK_ARG_OTHER, LINK_OFF(df), LINK_SIZE(df),
+	  .expect = "\"unset\", \"set\" or \"inherit\"" },
+	{ "learning", IFLA_KVXLAN_LEARNING, LINK_ARG_ON_OFF,
+	  LINK_OFF(learning), LINK_SIZE(learning) },
+	{ "ageing", IFLA_KVXLAN_AGEING, LINK_ARG_NUM, LINK_OFF(ageing),
+	  LINK_SIZE(ageing), .max = UINT32_MAX,
+	  .expect = "a number of seconds" },
+	{ "max-learned", IFLA_KVXLAN_MAX_LEARNED, LINK_ARG_NUM,
+	  LINK_OFF(max_learned), LINK_SIZE(max_learned), .max = UINT32_MAX,
+	  .expect = "a decimal number" },
+	{ "udpcsum", IFLA_KVXLAN_UDP_CSUM, LINK_ARG_ON_OFF,
+	  LINK_OFF(udp_csum), LINK_SIZE(udp_csum) },
+	{ "udp6zerocsumtx", IFLA_KVXLAN_UDP6_ZERO_CSUM_TX, LINK_ARG_ON_OFF,
+	  LINK_OFF(udp6_zero_tx), LINK_SIZE(udp6_zero_tx) },
+	{ "udp6zerocsumrx", IFLA_KVXLAN_UDP6_ZERO_CSUM_RX, LINK_ARG_ON_OFF,
+	  LINK_OFF(udp6_zero_rx), LINK_SIZE(udp6_zero_rx) },
+	{ "flowlabel", IFLA_KVXLAN_FLOWLABEL, LINK_ARG_NUM, LINK_OFF(label),
+	  LINK_SIZE(label), .hex = true, .word = "auto",
+	  .word_val = KVXLAN_FLOWLABEL_AUTO, .max = KVXLAN_FLOWLABEL_MAX,
+	  .expect = "0..0xfffff or \"auto\"" },
+	{ "dampen-moves", IFLA_KVXLAN_DAMPEN_MOVES, LINK_ARG_RANGE,
+	  LINK_OFF(dampen_moves), LINK_SIZE(dampen_moves),
+	  .max = KVXLAN_DAMPEN_MOVES_MAX },
+	{ "dampen-window", IFLA_KVXLAN_DAMPEN_WINDOW, LINK_ARG_RANGE,
+	  LINK_OFF(dampen_window), LINK_SIZE(dampen_window), .min = 1,
+	  .max = KVXLAN_DAMPEN_WINDOW_MAX },
+	{ "dampen-hold", IFLA_KVXLAN_DAMPEN_HOLD, LINK_ARG_RANGE,
+	  LINK_OFF(dampen_hold), LINK_SIZE(dampen_hold), .min = 1,
+	  .max = KVXLAN_DAMPEN_HOLD_MAX },
+	{ "peers-only", IFLA_KVXLAN_PEERS_ONLY, LINK_ARG_ON_OFF,
+	  LINK_OFF(peers_only), LINK_SIZE(peers_only) },
+	{ "proxy", IFLA_KVXLAN_PROXY, LINK_ARG_ON_OFF, LINK_OFF(proxy),
+	  LINK_SIZE(proxy) },
+	{ "mtu", LINK_KW_MTU, LINK_ARG_NUM, LINK_OFF(mtu), LINK_SIZE(mtu),
+	  .max = UINT32_MAX, .expect = "a decimal number" },
+	{ "netns", LINK_KW_NETNS, LINK_ARG_OTHER,
+	  .expect = "a network namespace name or a PID" },
+};
+
+static const struct link_kw *link_kw_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(link_kws); i++)
+		if (!strcmp(link_kws[i].name, name))
+			return &link_kws[i];
+	return NULL;
+}
+
+/* Stores v in k's field of req. */
+static void link_store(struct link_req *req, const struct link_kw *k,
+		       unsigned long long v)
+{
+	void *p = (char *)req + k->off;
+
+	if (k->size == sizeof(uint8_t))
+		*(uint8_t *)p = v;
+	else if (k->size == sizeof(uint16_t))
+		*(uint16_t *)p = v;
+	else
+		*(uint32_t *)p = v;
+}
+
+/* The arguments of "dev", "srcport", "df" and "netns"; an exit status. */
+static int link_parse_other(int argc, char **argv, int *i,
+			    struct link_req *req, const struct link_kw *k,
+			    const char *arg)
+{
+	unsigned long long v;
+	const char *arg2;
+	size_t df;
+
+	switch (k->bit) {
+	case IFLA_KVXLAN_LINK:
+		if (link_parse_dev(arg, &req->link))
+			return KVX_EXIT_USAGE;
+		break;
+	case IFLA_KVXLAN_PORT_RANGE:
+		if (parse_range("srcport LOW", arg, 1, UINT16_MAX, &v))
+			return KVX_EXIT_USAGE;
+		req->range.low = v;
+		arg2 = link_next(argc, argv, i, k->name);
+		if (!arg2)
+			return KVX_EXIT_USAGE;
+		/* 1 <= LOW <= HIGH */
+		if (parse_range("srcport HIGH", arg2, req->range.low,
+				UINT16_MAX, &v))
+			return KVX_EXIT_USAGE;
+		req->range.high = v;
+		break;
+	case IFLA_KVXLAN_DF:
+		for (df = 0; df < ARRAY_SIZE(link_df_names); df++)
+			if (!strcmp(arg, link_df_names[df]))
+				break;
+		if (df == ARRAY_SIZE(link_df_names))
+			return link_bad_value(k->name, arg, k->expect);
+		req->df = df;
+		break;
+	default:	/* LINK_KW_NETNS */
+		if (!*arg)
+			return link_bad_value(k->name, arg, k->expect);
+		req->netns = arg;
+	}
+	return KVX_EXIT_OK;
+}
+
+/* The argument(s) of keyword k at argv[*i]; returns an exit status. */
+static int link_parse_arg(int argc, char **argv, int *i,
+			  struct link_req *req, const struct link_kw *k)
+{
+	void *p = (char *)req + k->off;
+	unsigned long long v;
+	const char *arg;
+
+	arg = link_next(argc, argv, i, k->name);
+	if (!arg)
+		return KVX_EXIT_USAGE;
+	switch (k->type) {
+	case LINK_ARG_RANGE:
+		if (parse_range(k->name, arg, k->min, k->max, &v))
+			return KVX_EXIT_USAGE;
+		link_store(req, k, v);
+		break;
+	case LINK_ARG_NUM:
+		if (k->word && !strcmp(arg, k->word))
+			v = k->word_val;
+		else if (parse_uint(arg, k->hex ? 0 : 10, k->max, &v))
+			return link_bad_value(k->name, arg, k->expect);
+		link_store(req, k, v);
+		break;
+	case LINK_ARG_ON_OFF:
+		if (parse_on_off(arg, p))
+			return link_bad_value(k->name, arg, "\"on\" or \"off\"");
+		break;
+	case LINK_ARG_ADDR:
+		if (k->word && !strcmp(arg, k->word))
+			memset(p, 0, sizeof(struct kvx_addr));
+		else if (parse_addr(arg, p))
+			return link_bad_value(k->name, arg, k->expect);
+		break;
+	default:
+		return link_parse_other(argc, argv, i, req, k, arg);
+	}
+	return KVX_EXIT_OK;
+}
+
 /* The keyword at argv[*i] and its arguments; returns an exit status. */
 static int link_parse_kw(int argc, char **argv, int *i, struct link_req *req)
 {
 	const char *kw = argv[*i];
-	const char *arg = NULL, *arg2;
-	unsigned long long v;
-	int bit;
+	const struct link_kw *k;
+	int bit, ret;
 
 	if (!strcmp(kw, "up") || !strcmp(kw, "down")) {
 		if (req->seen & (1u << LINK_KW_STATE))
@@ -188,165 +389,13 @@ static int link_parse_kw(int argc, char **argv, int *i, struct link_req *req)
 		goto once;
 	}
 
-	if (!strcmp(kw, "vni") || !strcmp(kw, "local") ||
-	    !strcmp(kw, "remote") || !strcmp(kw, "group") ||
-	    !strcmp(kw, "dev") ||
-	    !strcmp(kw, "port") || !strcmp(kw, "srcport") ||
-	    !strcmp(kw, "ttl") || !strcmp(kw, "tos") || !strcmp(kw, "df") ||
-	    !strcmp(kw, "learning") || !strcmp(kw, "ageing") ||
-	    !strcmp(kw, "max-learned") || !strcmp(kw, "mtu") ||
-	    !strcmp(kw, "udpcsum") || !strcmp(kw, "udp6zerocsumtx") ||
-	    !strcmp(kw, "udp6zerocsumrx") || !strcmp(kw, "flowlabel") ||
-	    !strcmp(kw, "dampen-moves") || !strcmp(kw, "dampen-window") ||
-	    !strcmp(kw, "dampen-hold") || !strcmp(kw, "peers-only") ||
-	    !strcmp(kw, "proxy") ||
-	    !strcmp(kw, "netns")) {
-		arg = link_next(argc, argv, i, kw);
-		if (!arg)
-			return KVX_EXIT_USAGE;
-	} else {
+	k = link_kw_find(kw);
+	if (!k)
 		return link_try_help("Unknown keyword \"%s\"", kw);
-	}
-
-	if (!strcmp(kw, "vni")) {
-		bit = IFLA_KVXLAN_VNI;
-		if (parse_range(kw, arg, 0, KVXLAN_VNI_MAX, &v))
-			return KVX_EXIT_USAGE;
-		req->vni = v;
-	} else if (!strcmp(kw, "local")) {
-		bit = IFLA_KVXLAN_LOCAL;
-		if (parse_addr(arg, &req->local))
-			return link_bad_value(kw, arg,
-					      "an IPv4 or IPv6 address");
-	} else if (!strcmp(kw, "remote")) {
-		bit = IFLA_KVXLAN_REMOTE;
-		if (!strcmp(arg, "none"))
-			memset(&req->remote, 0, sizeof(req->remote));
-		else if (parse_addr(arg, &req->remote))
-			return link_bad_value(kw, arg,
-					      "an IPv4 or IPv6 address or \"none\"");
-	} else if (!strcmp(kw, "group")) {
-		bit = IFLA_KVXLAN_GROUP;
-		if (!strcmp(arg, "none"))
-			memset(&req->group, 0, sizeof(req->group));
-		else if (parse_addr(arg, &req->group))
-			return link_bad_value(kw, arg,
-					      "a multicast address or \"none\"");
-	} else if (!strcmp(kw, "dev")) {
-		bit = IFLA_KVXLAN_LINK;
-		if (link_parse_dev(arg, &req->link))
-			return KVX_EXIT_USAGE;
-	} else if (!strcmp(kw, "port")) {
-		bit = IFLA_KVXLAN_PORT;
-		if (parse_range(kw, arg, 1, UINT16_MAX, &v))
-			return KVX_EXIT_USAGE;
-		req->port = v;
-	} else if (!strcmp(kw, "srcport")) {
-		bit = IFLA_KVXLAN_PORT_RANGE;
-		if (parse_range("srcport LOW", arg, 1, UINT16_MAX, &v))
-			return KVX_EXIT_USAGE;
-		req->range.low = v;
-		arg2 = link_next(argc, argv, i, kw);
-		if (!arg2)
-			return KVX_EXIT_USAGE;
-		/* 1 <= LOW <= HIGH */
-		if (parse_range("srcport HIGH", arg2, req->range.low,
-				UINT16_MAX, &v))
-			return KVX_EXIT_USAGE;
-		req->range.high = v;
-	} else if (!strcmp(kw, "ttl")) {
-		bit = IFLA_KVXLAN_TTL;
-		if (!strcmp(arg, "auto"))
-			req->ttl = 0;
-		else if (parse_u8(arg, &req->ttl))
-			return link_bad_value(kw, arg, "0..255 or \"auto\"");
-	} else if (!strcmp(kw, "tos")) {
-		bit = IFLA_KVXLAN_TOS;
-		if (!strcmp(arg, "inherit"))
-			req->tos = KVXLAN_TOS_INHERIT;
-		else if (parse_uint(arg, 0, UINT8_MAX, &v))
-			return link_bad_value(kw, arg,
-					      "0..255 (or 0x00..0xff) or \"inherit\"");
-		else
-			req->tos = v;
-	} else if (!strcmp(kw, "df")) {
-		bit = IFLA_KVXLAN_DF;
-		if (!strcmp(arg, "unset"))
-			req->df = KVXLAN_DF_UNSET;
-		else if (!strcmp(arg, "set"))
-			req->df = KVXLAN_DF_SET;
-		else if (!strcmp(arg, "inherit"))
-			req->df = KVXLAN_DF_INHERIT;
-		else
-			return link_bad_value(kw, arg,
-					      "\"unset\", \"set\" or \"inherit\"");
-	} else if (!strcmp(kw, "learning")) {
-		bit = IFLA_KVXLAN_LEARNING;
-		if (parse_on_off(arg, &req->learning))
-			return link_bad_value(kw, arg, "\"on\" or \"off\"");
-	} else if (!strcmp(kw, "ageing")) {
-		bit = IFLA_KVXLAN_AGEING;
-		if (parse_u32(arg, &req->ageing))
-			return link_bad_value(kw, arg, "a number of seconds");
-	} else if (!strcmp(kw, "max-learned")) {
-		bit = IFLA_KVXLAN_MAX_LEARNED;
-		if (parse_u32(arg, &req->max_learned))
-			return link_bad_value(kw, arg, "a decimal number");
-	} else if (!strcmp(kw, "udpcsum")) {
-		bit = IFLA_KVXLAN_UDP_CSUM;
-		if (parse_on_off(arg, &req->udp_csum))
-			return link_bad_value(kw, arg, "\"on\" or \"off\"");
-	} else if (!strcmp(kw, "udp6zerocsumtx")) {
-		bit = IFLA_KVXLAN_UDP6_ZERO_CSUM_TX;
-		if (parse_on_off(arg, &req->udp6_zero_tx))
-			return link_bad_value(kw, arg, "\"on\" or \"off\"");
-	} else if (!strcmp(kw, "udp6zerocsumrx")) {
-		bit = IFLA_KVXLAN_UDP6_ZERO_CSUM_RX;
-		if (parse_on_off(arg, &req->udp6_zero_rx))
-			return link_bad_value(kw, arg, "\"on\" or \"off\"");
-	} else if (!strcmp(kw, "flowlabel")) {
-		bit = IFLA_KVXLAN_FLOWLABEL;
-		if (!strcmp(arg, "auto"))
-			req->label = KVXLAN_FLOWLABEL_AUTO;
-		else if (parse_uint(arg, 0, KVXLAN_FLOWLABEL_MAX, &v))
-			return link_bad_value(kw, arg,
-					      "0..0xfffff or \"auto\"");
-		else
-			req->label = v;
-	} else if (!strcmp(kw, "dampen-moves")) {
-		bit = IFLA_KVXLAN_DAMPEN_MOVES;
-		if (parse_range(kw, arg, 0, KVXLAN_DAMPEN_MOVES_MAX, &v))
-			return KVX_EXIT_USAGE;
-		req->dampen_moves = v;
-	} else if (!strcmp(kw, "dampen-window")) {
-		bit = IFLA_KVXLAN_DAMPEN_WINDOW;
-		if (parse_range(kw, arg, 1, KVXLAN_DAMPEN_WINDOW_MAX, &v))
-			return KVX_EXIT_USAGE;
-		req->dampen_window = v;
-	} else if (!strcmp(kw, "dampen-hold")) {
-		bit = IFLA_KVXLAN_DAMPEN_HOLD;
-		if (parse_range(kw, arg, 1, KVXLAN_DAMPEN_HOLD_MAX, &v))
-			return KVX_EXIT_USAGE;
-		req->dampen_hold = v;
-	} else if (!strcmp(kw, "peers-only")) {
-		bit = IFLA_KVXLAN_PEERS_ONLY;
-		if (parse_on_off(arg, &req->peers_only))
-			return link_bad_value(kw, arg, "\"on\" or \"off\"");
-	} else if (!strcmp(kw, "proxy")) {
-		bit = IFLA_KVXLAN_PROXY;
-		if (parse_on_off(arg, &req->proxy))
-			return link_bad_value(kw, arg, "\"on\" or \"off\"");
-	} else if (!strcmp(kw, "netns")) {
-		bit = LINK_KW_NETNS;
-		if (!*arg)
-			return link_bad_value(kw, arg,
-					      "a network namespace name or a PID");
-		req->netns = arg;
-	} else {
-		bit = LINK_KW_MTU;
-		if (parse_u32(arg, &req->mtu))
-			return link_bad_value(kw, arg, "a decimal number");
-	}
+	ret = link_parse_arg(argc, argv, i, req, k);
+	if (ret)
+		return ret;
+	bit = k->bit;
 
 once:
 	if (req->seen & (1u << bit))
@@ -412,7 +461,10 @@ static bool link_has(const struct link_req *req, int bit)
 static void link_put_info(struct nlmsghdr *nlh, const struct link_req *req,
 			  bool create)
 {
+	const struct kvx_addr *addr;
 	struct nlattr *linkinfo, *data;
+	const struct link_kw *k;
+	const void *p;
 
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, KVXLAN_KIND);
@@ -421,69 +473,21 @@ static void link_put_info(struct nlmsghdr *nlh, const struct link_req *req,
 		goto out;
 
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	if (link_has(req, IFLA_KVXLAN_VNI))
-		mnl_attr_put_u32(nlh, IFLA_KVXLAN_VNI, req->vni);
-	if (link_has(req, IFLA_KVXLAN_LOCAL))
-		mnl_attr_put(nlh, IFLA_KVXLAN_LOCAL, addr_len(&req->local),
-			     &req->local.v6);
-	if (link_has(req, IFLA_KVXLAN_REMOTE)) {
+	for (k = link_kws; k < link_kws + ARRAY_SIZE(link_kws); k++) {
+		p = (const char *)req + k->off;
+		if (k->bit > IFLA_KVXLAN_MAX || !link_has(req, k->bit))
+			continue;
+		if (k->type != LINK_ARG_ADDR) {
+			mnl_attr_put(nlh, k->bit, k->size, p);
+			continue;
+		}
 		/* "remote none": an empty attribute removes the remote. */
-		if (req->remote.family)
-			mnl_attr_put(nlh, IFLA_KVXLAN_REMOTE,
-				     addr_len(&req->remote), &req->remote.v6);
+		addr = p;
+		if (addr->family)
+			mnl_attr_put(nlh, k->bit, addr_len(addr), &addr->v6);
 		else if (!create)
-			mnl_attr_put(nlh, IFLA_KVXLAN_REMOTE, 0, NULL);
+			mnl_attr_put(nlh, k->bit, 0, NULL);
 	}
-	if (link_has(req, IFLA_KVXLAN_GROUP)) {
-		if (req->group.family)
-			mnl_attr_put(nlh, IFLA_KVXLAN_GROUP,
-				     addr_len(&req->group), &req->group.v6);
-		else if (!create)
-			mnl_attr_put(nlh, IFLA_KVXLAN_GROUP, 0, NULL);
-	}
-	if (link_has(req, IFLA_KVXLAN_LINK))
-		mnl_attr_put_u32(nlh, IFLA_KVXLAN_LINK, req->link);
-	if (link_has(req, IFLA_KVXLAN_PORT))
-		mnl_attr_put_u16(nlh, IFLA_KVXLAN_PORT, req->port);
-	if (link_has(req, IFLA_KVXLAN_PORT_RANGE))
-		mnl_attr_put(nlh, IFLA_KVXLAN_PORT_RANGE, sizeof(req->range),
-			     &req->range);
-	if (link_has(req, IFLA_KVXLAN_TTL))
-		mnl_attr_put_u8(nlh, IFLA_KVXLAN_TTL, req->ttl);
-	if (link_has(req, IFLA_KVXLAN_TOS))
-		mnl_attr_put_u8(nlh, IFLA_KVXLAN_TOS, req->tos);
-	if (link_has(req, IFLA_KVXLAN_DF))
-		mnl_attr_put_u8(nlh, IFLA_KVXLAN_DF, req->df);
-	if (link_has(req, IFLA_KVXLAN_LEARNING))
-		mnl_attr_put_u8(nlh, IFLA_KVXLAN_LEARNING, req->learning);
-	if (link_has(req, IFLA_KVXLAN_AGEING))
-		mnl_attr_put_u32(nlh, IFLA_KVXLAN_AGEING, req->ageing);
-	if (link_has(req, IFLA_KVXLAN_MAX_LEARNED))
-		mnl_attr_put_u32(nlh, IFLA_KVXLAN_MAX_LEARNED,
-				 req->max_learned);
-	if (link_has(req, IFLA_KVXLAN_UDP_CSUM))
-		mnl_attr_put_u8(nlh, IFLA_KVXLAN_UDP_CSUM, req->udp_csum);
-	if (link_has(req, IFLA_KVXLAN_UDP6_ZERO_CSUM_TX))
-		mnl_attr_put_u8(nlh, IFLA_KVXLAN_UDP6_ZERO_CSUM_TX,
-				req->udp6_zero_tx);
-	if (link_has(req, IFLA_KVXLAN_UDP6_ZERO_CSUM_RX))
-		mnl_attr_put_u8(nlh, IFLA_KVXLAN_UDP6_ZERO_CSUM_RX,
-				req->udp6_zero_rx);
-	if (link_has(req, IFLA_KVXLAN_FLOWLABEL))
-		mnl_attr_put_u32(nlh, IFLA_KVXLAN_FLOWLABEL, req->label);
-	if (link_has(req, IFLA_KVXLAN_DAMPEN_MOVES))
-		mnl_attr_put_u32(nlh, IFLA_KVXLAN_DAMPEN_MOVES,
-				 req->dampen_moves);
-	if (link_has(req, IFLA_KVXLAN_DAMPEN_WINDOW))
-		mnl_attr_put_u32(nlh, IFLA_KVXLAN_DAMPEN_WINDOW,
-				 req->dampen_window);
-	if (link_has(req, IFLA_KVXLAN_DAMPEN_HOLD))
-		mnl_attr_put_u32(nlh, IFLA_KVXLAN_DAMPEN_HOLD,
-				 req->dampen_hold);
-	if (link_has(req, IFLA_KVXLAN_PEERS_ONLY))
-		mnl_attr_put_u8(nlh, IFLA_KVXLAN_PEERS_ONLY, req->peers_only);
-	if (link_has(req, IFLA_KVXLAN_PROXY))
-		mnl_attr_put_u8(nlh, IFLA_KVXLAN_PROXY, req->proxy);
 	mnl_attr_nest_end(nlh, data);
 out:
 	mnl_attr_nest_end(nlh, linkinfo);
@@ -1086,40 +1090,49 @@ out:
 	return ret;
 }
 
-static int link_show(int argc, char **argv)
+/*
+ * The device s->name (every device without one) through link_show_cb();
+ * returns an exit status.
+ */
+static int link_query(struct link_show *s)
 {
-	struct link_show s = {};
 	unsigned int ifindex = 0;
 	struct nlmsghdr *nlh;
 	struct nl_sock *nl;
+	int ret;
+
+	if (s->name) {
+		ifindex = if_nametoindex(s->name);
+		if (!ifindex)
+			return kvx_err("Cannot find device \"%s\"", s->name);
+	}
+	nl = nl_shared(NETLINK_ROUTE);
+	if (!nl)
+		return KVX_EXIT_KERNEL;
+	if (s->name) {
+		ret = link_get(nl, ifindex, link_show_cb, s);
+	} else {
+		nlh = nl_msg(nl, RTM_GETLINK, NLM_F_DUMP);
+		link_put_ifinfomsg(nlh, 0);
+		ret = nl_talk(nl, nlh, link_show_cb, s);
+	}
+	if (ret)
+		return KVX_EXIT_KERNEL;
+	if (s->name && !s->found)
+		return kvx_err("\"%s\" is not a kvxlan device", s->name);
+	return KVX_EXIT_OK;
+}
+
+static int link_show(int argc, char **argv)
+{
+	struct link_show s = {};
 	int ret;
 
 	ret = link_parse_name(argc, argv, &s.name);
 	if (ret)
 		return ret < 0 ? KVX_EXIT_OK : ret;
 
-	if (s.name) {
-		ifindex = if_nametoindex(s.name);
-		if (!ifindex)
-			return kvx_err("Cannot find device \"%s\"", s.name);
-	}
-
-	nl = nl_shared(NETLINK_ROUTE);
-	if (!nl)
-		return KVX_EXIT_KERNEL;
-
-	if (s.name) {
-		ret = link_get(nl, ifindex, link_show_cb, &s);
-	} else {
-		nlh = nl_msg(nl, RTM_GETLINK, NLM_F_DUMP);
-		link_put_ifinfomsg(nlh, 0);
-		ret = nl_talk(nl, nlh, link_show_cb, &s);
-	}
-
-	if (ret)
-		ret = KVX_EXIT_KERNEL;
-	else if (s.name && !s.found)
-		ret = kvx_err("\"%s\" is not a kvxlan device", s.name);
+	ret = link_query(&s);
 
 	/* A JSON document whenever something was, or should be, listed. */
 	if (kvx_opts.json && (s.array || !ret)) {
@@ -1134,32 +1147,9 @@ static int link_show(int argc, char **argv)
 int link_save(const char *name, struct link_saved *saved)
 {
 	struct link_show s = { .name = name, .saved = saved };
-	unsigned int ifindex = 0;
-	struct nlmsghdr *nlh;
-	struct nl_sock *nl;
-	int ret;
 
 	kvx_ifindex_forget();
-	if (name) {
-		ifindex = if_nametoindex(name);
-		if (!ifindex)
-			return kvx_err("Cannot find device \"%s\"", name);
-	}
-	nl = nl_shared(NETLINK_ROUTE);
-	if (!nl)
-		return KVX_EXIT_KERNEL;
-	if (name) {
-		ret = link_get(nl, ifindex, link_show_cb, &s);
-	} else {
-		nlh = nl_msg(nl, RTM_GETLINK, NLM_F_DUMP);
-		link_put_ifinfomsg(nlh, 0);
-		ret = nl_talk(nl, nlh, link_show_cb, &s);
-	}
-	if (ret)
-		return KVX_EXIT_KERNEL;
-	if (name && !s.found)
-		return kvx_err("\"%s\" is not a kvxlan device", name);
-	return KVX_EXIT_OK;
+	return link_query(&s);
 }
 
 enum { LINK_ADD, LINK_SET, LINK_DEL, LINK_SHOW, LINK_HELP };

@@ -79,26 +79,6 @@ int parse_u32(const char *arg, uint32_t *val)
 	return 0;
 }
 
-int parse_u16(const char *arg, uint16_t *val)
-{
-	unsigned long long v;
-
-	if (parse_uint(arg, 10, UINT16_MAX, &v))
-		return -1;
-	*val = v;
-	return 0;
-}
-
-int parse_u8(const char *arg, uint8_t *val)
-{
-	unsigned long long v;
-
-	if (parse_uint(arg, 10, UINT8_MAX, &v))
-		return -1;
-	*val = v;
-	return 0;
-}
-
 static int hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')

@@ -46,8 +46,6 @@ int kvx_err(const char *fmt, ...) __printf(1, 2);
 int parse_uint(const char *arg, int base, unsigned long long max,
 	       unsigned long long *val);
 int parse_u32(const char *arg, uint32_t *val);
-int parse_u16(const char *arg, uint16_t *val);
-int parse_u8(const char *arg, uint8_t *val);
 
 /* A MAC address: six groups of one or two hex digits separated by ':'. */
 #define KVX_MAC_LEN	6
