@@ -64,13 +64,6 @@ hypervisor()
 	overlay_up "$1" vx0 "$4"
 }
 
-# remote_stat NS DST KEY: one per-remote counter (`kvxlan stats remotes`)
-remote_stat()
-{
-	kvx "$1" -j stats dev vx0 remotes |
-		jq -e --arg d "$2" --arg k "$3" '.[] | select(.dst == $d) | .[$k]'
-}
-
 # fdb_hits NS MAC
 fdb_hits() { kvx "$1" -j fdb get "$2" dev vx0 | jq -e '.hits'; }
 
