@@ -23,6 +23,7 @@
 #include "fdb.h"
 #include "flood.h"
 #include "link.h"
+#include "mdst.h"
 
 struct kvx_br_req {
 	struct kvx_ip ip;

@@ -2,19 +2,14 @@
 /*
  * kvxlan: the forwarding table (MAC -> remote VTEP): static entries set,
  * replaced and deleted, the FDB walker and flushes. The remote VTEPs it
- * names are in remote.c, learning and ageing in learn.c.
+ * names are in remote.c, learning and ageing in learn.c, the multicast
+ * MACs' lists of remotes in mdst.c.
  *
  * Readers (xmit, rcv) look entries and remotes up in their hash tables
  * under RCU. Every change happens under kvx_dev.fdb_lock; entries and
  * remotes are freed after an RCU grace period.
  *
- * Walkers (the genl and "bridge fdb" dumps, the ageing sweep, flushes) do
- * not walk the hash tables: each entry and remote is also on a list in
- * creation order (struct kvx_ord), and a walk resumes after the last
- * object it visited, found again by its key and sequence number. Resizes
- * and rehashes of the tables do not move anything on the lists, so a walk
- * split into many parts visits each object that lives through it exactly
- * once (objects added or deleted meanwhile may be seen or not).
+ * The FDB walker and the flushes are in fdb_walk.c.
  */
 #include <linux/delay.h>
 #include <linux/etherdevice.h>
@@ -27,9 +22,8 @@
 #include "fdb.h"
 #include "flood.h"
 #include "learn.h"
+#include "mdst.h"
 #include "netlink.h"
-
-#define KVX_FLUSH_BATCH		1024	/* entries per hold of fdb_lock */
 
 static struct kmem_cache *kvx_fdb_cache;
 
@@ -167,6 +161,57 @@ static void kvx_fdb_init_entry(struct kvx_fdb *f, const u8 *mac, u8 kind,
 	atomic64_set(&f->hits, 0);
 }
 
+/*
+ * For fdb.c and mdst.c, under fdb_lock: a new entry, not yet published,
+ * with @mac, @kind, @port, @vni (@*spare if the caller has one); NULL if
+ * out of memory.
+ */
+struct kvx_fdb *kvx_fdb_new(struct kvx_fdb **spare, const u8 *mac, u8 kind,
+			    __be16 port, u32 vni)
+{
+	struct kvx_fdb *f = kvx_fdb_alloc(spare);
+
+	if (f)
+		kvx_fdb_init_entry(f, mac, kind, port, vni);
+	return f;
+}
+
+/* Frees @f, which was never published. */
+void kvx_fdb_free(struct kvx_fdb *f)
+{
+	kmem_cache_free(kvx_fdb_cache, f);
+}
+
+/* A spare entry for an add that takes fdb_lock later (process context). */
+struct kvx_fdb *kvx_fdb_spare(void)
+{
+	return kmem_cache_zalloc(kvx_fdb_cache, GFP_KERNEL);
+}
+
+/*
+ * Publishes @f, with its remote(s) set: in the hash table, on fdb_list, in
+ * its kind's count. On error nothing is published and @f is the caller's.
+ */
+int kvx_fdb_insert(struct kvx_dev *kvx, struct kvx_fdb *f)
+{
+	int err;
+
+	lockdep_assert_held(&kvx->fdb_lock);
+	err = rhashtable_insert_fast(&kvx->fdb, &f->node, kvx_fdb_params);
+	if (err)
+		return err;
+	kvx_ord_add(kvx, &f->ord, &kvx->fdb_list);
+	kvx_fdb_account(kvx, f, 1);
+	return 0;
+}
+
+/* The entry of @mac, for a writer under fdb_lock. */
+struct kvx_fdb *kvx_fdb_find(struct kvx_dev *kvx, const u8 *mac)
+{
+	lockdep_assert_held(&kvx->fdb_lock);
+	return rhashtable_lookup_fast(&kvx->fdb, mac, kvx_fdb_params);
+}
+
 struct kvx_fdb *kvx_fdb_create(struct kvx_dev *kvx, const u8 *mac,
 			       const struct kvx_ip *ip, __be16 port,
 			       u32 vni, u8 kind, struct kvx_fdb **spare)
@@ -176,30 +221,24 @@ struct kvx_fdb *kvx_fdb_create(struct kvx_dev *kvx, const u8 *mac,
 	int err;
 
 	lockdep_assert_held(&kvx->fdb_lock);
-	f = kvx_fdb_alloc(spare);
+	f = kvx_fdb_new(spare, mac, kind, port, vni);
 	if (!f)
 		return ERR_PTR(-ENOMEM);
 	r = kvx_remote_get(kvx, ip);
 	if (IS_ERR(r)) {
-		kmem_cache_free(kvx_fdb_cache, f);
+		kvx_fdb_free(f);
 		return ERR_CAST(r);
 	}
-	kvx_fdb_init_entry(f, mac, kind, port, vni);
 	kvx_fdb_set_remote(kvx, f, r);
-
-	err = rhashtable_insert_fast(&kvx->fdb, &f->node, kvx_fdb_params);
+	err = kvx_fdb_insert(kvx, f);
 	if (err) {
 		r->fdb_refs--;
 		kvx_remote_put(kvx, r);
-		kmem_cache_free(kvx_fdb_cache, f);
+		kvx_fdb_free(f);
 		return ERR_PTR(err);
 	}
-	kvx_ord_add(kvx, &f->ord, &kvx->fdb_list);
-	kvx_fdb_account(kvx, f, 1);
 	return f;
 }
-
-static void kvx_mdst_release(struct kvx_dev *kvx, struct kvx_flood *l);
 
 void kvx_fdb_destroy(struct kvx_dev *kvx, struct kvx_fdb *f,
 		     enum kvxlan_event event)
@@ -282,204 +321,12 @@ void kvx_fdb_notify_all(struct kvx_dev *kvx, const struct kvx_fdb *f,
 		kvx_fdb_notify(kvx, f, &e[i], event);
 }
 
-/* ----- multicast MACs ----- */
-
-/*
- * A multicast MAC's entry ("bridge fdb append", KVXLAN_CMD_FDB_APPEND) has
- * its own replication list, f->mdst: its remotes, each with its own port
- * and VNI, in a struct kvx_flood that is copied on every change and
- * published whole (fdb_lock writers, RCU readers), as the flood list is:
- * a frame to the MAC is copied to exactly the remotes of one list. Each
- * remote of a list holds a reference and an FDB reference on it; f->remote
- * is the first one, without a reference of its own, so that every entry
- * has a remote for code that reads only that; f->port and f->vni stay the
- * device's. Such an entry is static and has at least one remote.
- */
-
-static struct kvx_flood *kvx_fdb_mdst(struct kvx_dev *kvx,
-				      const struct kvx_fdb *f)
-{
-	return rcu_dereference_protected(f->mdst,
-					 lockdep_is_held(&kvx->fdb_lock));
-}
-
-/* Drops the references of the list @l, which no reader finds any more. */
-static void kvx_mdst_put(struct kvx_dev *kvx, struct kvx_flood *l)
-{
-	unsigned int i;
-
-	lockdep_assert_held(&kvx->fdb_lock);
-	for (i = 0; i < l->n; i++) {
-		l->ent[i].remote->fdb_refs--;
-		kvx_remote_put(kvx, l->ent[i].remote);
-	}
-}
-
-/* ... and frees it after a grace period. */
-static void kvx_mdst_release(struct kvx_dev *kvx, struct kvx_flood *l)
-{
-	kvx_mdst_put(kvx, l);
-	kvfree_rcu(l, rcu);
-}
-
-static int kvx_mdst_find(const struct kvx_flood *l, const struct kvx_ip *ip)
-{
-	unsigned int i;
-
-	for (i = 0; l && i < l->n; i++)
-		if (kvx_ip_eq(&l->ent[i].remote->ip, ip))
-			return i;
-	return -1;
-}
-
-/*
- * Fills @new with the remotes of @old (NULL: none) that @drop does not
- * name (-1: none), taking their references.
- */
-static void kvx_mdst_copy(struct kvx_dev *kvx, struct kvx_flood *new,
-			  const struct kvx_flood *old, int drop)
-{
-	struct kvx_flood_ent *e;
-	unsigned int i;
-
-	lockdep_assert_held(&kvx->fdb_lock);
-	new->n = 0;
-	for (i = 0; old && i < old->n; i++) {
-		if (i == drop)
-			continue;
-		e = &new->ent[new->n++];
-		*e = old->ent[i];
-		e->remote->refs++;
-		e->remote->fdb_refs++;
-	}
-}
-
-/* Publishes @new (at least one remote) in place of @f's list. */
-static void kvx_mdst_publish(struct kvx_dev *kvx, struct kvx_fdb *f,
-			     struct kvx_flood *new)
-{
-	struct kvx_flood *old = kvx_fdb_mdst(kvx, f);
-
-	lockdep_assert_held(&kvx->fdb_lock);
-	rcu_assign_pointer(f->remote, new->ent[0].remote);
-	rcu_assign_pointer(f->mdst, new);
-	WRITE_ONCE(f->updated, jiffies);
-	kvx->fdb_gen++;
-	kvx_mdst_release(kvx, old);
-}
-
-/* A static entry for the multicast @mac with the list @l (not freed). */
-static int kvx_mdst_create(struct kvx_dev *kvx, const u8 *mac,
-			   struct kvx_flood *l, struct kvx_fdb **spare)
-{
-	struct kvx_fdb *f;
-	int err;
-
-	lockdep_assert_held(&kvx->fdb_lock);
-	f = kvx_fdb_alloc(spare);
-	if (!f)
-		return -ENOMEM;
-	/* port 0 and the device's VNI: the list's remotes have their own */
-	kvx_fdb_init_entry(f, mac, KVXLAN_FDB_KIND_STATIC, 0, KVX_VNI_DEV);
-	RCU_INIT_POINTER(f->remote, l->ent[0].remote);
-	RCU_INIT_POINTER(f->mdst, l);
-	err = rhashtable_insert_fast(&kvx->fdb, &f->node, kvx_fdb_params);
-	if (err) {
-		kmem_cache_free(kvx_fdb_cache, f);
-		return err;
-	}
-	kvx_ord_add(kvx, &f->ord, &kvx->fdb_list);
-	kvx_fdb_account(kvx, f, 1);
-	WRITE_ONCE(kvx->n_mcast, kvx->n_mcast + 1);
-	kvx_fdb_notify(kvx, f, &l->ent[0], KVXLAN_EVENT_ADDED);
-	return 0;
-}
-
-/*
- * Under fdb_lock: appends the remote @ip to the list of the multicast
- * @mac, creating its entry, in @new, which has room for @size remotes and
- * is the list's from now on if this succeeds. -EAGAIN with @need set
- * when @new is too small.
- */
-static int __kvx_mdst_add(struct kvx_dev *kvx, const u8 *mac,
-			  const struct kvx_flood_ent *add,
-			  const struct kvx_ip *ip,
-			  struct kvx_flood *new, unsigned int size,
-			  unsigned int *need, struct kvx_fdb **spare,
-			  struct netlink_ext_ack *extack)
-{
-	struct kvx_flood *old = NULL;
-	struct kvx_flood_ent *e;
-	struct kvx_remote *r;
-	struct kvx_fdb *f;
-	int err;
-
-	lockdep_assert_held(&kvx->fdb_lock);
-	f = rhashtable_lookup_fast(&kvx->fdb, mac, kvx_fdb_params);
-	if (f) {
-		old = kvx_fdb_mdst(kvx, f);
-		if (!old) {
-			/* every multicast MAC's entry has a list: not reached */
-			NL_SET_ERR_MSG_MOD(extack,
-					   "This MAC's entry has no list of remotes");
-			return -EEXIST;
-		}
-		if (kvx_mdst_find(old, ip) >= 0) {
-			NL_SET_ERR_MSG_MOD(extack,
-					   "This remote is in the MAC's list already");
-			return -EEXIST;
-		}
-	}
-	*need = old ? old->n + 1 : 1;
-	if (*need > KVXLAN_FDB_REMOTES_MAX) {
-		NL_SET_ERR_MSG_MOD(extack, "A multicast MAC has at most "
-				   __stringify(KVXLAN_FDB_REMOTES_MAX)
-				   " remotes");
-		return -E2BIG;
-	}
-	if (*need > size)
-		return -EAGAIN;
-	r = kvx_remote_get(kvx, ip);
-	if (IS_ERR(r))
-		return PTR_ERR(r);
-	kvx_mdst_copy(kvx, new, old, -1);
-	r->fdb_refs++;
-	e = &new->ent[new->n++];
-	*e = *add;
-	e->remote = r;
-	if (!f) {
-		err = kvx_mdst_create(kvx, mac, new, spare);
-		if (err)
-			kvx_mdst_put(kvx, new);
-		return err;
-	}
-	kvx_mdst_publish(kvx, f, new);
-	kvx_fdb_notify(kvx, f, e, KVXLAN_EVENT_APPENDED);
-	return 0;
-}
-
-/* The remotes @mac's list has, 0 if none; under RCU. */
-static unsigned int kvx_mdst_len(struct kvx_dev *kvx, const u8 *mac)
-{
-	const struct kvx_flood *l = NULL;
-	struct kvx_fdb *f;
-	unsigned int n;
-
-	rcu_read_lock();
-	f = kvx_fdb_lookup(kvx, mac);
-	if (f)
-		l = rcu_dereference(f->mdst);
-	n = l ? l->n : 0;
-	rcu_read_unlock();
-	return n;
-}
-
 /*
  * An add that failed with @err under fdb_lock: a table that must grow
  * first (-ENOMEM, -EBUSY: see kvx_fdb_set()) is tried again after a sleep,
  * until @deadline. Whether to try again.
  */
-static bool kvx_fdb_add_retry(int err, unsigned long deadline)
+bool kvx_fdb_add_retry(int err, unsigned long deadline)
 {
 	if ((err != -ENOMEM && err != -EBUSY) || time_after(jiffies, deadline))
 		return false;
@@ -488,185 +335,15 @@ static bool kvx_fdb_add_retry(int err, unsigned long deadline)
 }
 
 /* The end of an add: frees the unused @spare, says why memory ran out. */
-static int kvx_fdb_add_end(struct kvx_fdb *spare, int err,
-			   struct netlink_ext_ack *extack)
+int kvx_fdb_add_end(struct kvx_fdb *spare, int err,
+		    struct netlink_ext_ack *extack)
 {
 	if (spare)
-		kmem_cache_free(kvx_fdb_cache, spare);
+		kvx_fdb_free(spare);
 	if (err == -ENOMEM || err == -EBUSY)
 		NL_SET_ERR_MSG_MOD(extack,
 				   "Cannot add the FDB entry: out of memory");
 	return err;
-}
-
-/*
- * Appends the remote @ip, @port, @vni to the list of the multicast @mac,
- * creating its entry. Process context: the list is allocated where
- * sleeping is allowed, and again if the list grew meanwhile; a full hash
- * table is retried as kvx_fdb_set() does.
- */
-static int kvx_fdb_mcast_add(struct kvx_dev *kvx, const u8 *mac,
-			     const struct kvx_ip *ip, __be16 port, u32 vni,
-			     struct netlink_ext_ack *extack)
-{
-	const struct kvx_flood_ent add = { .port = port, .vni = vni };
-	unsigned long deadline = jiffies + HZ;
-	unsigned int size = kvx_mdst_len(kvx, mac) + 1, need;
-	struct kvx_flood *new;
-	struct kvx_fdb *spare;
-	int err;
-
-	might_sleep();
-	spare = kmem_cache_zalloc(kvx_fdb_cache, GFP_KERNEL);
-	for (;;) {
-		new = kvzalloc(struct_size(new, ent, size), GFP_KERNEL);
-		if (!new) {
-			err = -ENOMEM;
-			break;
-		}
-		spin_lock_bh(&kvx->fdb_lock);
-		err = __kvx_mdst_add(kvx, mac, &add, ip, new, size, &need,
-				     &spare, extack);
-		spin_unlock_bh(&kvx->fdb_lock);
-		if (!err)
-			break;
-		kvfree(new);
-		if (err == -EAGAIN)
-			size = need;
-		else if (!kvx_fdb_add_retry(err, deadline))
-			break;
-	}
-	return kvx_fdb_add_end(spare, err, extack);
-}
-
-/*
- * Appends a remote to the multicast @mac's list (see kvx_fdb_mcast_add());
- * a unicast MAC has one remote and is refused.
- */
-int kvx_fdb_append(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
-		   __be16 port, u32 vni, struct netlink_ext_ack *extack)
-{
-	if (!is_multicast_ether_addr(mac)) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "Only a multicast MAC has a list of remotes to append to; a unicast MAC has one remote (use replace)");
-		return -EINVAL;
-	}
-	return kvx_fdb_mcast_add(kvx, mac, ip, port, vni, extack);
-}
-
-/*
- * Under fdb_lock: removes @ip from @mac's list into @new (room for @size
- * remotes; the list's from now on if this returns 0), or deletes the
- * entry with its last remote (1: @new is not used). -EAGAIN with @need
- * set when @new is too small.
- */
-static int __kvx_mdst_del(struct kvx_dev *kvx, const u8 *mac,
-			  const struct kvx_ip *ip, struct kvx_flood *new,
-			  unsigned int size, unsigned int *need)
-{
-	struct kvx_flood *old;
-	struct kvx_fdb *f;
-	int i;
-
-	lockdep_assert_held(&kvx->fdb_lock);
-	f = rhashtable_lookup_fast(&kvx->fdb, mac, kvx_fdb_params);
-	old = f ? kvx_fdb_mdst(kvx, f) : NULL;
-	i = kvx_mdst_find(old, ip);
-	if (i < 0)
-		return -ENOENT;
-	if (old->n == 1) {
-		kvx_fdb_destroy(kvx, f, KVXLAN_EVENT_DELETED);
-		return 1;
-	}
-	*need = old->n - 1;
-	if (*need > size)
-		return -EAGAIN;
-	kvx_fdb_notify(kvx, f, &old->ent[i], KVXLAN_EVENT_REMOVED);
-	kvx_mdst_copy(kvx, new, old, i);
-	kvx_mdst_publish(kvx, f, new);
-	return 0;
-}
-
-/* Removes @ip from the multicast @mac's list; -ENOENT if it is not there. */
-static int kvx_fdb_mcast_del(struct kvx_dev *kvx, const u8 *mac,
-			     const struct kvx_ip *ip)
-{
-	unsigned int size = kvx_mdst_len(kvx, mac), need;
-	struct kvx_flood *new;
-	int err;
-
-	might_sleep();
-	for (;;) {
-		new = kvzalloc(struct_size(new, ent, max(size, 1U)),
-			       GFP_KERNEL);
-		if (!new)
-			return -ENOMEM;
-		spin_lock_bh(&kvx->fdb_lock);
-		err = __kvx_mdst_del(kvx, mac, ip, new, size, &need);
-		spin_unlock_bh(&kvx->fdb_lock);
-		if (err)
-			kvfree(new);
-		if (err != -EAGAIN)
-			return err < 0 ? err : 0;
-		size = need;
-	}
-}
-
-/*
- * A flush under fdb_lock: @f's list loses the remotes that match @flt.
- * True when all of them do: the whole entry goes (the caller deletes it).
- * The list is copied atomically; if that fails, the entry stays whole.
- */
-static bool kvx_mdst_flush(struct kvx_dev *kvx, struct kvx_fdb *f,
-			   const struct kvx_fdb_filter *flt)
-{
-	struct kvx_flood *old = kvx_fdb_mdst(kvx, f), *new;
-	unsigned int i, keep = 0;
-
-	lockdep_assert_held(&kvx->fdb_lock);
-	for (i = 0; i < old->n; i++)
-		if (!kvx_fdb_match_dst(f, &old->ent[i], flt))
-			keep++;
-	if (!keep)
-		return true;
-	new = kmalloc(struct_size(new, ent, keep), GFP_ATOMIC);
-	if (!new)
-		return false;
-	new->n = 0;
-	for (i = 0; i < old->n; i++) {
-		if (kvx_fdb_match_dst(f, &old->ent[i], flt)) {
-			kvx_fdb_notify(kvx, f, &old->ent[i],
-				       KVXLAN_EVENT_REMOVED);
-			continue;
-		}
-		new->ent[new->n] = old->ent[i];
-		new->ent[new->n].remote->refs++;
-		new->ent[new->n].remote->fdb_refs++;
-		new->n++;
-	}
-	kvx_mdst_publish(kvx, f, new);
-	return false;
-}
-
-/*
- * Transmit path, under RCU: the remotes a frame to the multicast @mac
- * goes to: its own list if it has one (a hit of its entry), else the
- * flood list (NULL when empty). Without multicast entries, no lookup.
- */
-const struct kvx_flood *kvx_fdb_mcast_dst(struct kvx_dev *kvx, const u8 *mac)
-{
-	const struct kvx_flood *l;
-	struct kvx_fdb *f;
-
-	if (likely(!READ_ONCE(kvx->n_mcast)))
-		return rcu_dereference(kvx->flood);
-	f = kvx_fdb_lookup(kvx, mac);
-	l = f ? rcu_dereference(f->mdst) : NULL;
-	if (!l)
-		return rcu_dereference(kvx->flood);
-	kvx_touch(&f->used);
-	atomic64_inc(&f->hits);
-	return l;
 }
 
 /*
@@ -728,7 +405,7 @@ static int __kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac,
 	int err = 0;
 
 	spin_lock_bh(&kvx->fdb_lock);
-	f = rhashtable_lookup_fast(&kvx->fdb, mac, kvx_fdb_params);
+	f = kvx_fdb_find(kvx, mac);
 	if (f && !replace) {
 		NL_SET_ERR_MSG_MOD(extack, "An FDB entry for this MAC exists");
 		err = -EEXIST;
@@ -764,7 +441,7 @@ static int __kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac,
 err_put:
 	kvx_remote_put(kvx, r);
 err_free:
-	kmem_cache_free(kvx_fdb_cache, nf);
+	kvx_fdb_free(nf);
 out:
 	spin_unlock_bh(&kvx->fdb_lock);
 	return err;
@@ -789,7 +466,7 @@ int kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
 	int err;
 
 	might_sleep();
-	spare = kmem_cache_zalloc(kvx_fdb_cache, GFP_KERNEL);
+	spare = kvx_fdb_spare();
 	for (;;) {
 		err = __kvx_fdb_set(kvx, mac, ip, port, vni, replace, &spare,
 				    extack);
@@ -813,157 +490,13 @@ int kvx_fdb_del(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip)
 	if (ip && is_multicast_ether_addr(mac))
 		return kvx_fdb_mcast_del(kvx, mac, ip);
 	spin_lock_bh(&kvx->fdb_lock);
-	f = rhashtable_lookup_fast(&kvx->fdb, mac, kvx_fdb_params);
+	f = kvx_fdb_find(kvx, mac);
 	if (f && (!ip || kvx_ip_eq(&kvx_fdb_remote(kvx, f)->ip, ip))) {
 		kvx_fdb_destroy(kvx, f, KVXLAN_EVENT_DELETED);
 		err = 0;
 	}
 	spin_unlock_bh(&kvx->fdb_lock);
 	return err;
-}
-
-/* Does the remote @e of @f match @flt? */
-bool kvx_fdb_match_dst(const struct kvx_fdb *f, const struct kvx_flood_ent *e,
-		       const struct kvx_fdb_filter *flt)
-{
-	if (flt->kind && READ_ONCE(f->kind) != flt->kind)
-		return false;
-	if (flt->vni != KVX_VNI_DEV &&
-	    (e->vni == KVX_VNI_DEV ? flt->dev_vni : e->vni) != flt->vni)
-		return false;
-	if (kvx_ip_set(&flt->ip) && !kvx_ip_eq(&e->remote->ip, &flt->ip))
-		return false;
-	return true;
-}
-
-/*
- * Does @f match @flt? An entry with several remotes: does any of them?
- * Under RCU: its callers are kvx_fdb_walk()'s visitors.
- */
-bool kvx_fdb_match(const struct kvx_fdb *f, const struct kvx_fdb_filter *flt)
-{
-	const struct kvx_flood *l = rcu_dereference(f->mdst);
-	struct kvx_flood_ent one = {
-		.remote = rcu_dereference(f->remote),
-		.port = READ_ONCE(f->port),
-		.vni = READ_ONCE(f->vni),
-	};
-	unsigned int i;
-
-	if (!l)
-		return kvx_fdb_match_dst(f, &one, flt);
-	for (i = 0; i < l->n; i++)
-		if (kvx_fdb_match_dst(f, &l->ent[i], flt))
-			return true;
-	return false;
-}
-
-/* ----- walkers ----- */
-
-struct kvx_walk_arg {
-	struct kvx_dev *kvx;
-	kvx_fdb_visit_t fdb_fn;
-	void *arg;
-};
-
-static int kvx_fdb_walk_one(void *obj, void *arg)
-{
-	struct kvx_walk_arg *w = arg;
-
-	return w->fdb_fn(w->kvx, obj, w->arg);
-}
-
-int kvx_fdb_walk(struct kvx_dev *kvx, enum kvx_fdb_walk_list list,
-		 struct kvx_fdb_pos *pos, unsigned int budget,
-		 kvx_fdb_visit_t fn, void *arg)
-{
-	struct kvx_walk_arg w = { .kvx = kvx, .fdb_fn = fn, .arg = arg };
-	struct kvx_walk_list wl = {
-		.head = &kvx->fdb_list,
-		.node_off = offsetof(struct kvx_fdb, ord.list),
-		.ord_off = offsetof(struct kvx_fdb, ord),
-	};
-	struct kvx_fdb *at = NULL;
-	struct list_head *p;
-	void *last;
-	int ret;
-
-	if (list == KVX_WALK_LEARNED) {
-		wl.head = &kvx->learned;
-		wl.node_off = offsetof(struct kvx_fdb, learned);
-	}
-	rcu_read_lock();
-	if (pos->seq) {
-		at = kvx_fdb_lookup(kvx, pos->mac);
-		/* a learned entry replaced by a static one left the list */
-		if (at && list == KVX_WALK_LEARNED &&
-		    READ_ONCE(at->kind) != KVXLAN_FDB_KIND_LEARNED)
-			at = NULL;
-		p = kvx_walk_start(&wl, at, pos->seq);
-	} else {
-		p = rcu_dereference(list_next_rcu(wl.head));
-	}
-	ret = kvx_walk(&wl, p, budget, &last, kvx_fdb_walk_one, &w);
-	if (last) {
-		at = last;
-		pos->seq = at->ord.seq;
-		ether_addr_copy(pos->mac, at->mac);
-	}
-	rcu_read_unlock();
-	return ret;
-}
-
-struct kvx_flush_arg {
-	const struct kvx_fdb_filter *flt;
-	enum kvxlan_event event;
-	unsigned int n;
-};
-
-static int kvx_fdb_flush_one(struct kvx_dev *kvx, struct kvx_fdb *f,
-			     void *arg)
-{
-	struct kvx_flush_arg *fa = arg;
-
-	lockdep_assert_held(&kvx->fdb_lock);
-	if (!kvx_fdb_match(f, fa->flt))
-		return 0;
-	/* a multicast MAC's list loses the remotes that match, if not all */
-	if (fa->event && rcu_access_pointer(f->mdst) &&
-	    !kvx_mdst_flush(kvx, f, fa->flt))
-		return 0;
-	kvx_fdb_destroy(kvx, f, fa->event);
-	fa->n++;
-	return KVX_WALK_GONE;
-}
-
-/*
- * One walk over the table deleting what matches @flt; how many. The lock
- * is dropped between batches so that a flush of a million entries does
- * not stall the data path; entries added meanwhile may be left.
- */
-static unsigned int kvx_fdb_flush_pass(struct kvx_dev *kvx,
-				       const struct kvx_fdb_filter *flt,
-				       enum kvxlan_event event)
-{
-	struct kvx_flush_arg fa = { .flt = flt, .event = event };
-	struct kvx_fdb_pos pos = {};
-	int ret;
-
-	do {
-		spin_lock_bh(&kvx->fdb_lock);
-		ret = kvx_fdb_walk(kvx, KVX_WALK_ALL, &pos, KVX_FLUSH_BATCH,
-				   kvx_fdb_flush_one, &fa);
-		spin_unlock_bh(&kvx->fdb_lock);
-		cond_resched();
-	} while (ret == -EAGAIN);
-	return fa.n;
-}
-
-/* Deletes the entries that match @flt (all without filters); how many. */
-unsigned int kvx_fdb_flush(struct kvx_dev *kvx,
-			   const struct kvx_fdb_filter *flt)
-{
-	return kvx_fdb_flush_pass(kvx, flt, KVXLAN_EVENT_DELETED);
 }
 
 /* ----- setup and teardown ----- */
@@ -996,7 +529,7 @@ void kvx_fdb_uninit(struct kvx_dev *kvx)
 	struct kvx_fdb_filter all = { .vni = KVX_VNI_DEV };
 
 	cancel_delayed_work_sync(&kvx->age_work);
-	kvx_fdb_flush_pass(kvx, &all, KVXLAN_EVENT_UNSPEC);
+	kvx_fdb_flush_event(kvx, &all, KVXLAN_EVENT_UNSPEC);
 	kvx_flood_clear(kvx);
 	WARN_ON_ONCE(!list_empty(&kvx->fdb_list) ||
 		     !list_empty(&kvx->remote_list));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kvxlan: the forwarding table, MAC -> remote VTEP (fdb.c).
+ * kvxlan: the forwarding table, MAC -> remote VTEP (fdb.c; its walker, the
+ * filters and the flushes in fdb_walk.c).
  */
 #ifndef _KVX_FDB_H
 #define _KVX_FDB_H
@@ -38,7 +39,7 @@ struct kvx_fdb {
 	 * the reference). fdb_lock / RCU
 	 */
 	struct kvx_remote __rcu *remote;
-	/* A multicast MAC's remotes (fdb.c, "multicast MACs"); fdb_lock / RCU */
+	/* A multicast MAC's remotes (mdst.c); fdb_lock / RCU */
 	struct kvx_flood __rcu *mdst;
 	__be16 port;			/* 0: the device's; set before publishing */
 	u32 vni;			/* KVX_VNI_DEV: the device's; as port */
@@ -65,9 +66,6 @@ int kvx_fdb_set(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
 		__be16 port, u32 vni, bool replace,
 		struct netlink_ext_ack *extack);
 int kvx_fdb_del(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip);
-int kvx_fdb_append(struct kvx_dev *kvx, const u8 *mac, const struct kvx_ip *ip,
-		   __be16 port, u32 vni, struct netlink_ext_ack *extack);
-const struct kvx_flood *kvx_fdb_mcast_dst(struct kvx_dev *kvx, const u8 *mac);
 const struct kvx_flood_ent *kvx_fdb_dsts(struct kvx_dev *kvx,
 					 const struct kvx_fdb *f,
 					 struct kvx_flood_ent *one,
@@ -120,5 +118,21 @@ struct kvx_fdb *kvx_fdb_create(struct kvx_dev *kvx, const u8 *mac,
 			       u32 vni, u8 kind, struct kvx_fdb **spare);
 void kvx_fdb_destroy(struct kvx_dev *kvx, struct kvx_fdb *f,
 		     enum kvxlan_event event);
+
+/* For mdst.c: the building blocks of an add, under fdb_lock. */
+struct kvx_fdb *kvx_fdb_new(struct kvx_fdb **spare, const u8 *mac, u8 kind,
+			    __be16 port, u32 vni);
+void kvx_fdb_free(struct kvx_fdb *f);
+struct kvx_fdb *kvx_fdb_spare(void);
+int kvx_fdb_insert(struct kvx_dev *kvx, struct kvx_fdb *f);
+struct kvx_fdb *kvx_fdb_find(struct kvx_dev *kvx, const u8 *mac);
+bool kvx_fdb_add_retry(int err, unsigned long deadline);
+int kvx_fdb_add_end(struct kvx_fdb *spare, int err,
+		    struct netlink_ext_ack *extack);
+
+/* For fdb.c: a flush that tells @event (0: nobody) of each entry. */
+unsigned int kvx_fdb_flush_event(struct kvx_dev *kvx,
+				 const struct kvx_fdb_filter *flt,
+				 enum kvxlan_event event);
 
 #endif /* _KVX_FDB_H */

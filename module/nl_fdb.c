@@ -9,6 +9,7 @@
 #include <net/sock.h>
 
 #include "device.h"
+#include "mdst.h"
 #include "netlink.h"
 #include "nl.h"
 

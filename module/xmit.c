@@ -41,6 +41,7 @@
 #include "device.h"
 #include "fdb.h"
 #include "flood.h"
+#include "mdst.h"
 #include "proxy.h"
 #include "stats.h"
 #include "xmit.h"
