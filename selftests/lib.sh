@@ -922,3 +922,20 @@ ul_reply()
 	*) fail "ul_reply: no IPv6 equivalent for $1 (10.x or 239.x)" ;;
 	esac
 }
+
+# fdb_pair_setup: the lab of the FDB event tests (fdb_ageing.sh,
+# fdb_notify.sh): p2p_setup, and a second underlay address on h2, 10.0.0.3
+# (fd00::3), for h2's VTEP to move to; h1 reaches both, h2 reaches h1.
+#
+#   h1: vx0 192.168.100.1/24           h2: vx0 192.168.100.2/24 (MAC2)
+#       veth0 10.0.0.1/24 ------------------ veth1 10.0.0.2/24, .3/24
+#
+# Sets what p2p_setup sets, and MAC2 (h2's vx0 address, H2_MAC).
+fdb_pair_setup()
+{
+	p2p_setup
+	addr_add "$h2" veth1 "$(ul 10.0.0.3/24)"
+	MAC2=$H2_MAC
+	wait_underlay "$h1" "$(ul 10.0.0.3)"
+	wait_underlay "$h2" "$H1_UL"
+}
