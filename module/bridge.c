@@ -9,8 +9,9 @@
  * append, replace and del of the all-zeros MAC are FLOOD_ADD, FLOOD_ADD,
  * FLOOD_REPLACE (the whole list becomes that one remote) and FLOOD_DEL.
  * A multicast MAC takes several remotes (append), one message each.
- * Every FDB change is also sent to RTNLGRP_NEIGH in the dump's format
- * ("bridge monitor fdb").
+ * Every FDB and flood list change is also sent to RTNLGRP_NEIGH in the
+ * dump's format ("bridge monitor fdb"), and so is the end of every entry
+ * when the device goes.
  */
 #include <linux/etherdevice.h>
 #include <linux/neighbour.h>
@@ -209,15 +210,19 @@ static int kvx_br_fill(struct sk_buff *skb, struct kvx_dev *kvx,
 	return 0;
 }
 
+static u16 kvx_br_fdb_state(const struct kvx_fdb *f)
+{
+	return READ_ONCE(f->kind) == KVXLAN_FDB_KIND_STATIC ?
+	       NUD_PERMANENT | NUD_NOARP : NUD_REACHABLE;
+}
+
 /* The message of the remote @e of the FDB entry @f. */
 static int kvx_br_fill_fdb(struct sk_buff *skb, struct kvx_dev *kvx,
 			   const struct kvx_fdb *f,
 			   const struct kvx_flood_ent *e, u32 portid, u32 seq,
 			   int type, unsigned int flags)
 {
-	return kvx_br_fill(skb, kvx, f->mac, e,
-			   READ_ONCE(f->kind) == KVXLAN_FDB_KIND_STATIC ?
-			   NUD_PERMANENT | NUD_NOARP : NUD_REACHABLE,
+	return kvx_br_fill(skb, kvx, f->mac, e, kvx_br_fdb_state(f),
 			   READ_ONCE(f->updated), READ_ONCE(f->used),
 			   portid, seq, type, flags);
 }
@@ -234,13 +239,14 @@ static size_t kvx_br_msg_size(void)
 }
 
 /*
- * The remote @e of @f changed: RTM_NEWNEIGH or RTM_DELNEIGH (@type) to
- * RTNLGRP_NEIGH, as the in-tree driver sends them. fdb_lock held, any
- * context (learning: softirq). Nothing is built while nobody listens, so
- * a flush of a million entries costs a test per entry.
+ * A neighbour message of type @type for @mac behind @e to RTNLGRP_NEIGH,
+ * as the in-tree driver sends them. Any context (learning: softirq).
+ * Nothing is built while nobody listens, so a flush of a million entries
+ * costs a test per entry.
  */
-void kvx_br_fdb_notify(struct kvx_dev *kvx, const struct kvx_fdb *f,
-		       const struct kvx_flood_ent *e, int type)
+static void kvx_br_notify(struct kvx_dev *kvx, const u8 *mac,
+			  const struct kvx_flood_ent *e, u16 state,
+			  unsigned long updated, unsigned long used, int type)
 {
 	struct net *net = dev_net(kvx->dev);
 	struct sk_buff *skb;
@@ -251,7 +257,8 @@ void kvx_br_fdb_notify(struct kvx_dev *kvx, const struct kvx_fdb *f,
 	skb = nlmsg_new(kvx_br_msg_size(), GFP_ATOMIC);
 	if (!skb)
 		goto errout;
-	err = kvx_br_fill_fdb(skb, kvx, f, e, 0, 0, type, 0);
+	err = kvx_br_fill(skb, kvx, mac, e, state, updated, used, 0, 0, type,
+			  0);
 	if (err) {
 		/* kvx_br_msg_size() is too small */
 		WARN_ON_ONCE(err == -EMSGSIZE);
@@ -262,6 +269,126 @@ void kvx_br_fdb_notify(struct kvx_dev *kvx, const struct kvx_fdb *f,
 	return;
 errout:
 	rtnl_set_sk_err(net, RTNLGRP_NEIGH, err);
+}
+
+/* The remote @e of @f changed (@type: RTM_NEWNEIGH, RTM_DELNEIGH). */
+void kvx_br_fdb_notify(struct kvx_dev *kvx, const struct kvx_fdb *f,
+		       const struct kvx_flood_ent *e, int type)
+{
+	lockdep_assert_held(&kvx->fdb_lock);
+	kvx_br_notify(kvx, f->mac, e, kvx_br_fdb_state(f),
+		      READ_ONCE(f->updated), READ_ONCE(f->used), type);
+}
+
+static const u8 kvx_br_zero[ETH_ALEN];
+
+/* A flood entry as the dump shows it: 00:00:00:00:00:00, permanent. */
+static void kvx_br_flood_ent_notify(struct kvx_dev *kvx,
+				    const struct kvx_flood_ent *e, int type)
+{
+	kvx_br_notify(kvx, kvx_br_zero, e, NUD_PERMANENT | NUD_NOARP,
+		      jiffies, jiffies, type);
+}
+
+/*
+ * The entry of @fl with @e's address, NULL if none. Looked for at *@pos
+ * first: a list keeps its order through a change (an add appends, a del
+ * takes one out), so comparing two lists in step costs a pass over each.
+ */
+static const struct kvx_flood_ent *
+kvx_br_flood_find(const struct kvx_flood *fl, const struct kvx_flood_ent *e,
+		  unsigned int *pos)
+{
+	unsigned int i;
+
+	if (!fl)
+		return NULL;
+	if (*pos < fl->n && kvx_ip_eq(&fl->ent[*pos].remote->ip,
+				      &e->remote->ip))
+		return &fl->ent[(*pos)++];
+	for (i = 0; i < fl->n; i++) {
+		if (kvx_ip_eq(&fl->ent[i].remote->ip, &e->remote->ip)) {
+			*pos = i + 1;
+			return &fl->ent[i];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The flood list goes from @old to @new (either may be NULL): what changed,
+ * as the in-tree driver reports its all-zeros entry's remotes. First an
+ * RTM_NEWNEIGH for each remote that comes or whose port, VNI or underlay
+ * changes (in-tree's replace of a remote: no RTM_DELNEIGH of the old
+ * values), then an RTM_DELNEIGH for each remote that goes, as in-tree's
+ * changelink of "remote" orders them. RTNL and fdb_lock held: both lists'
+ * remotes are alive. Nothing is compared while nobody listens.
+ */
+void kvx_br_flood_notify(struct kvx_dev *kvx, const struct kvx_flood *old,
+			 const struct kvx_flood *new)
+{
+	const struct kvx_flood_ent *e, *o;
+	unsigned int i, pos;
+
+	ASSERT_RTNL();
+	lockdep_assert_held(&kvx->fdb_lock);
+	if (!rtnl_has_listeners(dev_net(kvx->dev), RTNLGRP_NEIGH))
+		return;
+	for (i = 0, pos = 0; new && i < new->n; i++) {
+		e = &new->ent[i];
+		o = kvx_br_flood_find(old, e, &pos);
+		if (!o || o->port != e->port || o->vni != e->vni ||
+		    o->ifindex != e->ifindex)
+			kvx_br_flood_ent_notify(kvx, e, RTM_NEWNEIGH);
+	}
+	for (i = 0, pos = 0; old && i < old->n; i++)
+		if (!kvx_br_flood_find(new, &old->ent[i], &pos))
+			kvx_br_flood_ent_notify(kvx, &old->ent[i],
+						RTM_DELNEIGH);
+}
+
+#define KVX_BR_GONE_BATCH	1024	/* entries per hold of fdb_lock */
+
+static int kvx_br_gone_one(struct kvx_dev *kvx, struct kvx_fdb *f, void *arg)
+{
+	const struct kvx_flood_ent *e;
+	struct kvx_flood_ent one;
+	unsigned int i, n;
+
+	e = kvx_fdb_dsts(kvx, f, &one, &n);
+	for (i = 0; i < n; i++)
+		kvx_br_fdb_notify(kvx, f, &e[i], RTM_DELNEIGH);
+	kvx_fdb_destroy(kvx, f, KVXLAN_EVENT_UNSPEC);
+	return KVX_WALK_GONE;
+}
+
+/*
+ * The device is being unregistered (ndo_uninit: closed, unlisted, RTNL
+ * held): as in-tree (vxlan_dellink()'s flush, then vxlan_uninit()'s
+ * all-zeros entry), an RTM_DELNEIGH for each remote of each FDB entry,
+ * which goes with it (nothing can learn it again or age it twice), then
+ * for each flood remote; all before the kernel's RTM_DELLINK. While
+ * nobody listens the destructor frees everything, as before.
+ */
+void kvx_br_uninit(struct kvx_dev *kvx)
+{
+	const struct kvx_flood *fl = rtnl_dereference(kvx->flood);
+	struct kvx_fdb_pos pos = {};
+	unsigned int i;
+	int ret;
+
+	ASSERT_RTNL();
+	if (!rtnl_has_listeners(dev_net(kvx->dev), RTNLGRP_NEIGH))
+		return;
+	do {
+		spin_lock_bh(&kvx->fdb_lock);
+		ret = kvx_fdb_walk(kvx, KVX_WALK_ALL, &pos, KVX_BR_GONE_BATCH,
+				   kvx_br_gone_one, NULL);
+		spin_unlock_bh(&kvx->fdb_lock);
+		cond_resched();
+	} while (ret == -EAGAIN);
+	for (i = 0; fl && i < fl->n; i++)
+		kvx_br_flood_ent_notify(kvx, &fl->ent[i], RTM_DELNEIGH);
 }
 
 /*
@@ -362,7 +489,6 @@ int kvx_ndo_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		     struct net_device *dev, struct net_device *filter_dev,
 		     int *idx)
 {
-	static const u8 zero[ETH_ALEN];
 	struct kvx_dev *kvx = netdev_priv(dev);
 	const struct kvx_flood *fl;
 	unsigned int i;
@@ -373,7 +499,7 @@ int kvx_ndo_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	for (i = 0; fl && i < fl->n; i++, (*idx)++) {
 		if (*idx < cb->args[2])
 			continue;
-		err = kvx_br_fill(skb, kvx, zero, &fl->ent[i],
+		err = kvx_br_fill(skb, kvx, kvx_br_zero, &fl->ent[i],
 				  NUD_PERMANENT | NUD_NOARP, jiffies, jiffies,
 				  NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, RTM_NEWNEIGH,

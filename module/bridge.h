@@ -20,8 +20,12 @@ int kvx_ndo_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
 
 struct kvx_dev;
 struct kvx_fdb;
+struct kvx_flood;
 struct kvx_flood_ent;
 void kvx_br_fdb_notify(struct kvx_dev *kvx, const struct kvx_fdb *f,
 		       const struct kvx_flood_ent *e, int type);
+void kvx_br_flood_notify(struct kvx_dev *kvx, const struct kvx_flood *old,
+			 const struct kvx_flood *new);
+void kvx_br_uninit(struct kvx_dev *kvx);
 
 #endif /* _KVX_BRIDGE_H */

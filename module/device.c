@@ -23,6 +23,7 @@ static void kvx_uninit(struct net_device *dev)
 	struct kvx_dev *kvx = netdev_priv(dev);
 
 	gro_cells_destroy(&kvx->gro_cells);
+	kvx_br_uninit(kvx);
 }
 
 static int kvx_open(struct net_device *dev)

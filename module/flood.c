@@ -11,6 +11,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
+#include "bridge.h"
 #include "cfg.h"
 #include "device.h"
 #include "flood.h"
@@ -106,7 +107,8 @@ void kvx_flood_drop(struct kvx_dev *kvx, struct kvx_flood *fl)
 
 /*
  * Publishes @fl in place of the device's list, whose references are
- * dropped once it is unpublished. Cannot fail.
+ * dropped once it is unpublished, and tells "bridge monitor" what changed.
+ * Cannot fail.
  */
 void kvx_flood_install(struct kvx_dev *kvx, struct kvx_flood *fl)
 {
@@ -116,6 +118,7 @@ void kvx_flood_install(struct kvx_dev *kvx, struct kvx_flood *fl)
 	ASSERT_RTNL();
 	spin_lock_bh(&kvx->fdb_lock);
 	rcu_assign_pointer(kvx->flood, fl);
+	kvx_br_flood_notify(kvx, old, fl);
 	if (old)
 		for (i = 0; i < old->n; i++)
 			kvx_remote_put(kvx, old->ent[i].remote);

@@ -55,18 +55,7 @@ for i in 1 2 3 7 8 9 250; do
 done
 
 log_step "setup"
-setup_ns h1 h2
-veth_pair "$h1" veth0 "$(ul 10.0.0.1/24)" "$h2" veth1 "$(ul 10.0.0.2/24)"
-addr_add "$h2" veth1 "$(ul 10.0.0.3/24)"
-kvx_add "$h1" vx0 vni 5000 local "${A[1]}" remote "${A[2]}" dev veth0
-kvx_add "$h2" vx0 vni 5000 local "${A[2]}" remote "${A[1]}" dev veth1
-overlay_up "$h1" vx0 192.168.100.1/24
-overlay_up "$h2" vx0 192.168.100.2/24
-MAC2=$(link_mac "$h2" vx0)
-static_neigh "$h1" vx0 192.168.100.2 "$MAC2"
-static_neigh "$h2" vx0 192.168.100.1 "$(link_mac "$h1" vx0)"
-wait_underlay "$h1" "${A[2]}"
-wait_underlay "$h1" "${A[3]}"
+fdb_pair_setup
 awk -v n="$BULK" 'BEGIN {
 	for (i = 0; i < n; i++)
 		printf "fdb add 02:01:00:%02x:%02x:%02x dev vx0 dst 10.0.0.9\n",

@@ -39,6 +39,12 @@
 #    one goes on after the last remote sent); a flush of one address
 #    takes it out of the list; `kvxlan save` writes the list back as
 #    `fdb append` lines, in order.
+# 7. M's list filled up to KVXLAN_FDB_REMOTES_MAX (uapi/, 1024) remotes
+#    with one more kvxlan -b; the next append is refused: E2BIG with the
+#    extack message (genl_raw.py shows both), and the same message through
+#    `kvxlan fdb append` and `bridge fdb append`; the list keeps its 1024.
+#
+# Also run over an IPv6 underlay (fdb_append.sh-ipv6: fd00::N remotes).
 #
 # The old module refused the appends (a kvxlan FDB entry had one remote)
 # and flooded every multicast frame: every step fails on it.
@@ -47,6 +53,7 @@ source "$(dirname "$0")/lib.sh"
 set -e
 
 require_cmd ip bridge tcpdump
+require_python_module socket
 require_frames
 require_kvxlan
 
@@ -204,7 +211,8 @@ log_ok "kvxlan monitor: added, appended, removed, deleted"
 BIG=600
 log_step "6. $BIG remotes for $M: dumps in several parts"
 for ((i = 0; i < BIG; i++)); do
-	echo "fdb append $M dev vx0 dst $(ul "10.0.$((2 + i / 250)).$((1 + i % 250))")"
+	ul_reply "10.0.$((2 + i / 250)).$((1 + i % 250))"
+	echo "fdb append $M dev vx0 dst $REPLY"
 done >"$TMP/big"
 check_ok "kvxlan -b: $BIG appends" kvx "$h1" -b "$TMP/big"
 # (the lists compared by their checksum and length: 600 lines each)
@@ -227,5 +235,33 @@ check_eq "kvxlan fdb show: $M's remotes after the flush" \
 check_eq "kvxlan save: an fdb append per remote, in order" \
 	"$(digest "$(kvx "$h1" save dev vx0 | grep "^fdb [a-z]* $M ")")" \
 	"$(digest "$(tail -n +2 "$TMP/big")")"
+
+MAX=$(uapi_define KVXLAN_FDB_REMOTES_MAX)
+log_step "7. $M's list full at KVXLAN_FDB_REMOTES_MAX ($MAX)"
+# addresses after those of step 6 (which left BIG - 1 on the list)
+# (ul_reply: no process per address)
+for ((i = BIG - 1; i < MAX; i++)); do
+	ul_reply "10.1.$((1 + i / 250)).$((1 + i % 250))"
+	echo "fdb append $M dev vx0 dst $REPLY"
+done >"$TMP/fill"
+ul_reply "10.1.$((1 + MAX / 250)).$((1 + MAX % 250))"
+over=$REPLY		# the (MAX + 1)th remote, the one refused
+check_ok "kvxlan -b: $((MAX - BIG + 1)) appends, $MAX remotes" \
+	kvx "$h1" -b "$TMP/fill"
+count() { kvx "$h1" -j fdb show dev vx0 |
+	jq --arg m "$M" '[.[] | select(.mac == $m)] | length'; }
+check_eq "kvxlan fdb show: $M's remotes" "$(count)" "$MAX"
+# (16: KVXLAN_CMD_FDB_APPEND, a number the uapi never changes, which
+# genl_raw.py's table of names does not have)
+check_eq "the ${MAX}th + 1 append (genl): E2BIG and the extack message" \
+	"$(ip netns exec "$h1" "$PYTHON" "$KSFT_DIR/genl_raw.py" 16 \
+		ifindex=dev:vx0 fdb{ mac=mac:"$M" addr=ip:"$over" } |
+		sed 's/" .*/"/')" \
+	"error errno=E2BIG(7) msg=\"kvxlan: A multicast MAC has at most $MAX remotes\""
+check_fail_msg "kvxlan fdb append: refused" "at most $MAX remotes" \
+	kvx "$h1" fdb append "$M" dev vx0 dst "$over"
+check_fail_msg "bridge fdb append: refused" "at most $MAX remotes" \
+	bridge -n "$h1" fdb append "$M" dev vx0 dst "$over"
+check_eq "kvxlan fdb show: still $MAX remotes" "$(count)" "$MAX"
 
 exit "$ksft_pass"

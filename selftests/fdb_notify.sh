@@ -34,13 +34,48 @@
 #   Deleted F1 dev vx0 dst A6 self permanent             kvxlan fdb flush static
 #   Deleted F2 dev vx0 dst A6 vni 99 self permanent
 #   Deleted MAC2 dev vx0 dst A3 self                     aged: ageing 3
+#   Z dev vx0 dst A5 self permanent                      kvxlan flood add
+#   Z dev vx0 dst A4 port 4790 self permanent            kvxlan flood replace
+#   Deleted Z dev vx0 dst A5 self permanent                (A2 A5 -> A2 A4)
+#   Z dev vx0 dst A5 self permanent                      bridge fdb append Z
+#   Z dev vx0 self permanent                               and the kernel's own
+#   Deleted Z dev vx0 dst A4 port 4790 self permanent    bridge fdb del Z dst
+#   Deleted Z dev vx0 self permanent                       and the kernel's own
+#   Deleted Z dev vx0 dst A5 self permanent              kvxlan flood del
+#   Z dev vx0 dst A2 port 4790 vni 7 self permanent      kvxlan flood replace
+#                                                          (A2's port, VNI)
+#   Z dev vx0 dst A3 self permanent                      kvxlan link set vx0
+#   Deleted Z dev vx0 dst A2 port 4790 vni 7 self ...      remote A3
+#   Deleted Z dev vx0 dst A3 self permanent              bridge fdb del Z
+#   Deleted Z dev vx0 self permanent                       and the kernel's own
+#   S dev vx0 dst A9 self permanent                      kvxlan fdb add,
+#   M dev vx0 dst A7 self permanent                        append x2,
+#   M dev vx0 dst A8 self permanent
+#   Z dev vx0 dst A6 self permanent                        flood add
+#   Deleted S dev vx0 dst A9 self permanent              kvxlan link del vx0:
+#   Deleted M dev vx0 dst A7 self permanent                every remote of
+#   Deleted M dev vx0 dst A8 self permanent                every entry, then
+#   Deleted Z dev vx0 dst A6 self permanent                the flood list's
+#
+# (Z = 00:00:00:00:00:00, the flood list, as in-tree shows its default
+# entry's remotes; M a multicast MAC with its own list.) Each flood list
+# change is the in-tree driver's message for that remote of its all-zeros
+# entry: a new remote or one whose port or VNI changes RTM_NEWNEIGH (a
+# replace, no RTM_DELNEIGH of the old values, as in-tree replaces a
+# remote), a remote that goes RTM_DELNEIGH. Deleting the device sends, as
+# in-tree's dellink (vxlan_flush(), then vxlan_uninit()'s all-zeros
+# entry), an RTM_DELNEIGH for every remote of every entry, then for each
+# flood remote. Until the flood list and dellink were reported (the
+# commit that added these lines) the module sent nothing for either: every
+# line from "kvxlan flood add" on but the kernel's own was missing.
 #
 # The kernel (6.1 and 6.12) follows every `bridge fdb add/del` on a device
 # with a message of its own that has no dst (6.13's ndo_fdb_add "notified"
 # argument lets a driver stop that; these kernels have none). The lines of
-# added, learned and replaced entries are also the lines `bridge fdb show`
-# prints for them then (one fill function). The old module sent nothing
-# to the neighbour group: only the kernel's own two lines were printed.
+# added, learned and replaced entries and of an added flood remote are
+# also the lines `bridge fdb show` prints for them then (one fill
+# function). Before 322da0d the module sent nothing to the neighbour
+# group: only the kernel's own lines were printed.
 
 source "$(dirname "$0")/lib.sh"
 set -e
@@ -53,28 +88,19 @@ S=02:00:00:00:0a:01
 B=02:00:00:00:0b:01
 F1=02:00:00:00:0f:01
 F2=02:00:00:00:0f:02
+M=01:00:5e:00:00:07
+Z=00:00:00:00:00:00
 SENTINEL=02:00:00:00:ff:ff
 TMP=$(mktemp -d)
 defer rm -rf "$TMP"
 MON=$TMP/monitor.txt
 A=()		# A[N]: the underlay address 10.0.0.N (fd00::N)
-for i in 1 2 3 6 7 8 9 250; do
+for i in 1 2 3 4 5 6 7 8 9 250; do
 	A[i]=$(ul "10.0.0.$i")
 done
 
 log_step "setup"
-setup_ns h1 h2
-veth_pair "$h1" veth0 "$(ul 10.0.0.1/24)" "$h2" veth1 "$(ul 10.0.0.2/24)"
-addr_add "$h2" veth1 "$(ul 10.0.0.3/24)"
-kvx_add "$h1" vx0 vni 5000 local "${A[1]}" remote "${A[2]}" dev veth0
-kvx_add "$h2" vx0 vni 5000 local "${A[2]}" remote "${A[1]}" dev veth1
-overlay_up "$h1" vx0 192.168.100.1/24
-overlay_up "$h2" vx0 192.168.100.2/24
-MAC2=$(link_mac "$h2" vx0)
-static_neigh "$h1" vx0 192.168.100.2 "$MAC2"
-static_neigh "$h2" vx0 192.168.100.1 "$(link_mac "$h1" vx0)"
-wait_underlay "$h1" "${A[2]}"
-wait_underlay "$h2" "${A[1]}"
+fdb_pair_setup
 
 log_step "bridge monitor fdb in the background"
 ip netns exec "$h1" bridge monitor fdb >"$MON" 2>&1 &
@@ -122,6 +148,34 @@ check_ok "kvxlan link set vx0 ageing $AGEING" \
 	kvx "$h1" link set vx0 ageing "$AGEING"
 aged_line() { grep -q "^Deleted $MAC2 " "$MON"; }
 slowwait 15 aged_line || log "    (no line for MAC2 ageing out)"
+check_ok "kvxlan flood add dev vx0 dst ${A[5]}" \
+	kvx "$h1" flood add dev vx0 dst "${A[5]}"
+flood_show=$(bridge -n "$h1" fdb show dev vx0 | grep "^$Z dst ${A[5]} ")
+check_ok "kvxlan flood replace dev vx0 dst ${A[2]} dst ${A[4]} port 4790" \
+	kvx "$h1" flood replace dev vx0 dst "${A[2]}" dst "${A[4]}" port 4790
+check_ok "bridge fdb append $Z dst ${A[5]}" \
+	bridge -n "$h1" fdb append "$Z" dev vx0 dst "${A[5]}"
+check_ok "bridge fdb del $Z dst ${A[4]}" \
+	bridge -n "$h1" fdb del "$Z" dev vx0 dst "${A[4]}"
+check_ok "kvxlan flood del dev vx0 dst ${A[5]}" \
+	kvx "$h1" flood del dev vx0 dst "${A[5]}"
+check_ok "kvxlan flood replace dev vx0 dst ${A[2]} port 4790 vni 7" \
+	kvx "$h1" flood replace dev vx0 dst "${A[2]}" port 4790 vni 7
+check_ok "kvxlan link set vx0 remote ${A[3]}" \
+	kvx "$h1" link set vx0 remote "${A[3]}"
+check_ok "bridge fdb del $Z (the whole list)" \
+	bridge -n "$h1" fdb del "$Z" dev vx0
+check_ok "kvxlan fdb add $S dst ${A[9]}" \
+	kvx "$h1" fdb add "$S" dev vx0 dst "${A[9]}"
+check_ok "kvxlan fdb append $M dst ${A[7]}" \
+	kvx "$h1" fdb append "$M" dev vx0 dst "${A[7]}"
+check_ok "kvxlan fdb append $M dst ${A[8]}" \
+	kvx "$h1" fdb append "$M" dev vx0 dst "${A[8]}"
+check_ok "kvxlan flood add dev vx0 dst ${A[6]}" \
+	kvx "$h1" flood add dev vx0 dst "${A[6]}"
+check_ok "kvxlan link del vx0" kvx "$h1" link del vx0
+gone_line() { grep -q "^Deleted $Z dev vx0 dst ${A[6]} " "$MON"; }
+slowwait 10 gone_line || log "    (no line for the flood list at link del)"
 
 log_step "the lines, in order"
 kill "$MON_PID"
@@ -142,12 +196,33 @@ want=$(printf '%s\n' \
 	"$F2 dev vx0 dst ${A[6]} vni 99 self permanent" \
 	"Deleted $F1 dev vx0 dst ${A[6]} self permanent" \
 	"Deleted $F2 dev vx0 dst ${A[6]} vni 99 self permanent" \
-	"Deleted $MAC2 dev vx0 dst ${A[3]} self")
+	"Deleted $MAC2 dev vx0 dst ${A[3]} self" \
+	"$Z dev vx0 dst ${A[5]} self permanent" \
+	"$Z dev vx0 dst ${A[4]} port 4790 self permanent" \
+	"Deleted $Z dev vx0 dst ${A[5]} self permanent" \
+	"$Z dev vx0 dst ${A[5]} self permanent" \
+	"$Z dev vx0 self permanent" \
+	"Deleted $Z dev vx0 dst ${A[4]} port 4790 self permanent" \
+	"Deleted $Z dev vx0 self permanent" \
+	"Deleted $Z dev vx0 dst ${A[5]} self permanent" \
+	"$Z dev vx0 dst ${A[2]} port 4790 vni 7 self permanent" \
+	"$Z dev vx0 dst ${A[3]} self permanent" \
+	"Deleted $Z dev vx0 dst ${A[2]} port 4790 vni 7 self permanent" \
+	"Deleted $Z dev vx0 dst ${A[3]} self permanent" \
+	"Deleted $Z dev vx0 self permanent" \
+	"$S dev vx0 dst ${A[9]} self permanent" \
+	"$M dev vx0 dst ${A[7]} self permanent" \
+	"$M dev vx0 dst ${A[8]} self permanent" \
+	"$Z dev vx0 dst ${A[6]} self permanent" \
+	"Deleted $S dev vx0 dst ${A[9]} self permanent" \
+	"Deleted $M dev vx0 dst ${A[7]} self permanent" \
+	"Deleted $M dev vx0 dst ${A[8]} self permanent" \
+	"Deleted $Z dev vx0 dst ${A[6]} self permanent")
 if [ "$got" != "$want" ]; then
 	diff <(echo "$want") <(echo "$got") | sed 's/^/    /'
 	fail "bridge monitor fdb differs from the sequence (- expected, + got)"
 fi
-log_ok "added, learned, moved, replaced, deleted, bridge add/del, flushed, aged: in order, once each"
+log_ok "added, learned, moved, replaced, deleted, bridge add/del, flushed, aged, the flood list, link del: in order, once each"
 
 log_step "the same lines as bridge fdb show"
 # `bridge fdb show dev vx0` leaves out "dev vx0"
@@ -157,5 +232,7 @@ check_eq "learned entry: monitor line = bridge fdb show line" \
 	"$(sed -n 2p <<<"$got" | sed 's/ dev vx0//')" "$(sed 's/ *$//' <<<"$learned_show")"
 check_eq "replaced entry: monitor line = bridge fdb show line" \
 	"$(sed -n 4p <<<"$got" | sed 's/ dev vx0//')" "$(sed 's/ *$//' <<<"$replaced_show")"
+check_eq "flood remote added: monitor line = bridge fdb show line" \
+	"$(sed -n 15p <<<"$got" | sed 's/ dev vx0//')" "$(sed 's/ *$//' <<<"$flood_show")"
 
 exit "$ksft_pass"

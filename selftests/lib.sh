@@ -919,3 +919,38 @@ capture_packets()
 	shift
 	tcpdump -n --count -r "$file" "$@" 2>/dev/null | awk '{ print $1 + 0 }'
 }
+
+# ul_reply ADDR: ul for one address, without a process: the address in
+# REPLY (for loops that make hundreds of them: a fork costs tens of
+# milliseconds under emulation)
+ul_reply()
+{
+	local o1 o2 o3 o4
+	if [ "$KVX_FAMILY" = 4 ] || [[ $1 == *:* ]]; then
+		REPLY=$1
+		return
+	fi
+	IFS=. read -r o1 o2 o3 o4 <<<"$1"
+	case $o1 in
+	10) ip6_compress fd00 "$o2" "$o3" 0 0 0 0 "$o4" >/dev/null ;;
+	239) ip6_compress ff0e 0 0 0 0 "$o2" "$o3" "$o4" >/dev/null ;;
+	*) fail "ul_reply: no IPv6 equivalent for $1 (10.x or 239.x)" ;;
+	esac
+}
+
+# fdb_pair_setup: the lab of the FDB event tests (fdb_ageing.sh,
+# fdb_notify.sh): p2p_setup, and a second underlay address on h2, 10.0.0.3
+# (fd00::3), for h2's VTEP to move to; h1 reaches both, h2 reaches h1.
+#
+#   h1: vx0 192.168.100.1/24           h2: vx0 192.168.100.2/24 (MAC2)
+#       veth0 10.0.0.1/24 ------------------ veth1 10.0.0.2/24, .3/24
+#
+# Sets what p2p_setup sets, and MAC2 (h2's vx0 address, H2_MAC).
+fdb_pair_setup()
+{
+	p2p_setup
+	addr_add "$h2" veth1 "$(ul 10.0.0.3/24)"
+	MAC2=$H2_MAC
+	wait_underlay "$h1" "$(ul 10.0.0.3)"
+	wait_underlay "$h2" "$H1_UL"
+}

@@ -10,6 +10,7 @@
  * 16777215, port 0, ...) and its extack message is printed.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,55 +401,113 @@ static int fdb_remote_len(const struct fdb_entry *e)
 	return len;
 }
 
-static void fdb_print_table(const struct fdb_list *l,
-			    const struct fdb_order *o, uint32_t dev_vni)
+/* The text table's column widths (the MAC's and KIND's are fixed). */
+struct fdb_widths {
+	int dst;
+	int vni;
+	int age;
+};
+
+static void fdb_widths(const struct fdb_list *l, uint32_t dev_vni,
+		       struct fdb_widths *w)
 {
-	char remote[KVX_ADDRSTRLEN + 8], age[24], mac[KVX_MACSTRLEN];
-	int w_dst = FDB_W_DST, w_vni = FDB_W_VNI, w_age = FDB_W_AGE;
 	const struct fdb_entry *e;
 	size_t i;
 
+	w->dst = FDB_W_DST;
+	w->vni = FDB_W_VNI;
+	w->age = FDB_W_AGE;
 	for (i = 0; i < l->n; i++) {
 		e = &l->ent[i];
-		w_dst = fdb_max(w_dst, fdb_remote_len(e));
-		w_vni = fdb_max(w_vni, fdb_digits(fdb_vni(e, dev_vni)));
-		w_age = fdb_max(w_age, fdb_digits(e->updated_ms / 1000) + 1);
-	}
-
-	printf("%-*s  %-*s  %-*s  %-*s  %-*s  %s\n", FDB_W_MAC, "MAC",
-	       w_dst, "REMOTE VTEP", w_vni, "VNI", FDB_W_KIND, "KIND",
-	       w_age, "AGE", "HITS");
-	for (i = 0; i < l->n; i++) {
-		e = &l->ent[o[i].idx];
-		snprintf(age, sizeof(age), "%llus",
-			 (unsigned long long)e->updated_ms / 1000);
-		printf("%-*s  %-*s  %-*u  %-*s  %-*s  %llu\n", FDB_W_MAC,
-		       format_mac(e->mac, mac), w_dst,
-		       fdb_remote(e, remote, sizeof(remote)), w_vni,
-		       fdb_vni(e, dev_vni), FDB_W_KIND, fdb_kind_name(e->kind),
-		       w_age, age, (unsigned long long)e->hits);
+		w->dst = fdb_max(w->dst, fdb_remote_len(e));
+		w->vni = fdb_max(w->vni, fdb_digits(fdb_vni(e, dev_vni)));
+		w->age = fdb_max(w->age, fdb_digits(e->updated_ms / 1000) + 1);
 	}
 }
 
-static void fdb_print_json(const struct fdb_entry *e, uint32_t dev_vni)
+/*
+ * One entry: a row of the table, or a JSON object, each field from one
+ * call (json.h). The REMOTE VTEP column is dst, and ":port" when the
+ * entry has one ("[dst]:port" for IPv6); AGE is updated_ms in seconds.
+ */
+static void fdb_print_entry(const struct fdb_entry *e, uint32_t dev_vni,
+			    const struct fdb_widths *w)
 {
-	char buf[KVX_ADDRSTRLEN];
+	char addr[KVX_ADDRSTRLEN], mac[KVX_MACSTRLEN], fmt[16];
+	bool brackets = e->has_port && e->addr_len == 16;
 
-	json_open_object(NULL);
-	json_string("mac", format_mac(e->mac, buf));
-	if (!format_addr(e->addr, e->addr_len, buf, sizeof(buf)))
-		snprintf(buf, sizeof(buf), "?");
-	json_string("dst", buf);
+	if (!format_addr(e->addr, e->addr_len, addr, sizeof(addr)))
+		snprintf(addr, sizeof(addr), "?");
+	print_open_object(NULL);
+	snprintf(fmt, sizeof(fmt), "%%-%ds  ", FDB_W_MAC);
+	print_string(PRINT_ANY, "mac", fmt, format_mac(e->mac, mac));
+	print_string(PRINT_FP, NULL, "%s", brackets ? "[" : "");
+	print_string(PRINT_ANY, "dst", "%s", addr);
 	if (e->has_port)
-		json_uint("port", e->port);
-	json_uint("vni", fdb_vni(e, dev_vni));
-	json_string("kind", fdb_kind_name(e->kind));
-	json_uint("created_ms", e->created_ms);
-	json_uint("updated_ms", e->updated_ms);
-	json_uint("used_ms", e->used_ms);
-	json_uint("hits", e->hits);
-	json_uint("moves", e->moves);
-	json_close_object();
+		print_uint(PRINT_ANY, "port", brackets ? "]:%u" : ":%u",
+			   e->port);
+	print_pad(w->dst - fdb_remote_len(e) + 2);
+	snprintf(fmt, sizeof(fmt), "%%-%du  ", w->vni);
+	print_uint(PRINT_ANY, "vni", fmt, fdb_vni(e, dev_vni));
+	snprintf(fmt, sizeof(fmt), "%%-%ds  ", FDB_W_KIND);
+	print_string(PRINT_ANY, "kind", fmt, fdb_kind_name(e->kind));
+	print_u64(PRINT_JSON, "created_ms", NULL, e->created_ms);
+	snprintf(fmt, sizeof(fmt), "%%-%ds  ", w->age);
+	print_ms_as_s(PRINT_ANY, "updated_ms", fmt, e->updated_ms);
+	print_u64(PRINT_JSON, "used_ms", NULL, e->used_ms);
+	print_u64(PRINT_ANY, "hits", "%" PRIu64 "\n", e->hits);
+	print_u64(PRINT_JSON, "moves", NULL, e->moves);
+	print_close_object();
+}
+
+/*
+ * The entries in MAC order: a table under its header, or a JSON array
+ * (one object alone for the get of a MAC with one remote).
+ */
+static void fdb_print(const struct fdb_list *l, const struct fdb_order *o,
+		      uint32_t dev_vni, bool one)
+{
+	struct fdb_widths w;
+	size_t i;
+
+	fdb_widths(l, dev_vni, &w);
+	if (!kvx_opts.json)
+		printf("%-*s  %-*s  %-*s  %-*s  %-*s  %s\n", FDB_W_MAC, "MAC",
+		       w.dst, "REMOTE VTEP", w.vni, "VNI", FDB_W_KIND, "KIND",
+		       w.age, "AGE", "HITS");
+	if (!one)
+		print_open_array(NULL);
+	for (i = 0; i < l->n; i++)
+		fdb_print_entry(&l->ent[o[i].idx], dev_vni, &w);
+	if (!one)
+		print_close_array();
+}
+
+/*
+ * Sends @nlh (a dump, or the get of one MAC) and collects the entries of
+ * the answer in @l, with their order by MAC in *@order (freed by the
+ * caller, as l->ent). Returns an exit status.
+ */
+static int fdb_fetch(const struct kvx_genl *g, struct nlmsghdr *nlh,
+		     bool get, struct fdb_list *l, struct fdb_order **order)
+{
+	int ret;
+
+	*order = NULL;
+	if (get)
+		ret = nl_talk(g->nl, nlh, fdb_collect_cb, l);
+	else
+		ret = nl_dump(g->nl, nlh, fdb_collect_cb, l, fdb_restart);
+	if (ret)
+		return KVX_EXIT_KERNEL;
+	if (get && !l->n) {
+		kvx_report("Error", "The kernel's answer has no FDB entry in it");
+		return KVX_EXIT_KERNEL;
+	}
+	*order = fdb_sort(l);
+	if (!*order)
+		return kvx_err("%s", strerror(ENOMEM));
+	return KVX_EXIT_OK;
 }
 
 /* add, replace, del, flush: no answer but the ACK. */
@@ -473,7 +532,6 @@ static int fdb_show(const struct fdb_cmd *c, const struct fdb_req *req)
 	struct fdb_order *order = NULL;
 	struct kvx_dev_info dev;
 	struct nlmsghdr *nlh;
-	size_t i;
 	int ret;
 
 	if (!g)
@@ -486,36 +544,10 @@ static int fdb_show(const struct fdb_cmd *c, const struct fdb_req *req)
 
 	nlh = kvx_genl_msg(g, c->cmd, get ? 0 : NLM_F_DUMP);
 	fdb_put(nlh, req);
-	if (get)
-		ret = nl_talk(g->nl, nlh, fdb_collect_cb, &l);
-	else
-		ret = nl_dump(g->nl, nlh, fdb_collect_cb, &l, fdb_restart);
-	if (ret) {
-		ret = KVX_EXIT_KERNEL;
+	ret = fdb_fetch(g, nlh, get, &l, &order);
+	if (ret)
 		goto out;
-	}
-	if (get && !l.n) {
-		kvx_report("Error", "The kernel's answer has no FDB entry in it");
-		ret = KVX_EXIT_KERNEL;
-		goto out;
-	}
-
-	order = fdb_sort(&l);
-	if (!order) {
-		ret = kvx_err("%s", strerror(ENOMEM));
-		goto out;
-	}
-	if (!kvx_opts.json) {
-		fdb_print_table(&l, order, dev.vni);
-	} else if (get && l.n == 1) {
-		fdb_print_json(&l.ent[0], dev.vni);
-	} else {
-		/* a dump, or a multicast MAC's several remotes */
-		json_open_array(NULL);
-		for (i = 0; i < l.n; i++)
-			fdb_print_json(&l.ent[order[i].idx], dev.vni);
-		json_close_array();
-	}
+	fdb_print(&l, order, dev.vni, get && l.n == 1);
 	fflush(stdout);
 out:
 	free(order);
@@ -536,22 +568,16 @@ int fdb_save(unsigned int ifindex, const char *name)
 	struct fdb_order *order = NULL;
 	const struct fdb_entry *e;
 	struct nlmsghdr *nlh;
-	int ret = KVX_EXIT_OK;
 	size_t i;
+	int ret;
 
 	if (!g)
 		return KVX_EXIT_KERNEL;
 	nlh = kvx_genl_msg(g, KVXLAN_CMD_FDB_GET, NLM_F_DUMP);
 	fdb_put(nlh, &req);
-	if (nl_dump(g->nl, nlh, fdb_collect_cb, &l, fdb_restart)) {
-		ret = KVX_EXIT_KERNEL;
+	ret = fdb_fetch(g, nlh, false, &l, &order);
+	if (ret)
 		goto out;
-	}
-	order = fdb_sort(&l);
-	if (!order) {
-		ret = kvx_err("%s", strerror(ENOMEM));
-		goto out;
-	}
 	for (i = 0; i < l.n; i++) {
 		e = &l.ent[order[i].idx];
 		if (e->kind != KVXLAN_FDB_KIND_STATIC ||

@@ -348,48 +348,65 @@ static int flood_show_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * The list of @ifindex (FLOOD_GET or GROUP_GET, @cmd) into @l. A dump: a
+ * list of KVXLAN_FLOOD_MAX remotes would not fit one message of a sane
+ * size; each message carries a run of the list. Returns an exit status.
+ */
+static int flood_fetch(const struct kvx_genl *g, uint8_t cmd,
+		       struct flood_list *l)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = kvx_genl_msg(g, cmd, NLM_F_DUMP);
+	mnl_attr_put_u32(nlh, KVXLAN_A_IFINDEX, l->ifindex);
+	if (nl_dump(g->nl, nlh, flood_show_cb, l, flood_show_restart))
+		return KVX_EXIT_KERNEL;
+	return KVX_EXIT_OK;
+}
+
+/*
+ * A remote's fields, each from one call (json.h): for "flood show" (text
+ * or JSON) and "kvxlan save" (a REMOTE of "flood replace"), @dst_fmt the
+ * text of the first.
+ */
+static void flood_print_remote(const struct flood_remote *r,
+			       const char *dst_fmt)
+{
+	char buf[KVX_ADDRSTRLEN], via[IF_NAMESIZE];
+
+	inet_ntop(r->dst.family, &r->dst.v6, buf, sizeof(buf));
+	print_string(PRINT_ANY, "dst", dst_fmt, buf);
+	if (r->seen & FLOOD_BIT(PORT))
+		print_uint(PRINT_ANY, "port", " port %u", r->port);
+	if (r->seen & FLOOD_BIT(VNI))
+		print_uint(PRINT_ANY, "vni", " vni %u", r->vni);
+	if (r->seen & FLOOD_BIT(VIA))
+		print_string(PRINT_ANY, "via", " via %s",
+			     kvx_ifname(r->via, via));
+}
+
 static int flood_show(const struct flood_cmd *c, const struct flood_req *req)
 {
 	const struct kvx_genl *g = kvx_genl();
 	struct flood_list l = { .ifindex = req->ifindex };
-	char buf[KVX_ADDRSTRLEN], via[IF_NAMESIZE];
-	const struct flood_remote *r;
-	struct nlmsghdr *nlh;
-	int ret = KVX_EXIT_OK;
 	size_t i;
+	int ret;
 
 	if (!g)
 		return KVX_EXIT_KERNEL;
-	/*
-	 * A dump: a list of KVXLAN_FLOOD_MAX remotes would not fit one
-	 * message of a sane size. Each message carries a run of the list.
-	 */
-	nlh = kvx_genl_msg(g, c->cmd, NLM_F_DUMP);
-	mnl_attr_put_u32(nlh, KVXLAN_A_IFINDEX, req->ifindex);
-	if (nl_dump(g->nl, nlh, flood_show_cb, &l, flood_show_restart)) {
-		ret = KVX_EXIT_KERNEL;
+	ret = flood_fetch(g, c->cmd, &l);
+	if (ret)
 		goto out;
-	}
 
-	if (kvx_opts.json)
-		json_open_array(NULL);
+	print_open_array(NULL);
 	for (i = 0; i < l.n; i++) {
-		r = &l.r[i];
-		inet_ntop(r->dst.family, &r->dst.v6, buf, sizeof(buf));
 		print_open_object(NULL);
-		print_string(PRINT_ANY, "dst", "dst %s", buf);
-		if (r->seen & FLOOD_BIT(PORT))
-			print_uint(PRINT_ANY, "port", " port %u", r->port);
-		if (r->seen & FLOOD_BIT(VNI))
-			print_uint(PRINT_ANY, "vni", " vni %u", r->vni);
-		if (r->seen & FLOOD_BIT(VIA))
-			print_string(PRINT_ANY, "via", " via %s",
-				     kvx_ifname(r->via, via));
+		flood_print_remote(&l.r[i], "dst %s");
 		print_string(PRINT_FP, NULL, "%s", "\n");
 		print_close_object();
 	}
-	if (kvx_opts.json)
-		json_close_array();
+	print_close_array();
 	fflush(stdout);
 out:
 	free(l.r);
@@ -400,34 +417,20 @@ int flood_save(unsigned int ifindex, const char *name)
 {
 	const struct kvx_genl *g = kvx_genl();
 	struct flood_list l = { .ifindex = ifindex };
-	char buf[KVX_ADDRSTRLEN], via[IF_NAMESIZE];
-	const struct flood_remote *r;
-	struct nlmsghdr *nlh;
-	int ret = KVX_EXIT_OK;
 	size_t i;
+	int ret;
 
 	if (!g)
 		return KVX_EXIT_KERNEL;
-	nlh = kvx_genl_msg(g, KVXLAN_CMD_FLOOD_GET, NLM_F_DUMP);
-	mnl_attr_put_u32(nlh, KVXLAN_A_IFINDEX, ifindex);
-	if (nl_dump(g->nl, nlh, flood_show_cb, &l, flood_show_restart)) {
-		ret = KVX_EXIT_KERNEL;
+	ret = flood_fetch(g, KVXLAN_CMD_FLOOD_GET, &l);
+	if (ret)
 		goto out;
-	}
 	/* One request: the whole list, groups and the link's remote. */
 	if (l.n)
 		printf("flood replace dev %s", name);
-	for (i = 0; i < l.n; i++) {
-		r = &l.r[i];
-		inet_ntop(r->dst.family, &r->dst.v6, buf, sizeof(buf));
-		printf(" dst %s", buf);
-		if (r->seen & FLOOD_BIT(PORT))
-			printf(" port %u", r->port);
-		if (r->seen & FLOOD_BIT(VNI))
-			printf(" vni %u", r->vni);
-		if (r->seen & FLOOD_BIT(VIA))
-			printf(" via %s", kvx_ifname(r->via, via));
-	}
+	/* (save has turned -j off: this is text) */
+	for (i = 0; i < l.n; i++)
+		flood_print_remote(&l.r[i], " dst %s");
 	if (l.n)
 		printf("\n");
 out:

@@ -196,6 +196,28 @@ void print_uint(enum output_type t, const char *key, const char *fmt,
 		printf(fmt, val);
 }
 
+void print_u64(enum output_type t, const char *key, const char *fmt,
+	       uint64_t val)
+{
+	if (print_json(t))
+		json_uint(key, val);
+	else if (print_fp(t) && fmt)
+		printf(fmt, val);
+}
+
+void print_ms_as_s(enum output_type t, const char *key, const char *fmt,
+		   uint64_t ms)
+{
+	char buf[24];
+
+	if (print_json(t)) {
+		json_uint(key, ms);
+	} else if (print_fp(t) && fmt) {
+		snprintf(buf, sizeof(buf), "%" PRIu64 "s", ms / 1000);
+		printf(fmt, buf);
+	}
+}
+
 void print_on_off(enum output_type t, const char *key, const char *fmt,
 		  bool val)
 {
@@ -224,4 +246,22 @@ void print_close_object(void)
 {
 	if (kvx_opts.json)
 		json_close_object();
+}
+
+void print_open_array(const char *key)
+{
+	if (kvx_opts.json)
+		json_open_array(key);
+}
+
+void print_close_array(void)
+{
+	if (kvx_opts.json)
+		json_close_array();
+}
+
+void print_pad(int n)
+{
+	if (!kvx_opts.json && n > 0)
+		printf("%*s", n, "");
 }

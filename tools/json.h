@@ -48,6 +48,15 @@ void print_string(enum output_type t, const char *key, const char *fmt,
 		  const char *val);
 void print_uint(enum output_type t, const char *key, const char *fmt,
 		unsigned int val);
+/* A 64-bit counter: fmt takes a uint64_t ("%" PRIu64). */
+void print_u64(enum output_type t, const char *key, const char *fmt,
+	       uint64_t val);
+/*
+ * A time in milliseconds: JSON the number of milliseconds, text fmt with
+ * the whole seconds as a string ("12s").
+ */
+void print_ms_as_s(enum output_type t, const char *key, const char *fmt,
+		   uint64_t ms);
 /* JSON true / false; text: fmt with "on" / "off". */
 void print_on_off(enum output_type t, const char *key, const char *fmt,
 		  bool val);
@@ -57,5 +66,10 @@ void print_0xhex(enum output_type t, const char *key, const char *fmt,
 /* JSON only: a nested object (key) and its end. */
 void print_open_object(const char *key);
 void print_close_object(void);
+/* JSON only: an array (key) and its end. */
+void print_open_array(const char *key);
+void print_close_array(void);
+/* Text only: n spaces (a table's padding). */
+void print_pad(int n);
 
 #endif /* KVXLAN_JSON_H */

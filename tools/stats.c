@@ -5,7 +5,7 @@
  * (KVXLAN_CMD_REMOTE_GET).
  */
 #include <errno.h>
-#include <stdarg.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
@@ -89,18 +89,6 @@ void stats_usage(FILE *out)
 		"       kvxlan stats help\n");
 }
 
-static int __printf(1, 2)
-stats_try_help(const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return kvx_err("%s. Try \"kvxlan stats help\"", msg);
-}
-
 /* Make room for one more of size bytes in *v; false when out of memory. */
 static bool stats_grow(void **v, size_t n, size_t *size, size_t elem)
 {
@@ -127,63 +115,59 @@ static const char *stats_name(unsigned int type, char *buf, size_t size)
 	return buf;
 }
 
+/*
+ * A device: its configuration, FDB counts and counters, each field from
+ * one call (json.h). The JSON keys of the configuration are those of
+ * "kvxlan -j link show" (and of the in-tree driver's "ip -j -d link":
+ * the VNI is "id"), the text's words those of "kvxlan link".
+ */
 static void stats_print_dev(const struct kvx_dev_info *d)
 {
-	char ifname[IF_NAMESIZE], name[32];
+	char ifname[IF_NAMESIZE], name[32], fmt[48];
 	unsigned int i;
 
 	kvx_ifname(d->ifindex, ifname);
-	if (kvx_opts.json) {
-		json_open_object(NULL);
-		json_string("ifname", ifname);
-	} else {
-		printf("%s:\n", ifname);
-	}
+	print_open_object(NULL);
+	print_string(PRINT_ANY, "ifname", "%s:\n", ifname);
 
-#define STATS_FIELD(attr, key, val)					\
+#define STATS_FIELD(attr, key, word, val)				\
 	do {								\
-		if (!(d->has & (1ULL << (attr))))			\
-			break;						\
-		if (kvx_opts.json)					\
-			json_uint(key, val);				\
-		else							\
-			printf("    %s %llu\n", key,			\
-			       (unsigned long long)(val));		\
+		if (d->has & (1ULL << (attr)))				\
+			print_u64(PRINT_ANY, key,			\
+				  "    " word " %" PRIu64 "\n", val);	\
 	} while (0)
 
-	STATS_FIELD(KVXLAN_A_VNI, "vni", d->vni);
-	STATS_FIELD(KVXLAN_A_PORT, "port", d->port);
-	if (d->has & (1ULL << KVXLAN_A_LEARNING)) {
-		if (kvx_opts.json)
-			json_bool("learning", d->learning);
-		else
-			printf("    learning %s\n", d->learning ? "on" : "off");
-	}
-	STATS_FIELD(KVXLAN_A_AGEING, "ageing", d->ageing);
-	STATS_FIELD(KVXLAN_A_MAX_LEARNED, "max_learned", d->max_learned);
-	STATS_FIELD(KVXLAN_A_DAMPEN_MOVES, "dampen_moves", d->dampen_moves);
-	STATS_FIELD(KVXLAN_A_DAMPEN_WINDOW, "dampen_window", d->dampen_window);
-	STATS_FIELD(KVXLAN_A_DAMPEN_HOLD, "dampen_hold", d->dampen_hold);
-	STATS_FIELD(KVXLAN_A_FDB_STATIC, "fdb_static", d->fdb_static);
-	STATS_FIELD(KVXLAN_A_FDB_LEARNED, "fdb_learned", d->fdb_learned);
+	STATS_FIELD(KVXLAN_A_VNI, "id", "vni", d->vni);
+	STATS_FIELD(KVXLAN_A_PORT, "port", "port", d->port);
+	if (d->has & (1ULL << KVXLAN_A_LEARNING))
+		print_on_off(PRINT_ANY, "learning", "    learning %s\n",
+			     d->learning);
+	STATS_FIELD(KVXLAN_A_AGEING, "ageing", "ageing", d->ageing);
+	STATS_FIELD(KVXLAN_A_MAX_LEARNED, "max_learned", "max_learned",
+		    d->max_learned);
+	STATS_FIELD(KVXLAN_A_DAMPEN_MOVES, "dampen_moves", "dampen_moves",
+		    d->dampen_moves);
+	STATS_FIELD(KVXLAN_A_DAMPEN_WINDOW, "dampen_window", "dampen_window",
+		    d->dampen_window);
+	STATS_FIELD(KVXLAN_A_DAMPEN_HOLD, "dampen_hold", "dampen_hold",
+		    d->dampen_hold);
+	STATS_FIELD(KVXLAN_A_FDB_STATIC, "fdb_static", "fdb_static",
+		    d->fdb_static);
+	STATS_FIELD(KVXLAN_A_FDB_LEARNED, "fdb_learned", "fdb_learned",
+		    d->fdb_learned);
 #undef STATS_FIELD
 
-	if (kvx_opts.json)
-		json_open_object("counters");
+	print_open_object("counters");
 	for (i = 0; i < KVX_STATS_SLOTS; i++) {
 		if (!(d->stats_has & (1ULL << i)))
 			continue;
-		if (kvx_opts.json)
-			json_uint(stats_name(i, name, sizeof(name)),
-				  d->stats[i]);
-		else
-			printf("    %s %llu\n", stats_name(i, name, sizeof(name)),
-			       (unsigned long long)d->stats[i]);
+		snprintf(fmt, sizeof(fmt), "    %s %%" PRIu64 "\n",
+			 stats_name(i, name, sizeof(name)));
+		print_u64(PRINT_ANY, stats_name(i, name, sizeof(name)), fmt,
+			  d->stats[i]);
 	}
-	if (kvx_opts.json) {
-		json_close_object();
-		json_close_object();
-	}
+	print_close_object();
+	print_close_object();
 }
 
 static int stats_dev_cb(const struct nlmsghdr *nlh, void *data)
@@ -265,28 +249,23 @@ static int stats_remote_cmp(const void *a, const void *b)
 
 static void stats_print_remote(const struct stats_remote *r)
 {
-	char ifname[IF_NAMESIZE], addr[KVX_ADDRSTRLEN];
+	char ifname[IF_NAMESIZE], addr[KVX_ADDRSTRLEN], fmt[48];
 	size_t i;
 
 	kvx_ifname(r->ifindex, ifname);
 	if (!format_addr(r->addr, r->addr_len, addr, sizeof(addr)))
 		snprintf(addr, sizeof(addr), "?");
 
-	if (kvx_opts.json) {
-		json_open_object(NULL);
-		json_string("ifname", ifname);
-		json_string("dst", addr);
-		for (i = 0; i < STATS_REMOTE_U64; i++)
-			json_uint(stats_remote_u64[i].name, r->v[i]);
-		json_uint("fdb_refs", r->fdb_refs);
-		json_close_object();
-		return;
+	print_open_object(NULL);
+	print_string(PRINT_ANY, "dst", "dst %s", addr);
+	print_string(PRINT_ANY, "ifname", " dev %s", ifname);
+	for (i = 0; i < STATS_REMOTE_U64; i++) {
+		snprintf(fmt, sizeof(fmt), " %s %%" PRIu64,
+			 stats_remote_u64[i].name);
+		print_u64(PRINT_ANY, stats_remote_u64[i].name, fmt, r->v[i]);
 	}
-	printf("dst %s dev %s", addr, ifname);
-	for (i = 0; i < STATS_REMOTE_U64; i++)
-		printf(" %s %llu", stats_remote_u64[i].name,
-		       (unsigned long long)r->v[i]);
-	printf(" fdb_refs %u\n", r->fdb_refs);
+	print_uint(PRINT_ANY, "fdb_refs", " fdb_refs %u\n", r->fdb_refs);
+	print_close_object();
 }
 
 static int stats_remotes(const struct kvx_genl *g,
@@ -311,12 +290,10 @@ static int stats_remotes(const struct kvx_genl *g,
 		      stats_remote_cmp);
 	}
 
-	if (kvx_opts.json)
-		json_open_array(NULL);
+	print_open_array(NULL);
 	for (i = 0; i < l.n; i++)
 		stats_print_remote(&l.r[i]);
-	if (kvx_opts.json)
-		json_close_array();
+	print_close_array();
 	fflush(stdout);
 out:
 	free(l.r);
@@ -340,8 +317,8 @@ int stats_run(int argc, char **argv)
 			if (ifindex)
 				return kvx_err("\"%s\" is given twice", argv[i]);
 			if (i + 1 >= argc)
-				return stats_try_help("Missing argument for \"%s\"",
-						      argv[i]);
+				return kvx_err("Missing argument for \"%s\". Try \"kvxlan stats help\"",
+					       argv[i]);
 			ret = kvx_ifindex(argv[++i], &ifindex);
 			if (ret)
 				return ret;
@@ -350,7 +327,8 @@ int stats_run(int argc, char **argv)
 				return kvx_err("\"%s\" is given twice", argv[i]);
 			remotes = true;
 		} else {
-			return stats_try_help("Unknown keyword \"%s\"", argv[i]);
+			return kvx_err("Unknown keyword \"%s\". Try \"kvxlan stats help\"",
+				       argv[i]);
 		}
 	}
 
@@ -382,15 +360,15 @@ int stats_run(int argc, char **argv)
 	}
 
 	/* One device asked for: an object; all of them: an array. */
-	if (kvx_opts.json && !ifindex)
-		json_open_array(NULL);
+	if (!ifindex)
+		print_open_array(NULL);
 	for (i = 0; i < (int)devs.n; i++) {
-		if (i && !kvx_opts.json)
-			printf("\n");
+		if (i)
+			print_string(PRINT_FP, NULL, "%s", "\n");
 		stats_print_dev(&devs.dev[i]);
 	}
-	if (kvx_opts.json && !ifindex)
-		json_close_array();
+	if (!ifindex)
+		print_close_array();
 	fflush(stdout);
 	ret = KVX_EXIT_OK;
 out:
