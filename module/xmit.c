@@ -288,12 +288,15 @@ static void kvx_encap4(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
-/* IPv6 route step: the route to @dst's remote and its source address. */
-static struct dst_entry *kvx_route6(struct kvx_dev *kvx,
-				    const struct kvx_cfg *cfg,
-				    struct kvx_sock *vs,
-				    const struct kvx_dst *dst,
-				    struct sk_buff *skb, struct kvx_tx *tx)
+/*
+ * IPv6 route step: the route to @dst's remote and its source address.
+ * Always inline, as GCC already makes kvx_route4(): out of line, its
+ * call, arguments and frame were paid by every IPv6 copy (BENCHMARKS.md).
+ */
+static __always_inline struct dst_entry *
+kvx_route6(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
+	   struct kvx_sock *vs, const struct kvx_dst *dst,
+	   struct sk_buff *skb, struct kvx_tx *tx)
 {
 	bool use_cache = cfg->tos != KVXLAN_TOS_INHERIT && !skb->mark;
 	struct dst_cache *cache = &dst->remote->dst_cache;
@@ -336,11 +339,9 @@ static void kvx_encap6(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 		       struct kvx_sock *vs, struct sk_buff *skb,
 		       const struct kvx_dst *dst, struct kvx_tx *tx)
 {
-	struct in6_addr daddr = dst->remote->ip.v6;
-
 	udp_tunnel6_xmit_skb(tx->route, vs->sock->sk, skb, kvx->dev,
-			     &tx->saddr6, &daddr, tx->tos, tx->ttl, tx->label,
-			     tx->sport, dst->port, cfg->udp6_zero_tx);
+			     &tx->saddr6, &dst->remote->ip.v6, tx->tos, tx->ttl,
+			     tx->label, tx->sport, dst->port, cfg->udp6_zero_tx);
 }
 #else
 static struct dst_entry *kvx_route6(struct kvx_dev *kvx,
@@ -407,7 +408,8 @@ static void kvx_xmit_copy(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 	/* Bytes are counted from the inner network header, as ip -s link does. */
 	unsigned int len = skb->len - ETH_HLEN;
 	struct net_device *dev = kvx->dev;
-	struct kvx_tx tx = {};
+	/* every field is set before it is read: no zeroing per copy */
+	struct kvx_tx tx;
 	bool inner_df, xnet, csum;
 	u8 inner_ds;
 	int err;
