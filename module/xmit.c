@@ -41,6 +41,7 @@
 #include "device.h"
 #include "fdb.h"
 #include "flood.h"
+#include "flowhash.h"
 #include "mdst.h"
 #include "proxy.h"
 #include "stats.h"
@@ -202,12 +203,16 @@ static bool kvx_xmit_pmtu(struct kvx_dev *kvx, struct sk_buff *skb,
 	return true;
 }
 
-/* Where one copy goes: the remote, and the port and VNI to use. */
+/*
+ * Where one copy goes: the remote, and the port and VNI to use; and the
+ * inner flow's hash (kvx_flow_hash(), once per frame, not per copy).
+ */
 struct kvx_dst {
 	struct kvx_remote *remote;
 	__be16 port;
 	u32 vni;
 	int ifindex;			/* underlay of a group, 0: the link */
+	u32 hash;
 };
 
 /*
@@ -284,12 +289,15 @@ static void kvx_encap4(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
-/* IPv6 route step: the route to @dst's remote and its source address. */
-static struct dst_entry *kvx_route6(struct kvx_dev *kvx,
-				    const struct kvx_cfg *cfg,
-				    struct kvx_sock *vs,
-				    const struct kvx_dst *dst,
-				    struct sk_buff *skb, struct kvx_tx *tx)
+/*
+ * IPv6 route step: the route to @dst's remote and its source address.
+ * Always inline, as GCC already makes kvx_route4(): out of line, its
+ * call, arguments and frame were paid by every IPv6 copy (BENCHMARKS.md).
+ */
+static __always_inline struct dst_entry *
+kvx_route6(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
+	   struct kvx_sock *vs, const struct kvx_dst *dst,
+	   struct sk_buff *skb, struct kvx_tx *tx)
 {
 	bool use_cache = cfg->tos != KVXLAN_TOS_INHERIT && !skb->mark;
 	struct dst_cache *cache = &dst->remote->dst_cache;
@@ -332,11 +340,9 @@ static void kvx_encap6(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 		       struct kvx_sock *vs, struct sk_buff *skb,
 		       const struct kvx_dst *dst, struct kvx_tx *tx)
 {
-	struct in6_addr daddr = dst->remote->ip.v6;
-
 	udp_tunnel6_xmit_skb(tx->route, vs->sock->sk, skb, kvx->dev,
-			     &tx->saddr6, &daddr, tx->tos, tx->ttl, tx->label,
-			     tx->sport, dst->port, cfg->udp6_zero_tx);
+			     &tx->saddr6, &dst->remote->ip.v6, tx->tos, tx->ttl,
+			     tx->label, tx->sport, dst->port, cfg->udp6_zero_tx);
 }
 #else
 static struct dst_entry *kvx_route6(struct kvx_dev *kvx,
@@ -355,11 +361,28 @@ static void kvx_encap6(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 }
 #endif
 
+/*
+ * The outer UDP source port: the inner flow's hash scaled into the
+ * configured range [min, max), as udp_flow_src_port() does with the
+ * kernel's flow hash.
+ */
+static __be16 kvx_src_port(struct net *net, const struct kvx_cfg *cfg,
+			   u32 hash)
+{
+	int min = cfg->port_min, max = cfg->port_max;
+
+	if (unlikely(min >= max))
+		inet_get_local_port_range(net, &min, &max);
+	/* the upper bits pick the port: fold the lower ones in */
+	hash ^= hash << 16;
+	return htons((((u64)hash * (max - min)) >> 32) + min);
+}
+
 /* The flow label of an IPv6 copy; auto: the inner flow's hash. */
-static __be32 kvx_flowlabel(const struct kvx_cfg *cfg, struct sk_buff *skb)
+static __be32 kvx_flowlabel(const struct kvx_cfg *cfg, u32 hash)
 {
 	if (cfg->label == KVXLAN_FLOWLABEL_AUTO)
-		return htonl(rol32(skb_get_hash(skb), 16) & KVXLAN_FLOWLABEL_MAX);
+		return htonl(rol32(hash, 16) & KVXLAN_FLOWLABEL_MAX);
 	return htonl(cfg->label);
 }
 
@@ -386,7 +409,8 @@ static void kvx_xmit_copy(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 	/* Bytes are counted from the inner network header, as ip -s link does. */
 	unsigned int len = skb->len - ETH_HLEN;
 	struct net_device *dev = kvx->dev;
-	struct kvx_tx tx = {};
+	/* every field is set before it is read: no zeroing per copy */
+	struct kvx_tx tx;
 	bool inner_df, xnet, csum;
 	u8 inner_ds;
 	int err;
@@ -394,10 +418,9 @@ static void kvx_xmit_copy(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 	kvx_inner_ip(skb, &inner_ds, &inner_df);
 	tx.tos = cfg->tos == KVXLAN_TOS_INHERIT ? inner_ds & ~INET_ECN_MASK :
 						 cfg->tos;
-	tx.sport = udp_flow_src_port(dev_net(dev), skb, cfg->port_min,
-				     cfg->port_max, true);
+	tx.sport = kvx_src_port(dev_net(dev), cfg, dst->hash);
 	if (v6)
-		tx.label = kvx_flowlabel(cfg, skb);
+		tx.label = kvx_flowlabel(cfg, dst->hash);
 
 	tx.route = v6 ? kvx_route6(kvx, cfg, vs, dst, skb, &tx) :
 			kvx_route4(kvx, cfg, dst, skb, &tx);
@@ -483,7 +506,7 @@ static void kvx_xmit_one(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
  * multicast MAC's own (NULL: empty); consumes @skb.
  */
 static void kvx_flood(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
-		      struct sk_buff *skb, const struct kvx_flood *fl)
+		      struct sk_buff *skb, const struct kvx_flood *fl, u32 hash)
 {
 	struct kvx_dst dst;
 	struct sk_buff *c;
@@ -508,6 +531,7 @@ static void kvx_flood(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 		dst.vni = fl->ent[i].vni == KVX_VNI_DEV ? cfg->vni :
 							  fl->ent[i].vni;
 		dst.ifindex = fl->ent[i].ifindex;
+		dst.hash = hash;
 		kvx_xmit_one(kvx, cfg, c, &dst, true);
 	}
 }
@@ -519,6 +543,7 @@ netdev_tx_t kvx_xmit(struct sk_buff *skb, struct net_device *dev)
 	const struct kvx_cfg *cfg;
 	struct kvx_fdb *f;
 	struct kvx_dst dst;
+	u32 hash;
 
 	if (unlikely(!pskb_may_pull(skb, ETH_HLEN)))
 		return kvx_xmit_drop(kvx, skb, KVX_TX_DROP_SHORT);
@@ -534,15 +559,18 @@ netdev_tx_t kvx_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (kvx_proxy_xmit(kvx, cfg, skb))
 		goto out;
 
+	/* the source port's and flow label's, once for all the copies */
+	hash = kvx_flow_hash(skb);
 	eth = eth_hdr(skb);
 	if (is_multicast_ether_addr(eth->h_dest)) {
 		/* to the MAC's own list of remotes if it has one */
-		kvx_flood(kvx, cfg, skb, kvx_fdb_mcast_dst(kvx, eth->h_dest));
+		kvx_flood(kvx, cfg, skb, kvx_fdb_mcast_dst(kvx, eth->h_dest),
+			  hash);
 		goto out;
 	}
 	f = kvx_fdb_lookup(kvx, eth->h_dest);
 	if (!f) {
-		kvx_flood(kvx, cfg, skb, rcu_dereference(kvx->flood));
+		kvx_flood(kvx, cfg, skb, rcu_dereference(kvx->flood), hash);
 		goto out;
 	}
 
@@ -554,6 +582,7 @@ netdev_tx_t kvx_xmit(struct sk_buff *skb, struct net_device *dev)
 	dst.vni = READ_ONCE(f->vni);
 	if (dst.vni == KVX_VNI_DEV)
 		dst.vni = cfg->vni;
+	dst.hash = hash;
 	kvx_xmit_one(kvx, cfg, skb, &dst, false);
 out:
 	rcu_read_unlock();
