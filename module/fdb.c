@@ -13,7 +13,6 @@
  */
 #include <linux/delay.h>
 #include <linux/etherdevice.h>
-#include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 
@@ -26,45 +25,6 @@
 #include "netlink.h"
 
 static struct kmem_cache *kvx_fdb_cache;
-
-/*
- * rhashtable's default compare is an out-of-line memcmp() of key_len bytes;
- * with a million entries it was half of the lookup's cost. A MAC address
- * compares in two loads. Both sides are 16-bit aligned: the entry's mac
- * follows a pointer, and keys come from an Ethernet header or a netlink
- * attribute.
- */
-static int kvx_fdb_cmp(struct rhashtable_compare_arg *arg, const void *obj)
-{
-	const struct kvx_fdb *f = obj;
-
-	return !ether_addr_equal(f->mac, arg->key);
-}
-
-/*
- * The hash of a MAC address. rhashtable's default for a 6-byte key is the
- * generic jhash(), out of line and called through the table's hashfn
- * pointer: 110 instructions per lookup, two lookups per frame forwarded
- * (the transmit's and the receive's learning). The same keyed Jenkins
- * hash of the address's three 16-bit words (aligned, as for kvx_fdb_cmp())
- * inlines into the lookup. Seeded with the table's random seed, as the
- * default is.
- */
-static inline u32 kvx_fdb_hash(const void *data, u32 len, u32 seed)
-{
-	const u16 *a = data;
-
-	return jhash_2words(a[0] | (u32)a[1] << 16, a[2], seed);
-}
-
-static const struct rhashtable_params kvx_fdb_params = {
-	.head_offset		= offsetof(struct kvx_fdb, node),
-	.key_offset		= offsetof(struct kvx_fdb, mac),
-	.key_len		= ETH_ALEN,
-	.hashfn			= kvx_fdb_hash,
-	.obj_cmpfn		= kvx_fdb_cmp,
-	.automatic_shrinking	= true,
-};
 
 int __init kvx_fdb_cache_init(void)
 {
@@ -81,7 +41,7 @@ void kvx_fdb_cache_exit(void)
 
 struct kvx_fdb *kvx_fdb_lookup(struct kvx_dev *kvx, const u8 *mac)
 {
-	return rhashtable_lookup(&kvx->fdb, mac, kvx_fdb_params);
+	return kvx_fdb_lookup_in(&kvx->fdb, mac);
 }
 
 static void kvx_fdb_free_rcu(struct rcu_head *head)

@@ -104,7 +104,7 @@ void kvx_fdb_learn(struct kvx_dev *kvx, const u8 *mac,
 	struct kvx_remote *r;
 	struct kvx_fdb *f;
 
-	f = kvx_fdb_lookup(kvx, mac);
+	f = kvx_fdb_lookup_in(&kvx->fdb, mac);
 	if (f) {
 		r = rcu_dereference(f->remote);
 		if (kvx_ip_eq(&r->ip, src)) {

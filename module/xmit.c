@@ -568,7 +568,7 @@ netdev_tx_t kvx_xmit(struct sk_buff *skb, struct net_device *dev)
 			  hash);
 		goto out;
 	}
-	f = kvx_fdb_lookup(kvx, eth->h_dest);
+	f = kvx_fdb_lookup_in(&kvx->fdb, eth->h_dest);
 	if (!f) {
 		kvx_flood(kvx, cfg, skb, rcu_dereference(kvx->flood), hash);
 		goto out;
