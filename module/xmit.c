@@ -401,9 +401,11 @@ static void kvx_push_vxlan(struct sk_buff *skb, u32 vni)
  * route and encap steps above) differ; the TOS/ECN, TTL, DF, path MTU,
  * headroom, offload and VXLAN steps are the same.
  */
-static void kvx_xmit_copy(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
-			  struct kvx_sock *vs, struct sk_buff *skb,
-			  const struct kvx_dst *dst, bool flood)
+static __always_inline void kvx_xmit_copy(struct kvx_dev *kvx,
+					  const struct kvx_cfg *cfg,
+					  struct kvx_sock *vs,
+					  struct sk_buff *skb,
+					  const struct kvx_dst *dst, bool flood)
 {
 	bool v6 = IS_ENABLED(CONFIG_IPV6) && dst->remote->ip.family == AF_INET6;
 	/* Bytes are counted from the inner network header, as ip -s link does. */
@@ -485,9 +487,10 @@ drop_nomem:
  * socket is missing only while the device goes down or, for an IPv6
  * remote, when IPv6 is disabled on the host.
  */
-static void kvx_xmit_one(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
-			 struct sk_buff *skb, const struct kvx_dst *dst,
-			 bool flood)
+static __always_inline void kvx_xmit_one(struct kvx_dev *kvx,
+					 const struct kvx_cfg *cfg,
+					 struct sk_buff *skb,
+					 const struct kvx_dst *dst, bool flood)
 {
 	sa_family_t family = dst->remote->ip.family;
 	struct kvx_sock *vs;
@@ -502,37 +505,55 @@ static void kvx_xmit_one(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
 }
 
 /*
- * Head-end replication: one copy per remote of @fl, the flood list or a
- * multicast MAC's own (NULL: empty); consumes @skb.
+ * Sends @skb to the remote of the FDB entry @f or, @f NULL, one copy to
+ * each remote of @fl (head-end replication: the flood list or a multicast
+ * MAC's own; NULL: empty); consumes @skb. One loop for both, into which
+ * the copy's steps inline: a unicast frame is a flood of one, and no copy
+ * pays a call, a stack frame or a struct kvx_dst in memory.
  */
-static void kvx_flood(struct kvx_dev *kvx, const struct kvx_cfg *cfg,
-		      struct sk_buff *skb, const struct kvx_flood *fl, u32 hash)
+static __always_inline void kvx_xmit_to(struct kvx_dev *kvx,
+					const struct kvx_cfg *cfg,
+					struct sk_buff *skb,
+					const struct kvx_fdb *f,
+					const struct kvx_flood *fl, u32 hash)
 {
+	unsigned int i, n = f ? 1 : fl ? fl->n : 0;
+	const struct kvx_flood_ent *e;
 	struct kvx_dst dst;
 	struct sk_buff *c;
-	unsigned int i;
 
-	if (!fl) {
+	if (unlikely(!n)) {
 		kvx_xmit_drop(kvx, skb, KVX_TX_DROP_NO_REMOTE);
 		return;
 	}
-	for (i = 0; i < fl->n; i++) {
+	dst.hash = hash;
+	for (i = 0; i < n; i++) {
 		/*
 		 * Clones share the frame's data; each gets its own headers
 		 * when skb_cow_head() copies the head, never the fragments.
 		 */
-		c = i + 1 < fl->n ? skb_clone(skb, GFP_ATOMIC) : skb;
+		c = i + 1 < n ? skb_clone(skb, GFP_ATOMIC) : skb;
 		if (unlikely(!c)) {
 			kvx_cnt_inc(kvx->cnt, KVX_TX_DROP_NOMEM);
 			continue;
 		}
-		dst.remote = fl->ent[i].remote;
-		dst.port = fl->ent[i].port ?: cfg->port;
-		dst.vni = fl->ent[i].vni == KVX_VNI_DEV ? cfg->vni :
-							  fl->ent[i].vni;
-		dst.ifindex = fl->ent[i].ifindex;
-		dst.hash = hash;
-		kvx_xmit_one(kvx, cfg, c, &dst, true);
+		if (f) {
+			dst.remote = rcu_dereference(f->remote);
+			dst.port = READ_ONCE(f->port);
+			dst.vni = READ_ONCE(f->vni);
+			dst.ifindex = 0;
+		} else {
+			e = &fl->ent[i];
+			dst.remote = e->remote;
+			dst.port = e->port;
+			dst.vni = e->vni;
+			dst.ifindex = e->ifindex;
+		}
+		if (!dst.port)
+			dst.port = cfg->port;
+		if (dst.vni == KVX_VNI_DEV)
+			dst.vni = cfg->vni;
+		kvx_xmit_one(kvx, cfg, c, &dst, !f);
 	}
 }
 
@@ -540,9 +561,9 @@ netdev_tx_t kvx_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct kvx_dev *kvx = netdev_priv(dev);
 	const struct ethhdr *eth;
+	const struct kvx_flood *fl = NULL;
 	const struct kvx_cfg *cfg;
-	struct kvx_fdb *f;
-	struct kvx_dst dst;
+	struct kvx_fdb *f = NULL;
 	u32 hash;
 
 	if (unlikely(!pskb_may_pull(skb, ETH_HLEN)))
@@ -564,26 +585,17 @@ netdev_tx_t kvx_xmit(struct sk_buff *skb, struct net_device *dev)
 	eth = eth_hdr(skb);
 	if (is_multicast_ether_addr(eth->h_dest)) {
 		/* to the MAC's own list of remotes if it has one */
-		kvx_flood(kvx, cfg, skb, kvx_fdb_mcast_dst(kvx, eth->h_dest),
-			  hash);
-		goto out;
+		fl = kvx_fdb_mcast_dst(kvx, eth->h_dest);
+	} else {
+		f = kvx_fdb_lookup_in(&kvx->fdb, eth->h_dest);
+		if (f) {
+			kvx_touch(&f->used);
+			atomic64_inc(&f->hits);
+		} else {
+			fl = rcu_dereference(kvx->flood);
+		}
 	}
-	f = kvx_fdb_lookup_in(&kvx->fdb, eth->h_dest);
-	if (!f) {
-		kvx_flood(kvx, cfg, skb, rcu_dereference(kvx->flood), hash);
-		goto out;
-	}
-
-	kvx_touch(&f->used);
-	atomic64_inc(&f->hits);
-	dst.remote = rcu_dereference(f->remote);
-	dst.ifindex = 0;
-	dst.port = READ_ONCE(f->port) ?: cfg->port;
-	dst.vni = READ_ONCE(f->vni);
-	if (dst.vni == KVX_VNI_DEV)
-		dst.vni = cfg->vni;
-	dst.hash = hash;
-	kvx_xmit_one(kvx, cfg, skb, &dst, false);
+	kvx_xmit_to(kvx, cfg, skb, f, fl, hash);
 out:
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
