@@ -24,7 +24,7 @@
  * checked against its length, or, when the headers run on into the pages,
  * from a copy of the first KVX_FH_MAX bytes: the same bytes either way,
  * never pulled or written. The hash mixes each 64-bit word into
- * a state seeded with a random key (once per module load) by a
+ * a state seeded with a random key (set at module load) by a
  * multiply-xorshift step and ends with MurmurHash3's 64-bit finalizer: each
  * input bit reaches every output bit, so the ports spread evenly over the
  * configured range. It is not a keyed PRF such as the kernel's SipHash:
@@ -49,16 +49,12 @@
 /* 2^64 / golden ratio: odd, with well mixed bits */
 #define KVX_FH_MUL	0x9e3779b97f4a7c15ULL
 
-/* random, set by the first frame: never 0 once set */
-static u64 kvx_fh_key __read_mostly;
+/* random, set at module load */
+static u64 kvx_fh_key __ro_after_init;
 
-/*
- * Not net_get_random_once(): its flags on the stack would cost every frame
- * a stack protector check. Two CPUs may race here: one key wins for all.
- */
-static noinline void kvx_fh_init_key(void)
+void __init kvx_flow_hash_init(void)
 {
-	cmpxchg(&kvx_fh_key, 0, get_random_u64() ?: 1);
+	kvx_fh_key = get_random_u64();
 }
 
 /* 8 bytes at @p, of any alignment (one load where the CPU allows it) */
@@ -106,7 +102,7 @@ static __always_inline bool kvx_fh_parse(const u8 *p, unsigned int len,
 					 u64 *hp)
 {
 	unsigned int off = ETH_HLEN, depth;
-	u64 h = READ_ONCE(kvx_fh_key);
+	u64 h = kvx_fh_key;
 	__be16 proto;
 	u32 w, ports;
 
@@ -199,8 +195,6 @@ u32 kvx_flow_hash(const struct sk_buff *skb)
 	if (skb->l4_hash || skb->sw_hash)
 		return skb->hash;
 
-	if (unlikely(!READ_ONCE(kvx_fh_key)))
-		kvx_fh_init_key();
 	/* the same bytes either way, so the same hash for one flow */
 	if (!kvx_fh_parse(skb->data, hlen, &h) && hlen < skb->len)
 		h = kvx_fh_copy(skb);

@@ -8,6 +8,7 @@
 
 #include <linux/skbuff.h>
 
+void kvx_flow_hash_init(void);
 u32 kvx_flow_hash(const struct sk_buff *skb);
 
 #endif /* _KVX_FLOWHASH_H */

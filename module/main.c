@@ -9,6 +9,7 @@
 #include <net/rtnetlink.h>
 
 #include "fdb.h"
+#include "flowhash.h"
 #include "link.h"
 #include "netlink.h"
 #include "stats.h"
@@ -63,6 +64,7 @@ static int __init kvx_mod_init(void)
 {
 	int err;
 
+	kvx_flow_hash_init();
 	err = kvx_fdb_cache_init();
 	if (err)
 		goto err_cache;
