@@ -94,25 +94,15 @@ void kvx_fdb_count_rx(struct kvx_dev *kvx, const struct kvx_ip *src,
 }
 
 /*
- * Receive path, under RCU with BHs off: @mac (a valid unicast source MAC)
- * was seen behind the VTEP @src. Counts the packet for that remote too.
+ * Receive path, under RCU with BHs off: the rest of kvx_fdb_learn() (in
+ * learn.h), when @mac's entry @f is missing (NULL) or names another remote
+ * than @src.
  */
-void kvx_fdb_learn(struct kvx_dev *kvx, const u8 *mac,
-		   const struct kvx_ip *src, const struct kvx_cfg *cfg,
-		   unsigned int len)
+void kvx_fdb_learn_other(struct kvx_dev *kvx, struct kvx_fdb *f,
+			 const u8 *mac, const struct kvx_ip *src,
+			 const struct kvx_cfg *cfg, unsigned int len)
 {
-	struct kvx_remote *r;
-	struct kvx_fdb *f;
-
-	f = kvx_fdb_lookup_in(&kvx->fdb, mac);
 	if (f) {
-		r = rcu_dereference(f->remote);
-		if (kvx_ip_eq(&r->ip, src)) {
-			kvx_remote_count_rx(r, len);
-			if (READ_ONCE(f->kind) == KVXLAN_FDB_KIND_LEARNED)
-				kvx_touch(&f->updated);
-			return;
-		}
 		if (READ_ONCE(f->kind) == KVXLAN_FDB_KIND_STATIC)
 			goto count;
 		if (cfg->dampen_moves &&
