@@ -12,7 +12,10 @@
  * skb_get_hash(), whose flow dissector and SipHash cost about 650
  * instructions per frame against about 100 here (BENCHMARKS.md):
  *
- *  - the inner MAC addresses, and the VLAN IDs of up to two tags;
+ *  - the VLAN IDs of up to two tags;
+ *  - a frame that is neither IPv4 nor IPv6: the inner MAC addresses and
+ *    the EtherType (an IP packet's MACs name a hop, not a flow: the
+ *    kernel's flow hash leaves them out too);
  *  - IPv4: the addresses and the protocol, and for TCP, UDP, UDP-Lite and
  *    SCTP the ports, unless the packet is a fragment (later fragments carry
  *    no ports, and a flow's packets must not change port);
@@ -107,9 +110,6 @@ static __always_inline bool kvx_fh_parse(const u8 *p, unsigned int len,
 	u32 w, ports;
 
 	/* the transmit path has pulled the Ethernet header */
-	h = kvx_fh_mix(h, kvx_fh_load64(p));
-	/* the source MAC and the EtherType (bytes 6 and 7 twice) */
-	h = kvx_fh_mix(h, kvx_fh_load64(p + 6));
 	memcpy(&proto, p + 12, sizeof(proto));
 
 	for (depth = 0; eth_type_vlan(proto) && depth < 2; depth++) {
@@ -158,6 +158,9 @@ static __always_inline bool kvx_fh_parse(const u8 *p, unsigned int len,
 			goto out;
 		}
 	} else {
+		/* not IP: the MACs (and the EtherType: bytes 6 and 7 twice) */
+		h = kvx_fh_mix(h, kvx_fh_load64(p));
+		h = kvx_fh_mix(h, kvx_fh_load64(p + 6));
 		goto out;
 	}
 	/* TCP, UDP, UDP-Lite or SCTP, not a fragment: the ports too */
