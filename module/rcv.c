@@ -72,6 +72,18 @@ static int kvx_rcv_drop_dev(struct kvx_dev *kvx, struct sk_buff *skb,
 	return 0;
 }
 
+/* The device up on @vni on @vs, under RCU: inline in the receive path. */
+static __always_inline struct kvx_dev *kvx_sock_lookup_vni(struct kvx_sock *vs,
+							   u32 vni)
+{
+	struct kvx_vni_node *n;
+
+	hlist_for_each_entry_rcu(n, kvx_vni_head(vs, vni), node)
+		if (READ_ONCE(n->kvx->vni_key) == vni)
+			return n->kvx;
+	return NULL;
+}
+
 int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct kvx_sock *vs = rcu_dereference_sk_user_data(sk);

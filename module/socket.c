@@ -17,11 +17,6 @@
 #include "rcv.h"
 #include "socket.h"
 
-static struct hlist_head *kvx_vni_head(struct kvx_sock *vs, u32 vni)
-{
-	return &vs->vni_hash[hash_32(vni, KVX_VNI_HASH_BITS)];
-}
-
 static struct kvx_sock *kvx_sock_find(struct kvx_net *kn, __be16 port,
 				      sa_family_t family)
 {
@@ -259,15 +254,4 @@ void kvx_sock_detach(struct kvx_dev *kvx)
 	ASSERT_RTNL();
 	kvx_mcast_leave_all(kvx);
 	kvx_socks_switch(kvx, none, READ_ONCE(kvx->vni_key));
-}
-
-/* Called from the receive path, under RCU. */
-struct kvx_dev *kvx_sock_lookup_vni(struct kvx_sock *vs, u32 vni)
-{
-	struct kvx_vni_node *n;
-
-	hlist_for_each_entry_rcu(n, kvx_vni_head(vs, vni), node)
-		if (READ_ONCE(n->kvx->vni_key) == vni)
-			return n->kvx;
-	return NULL;
 }

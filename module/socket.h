@@ -5,6 +5,7 @@
 #ifndef _KVX_SOCKET_H
 #define _KVX_SOCKET_H
 
+#include <linux/hash.h>
 #include <linux/list.h>
 #include <linux/net.h>
 
@@ -42,6 +43,11 @@ int kvx_socks_get(struct kvx_net *kn, const struct kvx_cfg *cfg,
 		  struct kvx_sock **socks, struct netlink_ext_ack *extack);
 void kvx_socks_put(struct kvx_sock **socks);
 void kvx_socks_switch(struct kvx_dev *kvx, struct kvx_sock **socks, u32 vni);
-struct kvx_dev *kvx_sock_lookup_vni(struct kvx_sock *vs, u32 vni);
+
+/* The bucket of @vni in @vs's VNI hash. */
+static inline struct hlist_head *kvx_vni_head(struct kvx_sock *vs, u32 vni)
+{
+	return &vs->vni_hash[hash_32(vni, KVX_VNI_HASH_BITS)];
+}
 
 #endif /* _KVX_SOCKET_H */
