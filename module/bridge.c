@@ -2,7 +2,8 @@
 /*
  * kvxlan: "bridge fdb" compatibility. The same FDB and flood list as the
  * kvxlan family, through the neighbour messages the in-tree vxlan driver
- * understands: NDA_DST, NDA_PORT, NDA_VNI; the all-zeros MAC stands for
+ * understands: NDA_DST, NDA_PORT, NDA_VNI, and NDA_IFINDEX for a group's
+ * underlay device (`via`); the all-zeros MAC stands for
  * the flood list. A request means what the kvxlan family's does: the
  * remote it names goes through the same checks (kvx_ip_from_nla(),
  * kvx_check_remote()) into the same struct kvx_flood_req, and add,
@@ -31,7 +32,37 @@ struct kvx_br_req {
 	bool has_ip;
 	__be16 port;
 	u32 vni;
+	int ifindex;		/* a group's underlay (NDA_IFINDEX); 0: none */
 };
+
+/*
+ * NDA_IFINDEX, `bridge fdb ... via DEV`: as the kvxlan family's "via"
+ * (kvx_nl_parse_remote()), only a group of the flood list has an underlay
+ * device of its own, a device of the link namespace. RTNL held.
+ */
+static int kvx_br_parse_ifindex(struct kvx_dev *kvx, struct nlattr *attr,
+				const unsigned char *addr,
+				struct kvx_br_req *req,
+				struct netlink_ext_ack *extack)
+{
+	ASSERT_RTNL();
+	if (nla_len(attr) != sizeof(u32)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "Invalid underlay device");
+		return -EINVAL;
+	}
+	if (!is_zero_ether_addr(addr) || !req->has_ip ||
+	    !kvx_ip_multicast(&req->ip)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "Only a group has its own underlay device");
+		return -EINVAL;
+	}
+	req->ifindex = nla_get_u32(attr);
+	if (!__dev_get_by_index(kvx_link_net(kvx), req->ifindex)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "Unknown underlay device");
+		return -ENODEV;
+	}
+	return 0;
+}
 
 static int kvx_br_parse(struct kvx_dev *kvx, struct nlattr *tb[],
 			const unsigned char *addr, u16 vid,
@@ -48,9 +79,9 @@ static int kvx_br_parse(struct kvx_dev *kvx, struct nlattr *tb[],
 		NL_SET_ERR_MSG_MOD(extack, "VLANs are not supported");
 		return -EINVAL;
 	}
-	if (tb[NDA_IFINDEX] || tb[NDA_SRC_VNI] || tb[NDA_NH_ID]) {
+	if (tb[NDA_SRC_VNI] || tb[NDA_NH_ID]) {
 		NL_SET_ERR_MSG_MOD(extack,
-				   "NDA_IFINDEX, NDA_SRC_VNI and NDA_NH_ID are not supported");
+				   "NDA_SRC_VNI and NDA_NH_ID are not supported");
 		return -EOPNOTSUPP;
 	}
 	if (tb[NDA_DST]) {
@@ -64,6 +95,12 @@ static int kvx_br_parse(struct kvx_dev *kvx, struct nlattr *tb[],
 		if (err)
 			return err;
 		req->has_ip = true;
+	}
+	if (tb[NDA_IFINDEX]) {
+		err = kvx_br_parse_ifindex(kvx, tb[NDA_IFINDEX], addr, req,
+					   extack);
+		if (err)
+			return err;
 	}
 	if (tb[NDA_PORT]) {
 		if (nla_len(tb[NDA_PORT]) != sizeof(__be16) ||
@@ -111,7 +148,7 @@ int kvx_ndo_fdb_add(struct ndmsg *ndm, struct nlattr *tb[],
 		freq.ip = req.ip;
 		freq.port = req.port;
 		freq.vni = req.vni;
-		freq.ifindex = 0;
+		freq.ifindex = req.ifindex;
 		/*
 		 * Replace: the whole list, as FLOOD_REPLACE (the in-tree
 		 * driver refuses to replace its all-zeros entry).
@@ -202,6 +239,7 @@ static int kvx_br_fill(struct sk_buff *skb, struct kvx_dev *kvx,
 	    kvx_ip_put(skb, NDA_DST, &e->remote->ip) ||
 	    (e->port && nla_put_be16(skb, NDA_PORT, e->port)) ||
 	    (e->vni != KVX_VNI_DEV && nla_put_u32(skb, NDA_VNI, e->vni)) ||
+	    (e->ifindex && nla_put_u32(skb, NDA_IFINDEX, e->ifindex)) ||
 	    nla_put(skb, NDA_CACHEINFO, sizeof(ci), &ci)) {
 		nlmsg_cancel(skb, nlh);
 		return -EMSGSIZE;
@@ -234,6 +272,7 @@ static size_t kvx_br_msg_size(void)
 	       nla_total_size(sizeof(struct in6_addr)) +	/* NDA_DST */
 	       nla_total_size(sizeof(__be16)) +			/* NDA_PORT */
 	       nla_total_size(sizeof(u32)) +			/* NDA_VNI */
+	       nla_total_size(sizeof(u32)) +			/* NDA_IFINDEX */
 	       nla_total_size(sizeof(s32)) +		/* NDA_LINK_NETNSID */
 	       nla_total_size(sizeof(struct nda_cacheinfo));
 }

@@ -46,7 +46,14 @@
 #                                                          (A2's port, VNI)
 #   Z dev vx0 dst A3 self permanent                      kvxlan link set vx0
 #   Deleted Z dev vx0 dst A2 port 4790 vni 7 self ...      remote A3
+#   Z dev vx0 dst G1 via veth0 self permanent            kvxlan group add G1
+#                                                          via veth0
+#   Z dev vx0 dst G2 via veth0 self permanent            bridge fdb append Z
+#   Z dev vx0 self permanent                               dst G2 via veth0
+#   Deleted Z dev vx0 dst G2 via veth0 self permanent    bridge fdb del Z
+#   Deleted Z dev vx0 self permanent                       dst G2 via veth0
 #   Deleted Z dev vx0 dst A3 self permanent              bridge fdb del Z
+#   Deleted Z dev vx0 dst G1 via veth0 self permanent
 #   Deleted Z dev vx0 self permanent                       and the kernel's own
 #   S dev vx0 dst A9 self permanent                      kvxlan fdb add,
 #   M dev vx0 dst A7 self permanent                        append x2,
@@ -69,6 +76,15 @@
 # commit that added these lines) the module sent nothing for either: every
 # line from "kvxlan flood add" on but the kernel's own was missing.
 #
+# A group with an underlay device of its own (G1, G2 = 239.1.1.1, .2 or
+# ff0e::1:1:1, :2) is "dst G via veth0", in the monitor as in `bridge fdb
+# show` (NDA_IFINDEX, as in-tree's vxlan_fdb_info()), and `bridge fdb
+# append/del ... via veth0` reaches it as `kvxlan group add/del ... via`;
+# `via` with a unicast dst, or on another MAC than Z, is refused. Before
+# the commit that added those lines the module sent no NDA_IFINDEX (the
+# lines had no "via veth0") and refused every NDA_IFINDEX ("NDA_IFINDEX,
+# NDA_SRC_VNI and NDA_NH_ID are not supported").
+#
 # The kernel (6.1 and 6.12) follows every `bridge fdb add/del` on a device
 # with a message of its own that has no dst (6.13's ndo_fdb_add "notified"
 # argument lets a driver stop that; these kernels have none). The lines of
@@ -90,6 +106,8 @@ F1=02:00:00:00:0f:01
 F2=02:00:00:00:0f:02
 M=01:00:5e:00:00:07
 Z=00:00:00:00:00:00
+G1=$(ul 239.1.1.1)
+G2=$(ul 239.1.1.2)
 SENTINEL=02:00:00:00:ff:ff
 TMP=$(mktemp -d)
 defer rm -rf "$TMP"
@@ -163,6 +181,24 @@ check_ok "kvxlan flood replace dev vx0 dst ${A[2]} port 4790 vni 7" \
 	kvx "$h1" flood replace dev vx0 dst "${A[2]}" port 4790 vni 7
 check_ok "kvxlan link set vx0 remote ${A[3]}" \
 	kvx "$h1" link set vx0 remote "${A[3]}"
+check_ok "kvxlan group add $G1 dev vx0 via veth0" \
+	kvx "$h1" group add "$G1" dev vx0 via veth0
+group_show=$(bridge -n "$h1" fdb show dev vx0 | grep "^$Z dst $G1 ")
+check_eq "bridge fdb show: the group's underlay device" \
+	"$(sed 's/ *$//' <<<"$group_show")" "$Z dst $G1 via veth0 self permanent"
+check_ok "bridge fdb append $Z dst $G2 via veth0" \
+	bridge -n "$h1" fdb append "$Z" dev vx0 dst "$G2" via veth0
+check_eq "kvxlan group show: $G2 via veth0, from bridge fdb append" \
+	"$(kvx "$h1" group show dev vx0 | sed 's/ *$//' | paste -sd,)" \
+	"dst $G1 via veth0,dst $G2 via veth0"
+check_fail_msg "bridge fdb append $Z dst ${A[5]} via veth0 (unicast)" \
+	"Only a group has its own underlay device" \
+	bridge -n "$h1" fdb append "$Z" dev vx0 dst "${A[5]}" via veth0
+check_fail_msg "bridge fdb add $S dst ${A[9]} via veth0" \
+	"Only a group has its own underlay device" \
+	bridge -n "$h1" fdb add "$S" dev vx0 dst "${A[9]}" via veth0
+check_ok "bridge fdb del $Z dst $G2 via veth0" \
+	bridge -n "$h1" fdb del "$Z" dev vx0 dst "$G2" via veth0
 check_ok "bridge fdb del $Z (the whole list)" \
 	bridge -n "$h1" fdb del "$Z" dev vx0
 check_ok "kvxlan fdb add $S dst ${A[9]}" \
@@ -208,7 +244,13 @@ want=$(printf '%s\n' \
 	"$Z dev vx0 dst ${A[2]} port 4790 vni 7 self permanent" \
 	"$Z dev vx0 dst ${A[3]} self permanent" \
 	"Deleted $Z dev vx0 dst ${A[2]} port 4790 vni 7 self permanent" \
+	"$Z dev vx0 dst $G1 via veth0 self permanent" \
+	"$Z dev vx0 dst $G2 via veth0 self permanent" \
+	"$Z dev vx0 self permanent" \
+	"Deleted $Z dev vx0 dst $G2 via veth0 self permanent" \
+	"Deleted $Z dev vx0 self permanent" \
 	"Deleted $Z dev vx0 dst ${A[3]} self permanent" \
+	"Deleted $Z dev vx0 dst $G1 via veth0 self permanent" \
 	"Deleted $Z dev vx0 self permanent" \
 	"$S dev vx0 dst ${A[9]} self permanent" \
 	"$M dev vx0 dst ${A[7]} self permanent" \
@@ -222,7 +264,7 @@ if [ "$got" != "$want" ]; then
 	diff <(echo "$want") <(echo "$got") | sed 's/^/    /'
 	fail "bridge monitor fdb differs from the sequence (- expected, + got)"
 fi
-log_ok "added, learned, moved, replaced, deleted, bridge add/del, flushed, aged, the flood list, link del: in order, once each"
+log_ok "added, learned, moved, replaced, deleted, bridge add/del, flushed, aged, the flood list, groups via veth0, link del: in order, once each"
 
 log_step "the same lines as bridge fdb show"
 # `bridge fdb show dev vx0` leaves out "dev vx0"
@@ -234,5 +276,7 @@ check_eq "replaced entry: monitor line = bridge fdb show line" \
 	"$(sed -n 4p <<<"$got" | sed 's/ dev vx0//')" "$(sed 's/ *$//' <<<"$replaced_show")"
 check_eq "flood remote added: monitor line = bridge fdb show line" \
 	"$(sed -n 15p <<<"$got" | sed 's/ dev vx0//')" "$(sed 's/ *$//' <<<"$flood_show")"
+check_eq "group via veth0 added: monitor line = bridge fdb show line" \
+	"$(sed -n 26p <<<"$got" | sed 's/ dev vx0//')" "$(sed 's/ *$//' <<<"$group_show")"
 
 exit "$ksft_pass"

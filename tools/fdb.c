@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
@@ -98,18 +97,6 @@ const char *fdb_kind_name(uint8_t kind)
 	return "unknown";
 }
 
-static int __printf(1, 2)
-fdb_try_help(const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return kvx_err("%s. Try \"kvxlan fdb help\"", msg);
-}
-
 /* The keyword at argv[*i] and its argument; returns an exit status. */
 static int fdb_parse_kw(const struct fdb_cmd *c, int argc, char **argv,
 			int *i, struct fdb_req *req)
@@ -128,7 +115,8 @@ static int fdb_parse_kw(const struct fdb_cmd *c, int argc, char **argv,
 	} else if (!strcmp(kw, "dev") || !strcmp(kw, "dst") ||
 		   !strcmp(kw, "port") || !strcmp(kw, "vni")) {
 		if (*i + 1 >= argc)
-			return fdb_try_help("Missing argument for \"%s\"", kw);
+			return kvx_try_help("fdb", "Missing argument for \"%s\"",
+					    kw);
 		arg = argv[++*i];
 		if (!strcmp(kw, "dev"))
 			bit = FDB_KW_DEV;
@@ -145,12 +133,13 @@ static int fdb_parse_kw(const struct fdb_cmd *c, int argc, char **argv,
 			return kvx_err("Invalid MAC address \"%s\": expected six hex bytes separated by ':' (00:11:22:33:44:55)",
 				       kw);
 	} else {
-		return fdb_try_help("Unknown keyword \"%s\"", kw);
+		return kvx_try_help("fdb", "Unknown keyword \"%s\"", kw);
 	}
 
 	if (!(c->allow & (1u << bit)))
-		return fdb_try_help("\"%s\" does not go with \"fdb %s\"", kw,
-				    c->name);
+		return kvx_try_help("fdb",
+				    "\"%s\" does not go with \"fdb %s\"",
+				    kw, c->name);
 	if (req->seen & (1u << bit))
 		return kvx_err("\"%s\" is given twice", kw);
 	req->seen |= 1u << bit;
@@ -198,11 +187,11 @@ static int fdb_parse(const struct fdb_cmd *c, int argc, char **argv,
 	}
 
 	if (c->need & ~req->seen & FDB_BIT(MAC))
-		return fdb_try_help("Missing MAC address");
+		return kvx_try_help("fdb", "Missing MAC address");
 	if (c->need & ~req->seen & FDB_BIT(DEV))
-		return fdb_try_help("Missing \"dev\"");
+		return kvx_try_help("fdb", "Missing \"dev\"");
 	if (c->need & ~req->seen & FDB_BIT(DST))
-		return fdb_try_help("Missing \"dst\"");
+		return kvx_try_help("fdb", "Missing \"dst\"");
 	return KVX_EXIT_OK;
 }
 
@@ -652,7 +641,7 @@ int fdb_run(int argc, char **argv)
 	if (id == -2)
 		return KVX_EXIT_USAGE;
 	if (id < 0)
-		return fdb_try_help("Unknown fdb command \"%s\"", cmd);
+		return kvx_try_help("fdb", "Unknown fdb command \"%s\"", cmd);
 	c = &fdb_cmds[id];
 
 	if (argc > 0) {

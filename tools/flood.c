@@ -10,7 +10,6 @@
  * "flood add dev DEV dst ADDR" for a multicast ADDR.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -122,18 +121,6 @@ void flood_usage(FILE *out)
 /* The object being run: "flood" or "group" (whose help to point at). */
 static const char *flood_obj = "flood";
 
-static int __printf(1, 2)
-flood_try_help(const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return kvx_err("%s. Try \"kvxlan %s help\"", msg, flood_obj);
-}
-
 /* Room for one more remote; NULL when out of memory. */
 static struct flood_remote *flood_new_remote(struct flood_remote **r,
 					     size_t *n, size_t *size)
@@ -176,12 +163,14 @@ static int flood_parse_kw(const struct flood_cmd *c, int argc, char **argv,
 	else if (!strcmp(kw, "via"))
 		bit = FLOOD_KW_VIA;
 	else
-		return flood_try_help("Unknown keyword \"%s\"", kw);
+		return kvx_try_help(flood_obj, "Unknown keyword \"%s\"", kw);
 	if (!(c->allow & (1u << bit)))
-		return flood_try_help("\"%s\" does not go with \"%s %s\"",
-				      kw, flood_obj, c->name);
+		return kvx_try_help(flood_obj,
+				    "\"%s\" does not go with \"%s %s\"",
+				    kw, flood_obj, c->name);
 	if (*i + 1 >= argc)
-		return flood_try_help("Missing argument for \"%s\"", kw);
+		return kvx_try_help(flood_obj, "Missing argument for \"%s\"",
+				    kw);
 	arg = argv[++*i];
 
 	if (bit == FLOOD_KW_DEV) {
@@ -201,8 +190,9 @@ static int flood_parse_kw(const struct flood_cmd *c, int argc, char **argv,
 		req->seen |= FLOOD_BIT(DST);
 	} else {
 		if (!req->n)
-			return flood_try_help("\"%s\" must follow \"dst ADDR\"",
-					      kw);
+			return kvx_try_help(flood_obj,
+					    "\"%s\" must follow \"dst ADDR\"",
+					    kw);
 		r = &req->r[req->n - 1];
 	}
 	seen = &r->seen;
@@ -246,9 +236,9 @@ static int flood_parse(const struct flood_cmd *c, int argc, char **argv,
 			return ret;
 	}
 	if (c->need & ~req->seen & FLOOD_BIT(DEV))
-		return flood_try_help("Missing \"dev\"");
+		return kvx_try_help(flood_obj, "Missing \"dev\"");
 	if (c->need & ~req->seen & FLOOD_BIT(DST))
-		return flood_try_help("Missing \"dst\"");
+		return kvx_try_help(flood_obj, "Missing \"dst\"");
 	return KVX_EXIT_OK;
 }
 
@@ -477,7 +467,8 @@ static int flood_main(const char *obj, const struct flood_cmd *cmds,
 	if (id == -2)
 		return KVX_EXIT_USAGE;
 	if (id < 0)
-		return flood_try_help("Unknown %s command \"%s\"", obj, cmd);
+		return kvx_try_help(flood_obj, "Unknown %s command \"%s\"",
+				    obj, cmd);
 	c = &cmds[id];
 	if (argc > 0) {
 		argc--;

@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,18 +132,6 @@ void link_usage(FILE *out)
 		"                  [ netns { NETNS | PID } ]\n");
 }
 
-static int __printf(1, 2)
-link_try_help(const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return kvx_err("%s. Try \"kvxlan link help\"", msg);
-}
-
 static int link_bad_value(const char *kw, const char *arg, const char *expect)
 {
 	return kvx_err("Invalid %s \"%s\": expected %s", kw, arg, expect);
@@ -154,7 +141,7 @@ static int link_bad_value(const char *kw, const char *arg, const char *expect)
 static const char *link_next(int argc, char **argv, int *i, const char *kw)
 {
 	if (*i + 1 >= argc) {
-		link_try_help("Missing argument for \"%s\"", kw);
+		kvx_try_help("link", "Missing argument for \"%s\"", kw);
 		return NULL;
 	}
 	return argv[++*i];
@@ -391,7 +378,7 @@ static int link_parse_kw(int argc, char **argv, int *i, struct link_req *req)
 
 	k = link_kw_find(kw);
 	if (!k)
-		return link_try_help("Unknown keyword \"%s\"", kw);
+		return kvx_try_help("link", "Unknown keyword \"%s\"", kw);
 	ret = link_parse_arg(argc, argv, i, req, k);
 	if (ret)
 		return ret;
@@ -416,7 +403,7 @@ static int link_parse(const char *cmd, int argc, char **argv,
 	memset(req, 0, sizeof(*req));
 
 	if (argc < 1)
-		return link_try_help("Missing device NAME");
+		return kvx_try_help("link", "Missing device NAME");
 	req->name = argv[0];
 	if (is_help(req->name)) {
 		link_usage(stdout);
@@ -1005,7 +992,8 @@ static int link_set(int argc, char **argv)
 	if (ret)
 		return ret < 0 ? KVX_EXIT_OK : ret;
 	if (!req.seen)
-		return link_try_help("Nothing to change on \"%s\"", req.name);
+		return kvx_try_help("link", "Nothing to change on \"%s\"",
+				    req.name);
 	if (req.netns) {
 		ret = link_netns_open(req.netns, &ns);
 		if (ret)
@@ -1049,13 +1037,13 @@ static int link_parse_name(int argc, char **argv, const char **name)
 	}
 	if (argc > 0 && !strcmp(argv[0], "dev")) {
 		if (argc < 2)
-			return link_try_help("Missing argument for \"%s\"",
-					     "dev");
+			return kvx_try_help("link", "Missing argument for \"%s\"",
+					    "dev");
 		argc--;
 		argv++;
 	}
 	if (argc > 1)
-		return link_try_help("Unknown keyword \"%s\"", argv[1]);
+		return kvx_try_help("link", "Unknown keyword \"%s\"", argv[1]);
 	if (argc == 1)
 		*name = argv[0];
 	return KVX_EXIT_OK;
@@ -1073,7 +1061,7 @@ static int link_del(int argc, char **argv)
 	if (ret)
 		return ret < 0 ? KVX_EXIT_OK : ret;
 	if (!name)
-		return link_try_help("Missing device NAME");
+		return kvx_try_help("link", "Missing device NAME");
 
 	nl = nl_shared(NETLINK_ROUTE);
 	if (!nl)
@@ -1197,5 +1185,5 @@ int link_run(int argc, char **argv)
 	case -2:
 		return KVX_EXIT_USAGE;
 	}
-	return link_try_help("Unknown link command \"%s\"", cmd);
+	return kvx_try_help("link", "Unknown link command \"%s\"", cmd);
 }

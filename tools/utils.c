@@ -41,6 +41,17 @@ int kvx_err(const char *fmt, ...)
 	return KVX_EXIT_USAGE;
 }
 
+int kvx_try_help(const char *obj, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return kvx_err("%s. Try \"kvxlan %s help\"", msg, obj);
+}
+
 int parse_uint(const char *arg, int base, unsigned long long max,
 	       unsigned long long *val)
 {

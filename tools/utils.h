@@ -39,6 +39,12 @@ extern bool (*kvx_report_gate)(void);
 int kvx_err(const char *fmt, ...) __printf(1, 2);
 
 /*
+ * kvx_err() of a usage error of "kvxlan OBJ ...", pointing at that
+ * object's help: "<msg>. Try \"kvxlan OBJ help\"". Returns KVX_EXIT_USAGE.
+ */
+int kvx_try_help(const char *obj, const char *fmt, ...) __printf(2, 3);
+
+/*
  * Numbers. parse_uint() takes base 10, or 0 for "decimal, or hexadecimal
  * after 0x" (never octal); it refuses signs, spaces, empty strings and
  * values above max. All return 0 or -1.
