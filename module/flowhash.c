@@ -10,7 +10,7 @@
  * skb_get_hash() would. Otherwise the hash is computed here from the
  * headers the transmit path looks at anyway, rather than by
  * skb_get_hash(), whose flow dissector and SipHash cost about 650
- * instructions per frame against about 100 here (BENCHMARKS.md):
+ * instructions per frame against about 80 here (BENCHMARKS.md):
  *
  *  - the VLAN IDs of up to two tags;
  *  - a frame that is neither IPv4 nor IPv6: the inner MAC addresses and
