@@ -509,7 +509,7 @@ static __always_inline void kvx_xmit_one(struct kvx_dev *kvx,
  * each remote of @fl (head-end replication: the flood list or a multicast
  * MAC's own; NULL: empty); consumes @skb. One loop for both, into which
  * the copy's steps inline: a unicast frame is a flood of one, and no copy
- * pays a call, a stack frame or a struct kvx_dst in memory.
+ * pays a call or a stack frame of its own (BENCHMARKS.md).
  */
 static __always_inline void kvx_xmit_to(struct kvx_dev *kvx,
 					const struct kvx_cfg *cfg,
