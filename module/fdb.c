@@ -242,11 +242,9 @@ const struct kvx_flood_ent *kvx_fdb_dsts(struct kvx_dev *kvx,
 		*n = l->n;
 		return l->ent;
 	}
-	one->remote = rcu_dereference_check(f->remote,
-					    lockdep_is_held(&kvx->fdb_lock));
-	one->port = READ_ONCE(f->port);
-	one->vni = READ_ONCE(f->vni);
-	one->ifindex = 0;
+	kvx_fdb_ent(f, rcu_dereference_check(f->remote,
+					     lockdep_is_held(&kvx->fdb_lock)),
+		    one);
 	*n = 1;
 	return one;
 }

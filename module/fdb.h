@@ -120,6 +120,20 @@ static __always_inline struct kvx_fdb *kvx_fdb_lookup_in(struct rhashtable *fdb,
 	return rhashtable_lookup(fdb, mac, kvx_fdb_params);
 }
 
+/*
+ * @f's one remote @r (read by the caller: under RCU or fdb_lock) as a
+ * flood entry, with @f's port and VNI: a unicast entry's destination in
+ * the form of a flood list's (kvx_fdb_dsts(), the transmit path).
+ */
+static inline void kvx_fdb_ent(const struct kvx_fdb *f, struct kvx_remote *r,
+			       struct kvx_flood_ent *e)
+{
+	e->remote = r;
+	e->port = READ_ONCE(f->port);
+	e->vni = READ_ONCE(f->vni);
+	e->ifindex = 0;
+}
+
 int kvx_fdb_init(struct kvx_dev *kvx);
 void kvx_fdb_uninit(struct kvx_dev *kvx);
 int kvx_fdb_cache_init(void);

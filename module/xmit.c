@@ -505,22 +505,21 @@ static __always_inline void kvx_xmit_one(struct kvx_dev *kvx,
 }
 
 /*
- * Sends @skb to the remote of the FDB entry @f or, @f NULL, one copy to
- * each remote of @fl (head-end replication: the flood list or a multicast
- * MAC's own; NULL: empty); consumes @skb. One loop for both, into which
- * the copy's steps inline: a unicast frame is a flood of one, and no copy
- * pays a call or a stack frame of its own (BENCHMARKS.md).
+ * Sends one copy of @skb to each of the @n destinations @ents: a flood
+ * list's or a multicast MAC's (head-end replication, @flood), or a
+ * unicast FDB entry's one (kvx_fdb_ent()); consumes @skb. One loop for
+ * both, into which the copy's steps inline: no copy pays a call or a
+ * stack frame of its own (BENCHMARKS.md).
  */
 static __always_inline void kvx_xmit_to(struct kvx_dev *kvx,
 					const struct kvx_cfg *cfg,
 					struct sk_buff *skb,
-					const struct kvx_fdb *f,
-					const struct kvx_flood *fl, u32 hash)
+					const struct kvx_flood_ent *ents,
+					unsigned int n, bool flood, u32 hash)
 {
-	unsigned int i, n = f ? 1 : fl ? fl->n : 0;
-	const struct kvx_flood_ent *e;
 	struct kvx_dst dst;
 	struct sk_buff *c;
+	unsigned int i;
 
 	if (unlikely(!n)) {
 		kvx_xmit_drop(kvx, skb, KVX_TX_DROP_NO_REMOTE);
@@ -537,23 +536,11 @@ static __always_inline void kvx_xmit_to(struct kvx_dev *kvx,
 			kvx_cnt_inc(kvx->cnt, KVX_TX_DROP_NOMEM);
 			continue;
 		}
-		if (f) {
-			dst.remote = rcu_dereference(f->remote);
-			dst.port = READ_ONCE(f->port);
-			dst.vni = READ_ONCE(f->vni);
-			dst.ifindex = 0;
-		} else {
-			e = &fl->ent[i];
-			dst.remote = e->remote;
-			dst.port = e->port;
-			dst.vni = e->vni;
-			dst.ifindex = e->ifindex;
-		}
-		if (!dst.port)
-			dst.port = cfg->port;
-		if (dst.vni == KVX_VNI_DEV)
-			dst.vni = cfg->vni;
-		kvx_xmit_one(kvx, cfg, c, &dst, !f);
+		dst.remote = ents[i].remote;
+		dst.port = ents[i].port ?: cfg->port;
+		dst.vni = ents[i].vni == KVX_VNI_DEV ? cfg->vni : ents[i].vni;
+		dst.ifindex = ents[i].ifindex;
+		kvx_xmit_one(kvx, cfg, c, &dst, flood);
 	}
 }
 
@@ -561,9 +548,12 @@ netdev_tx_t kvx_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct kvx_dev *kvx = netdev_priv(dev);
 	const struct ethhdr *eth;
-	const struct kvx_flood *fl = NULL;
+	const struct kvx_flood_ent *ents;
+	const struct kvx_flood *fl;
 	const struct kvx_cfg *cfg;
+	struct kvx_flood_ent one;
 	struct kvx_fdb *f = NULL;
+	unsigned int n;
 	u32 hash;
 
 	if (unlikely(!pskb_may_pull(skb, ETH_HLEN)))
@@ -588,14 +578,19 @@ netdev_tx_t kvx_xmit(struct sk_buff *skb, struct net_device *dev)
 		fl = kvx_fdb_mcast_dst(kvx, eth->h_dest);
 	} else {
 		f = kvx_fdb_lookup_in(&kvx->fdb, eth->h_dest);
-		if (f) {
-			kvx_touch(&f->used);
-			atomic64_inc(&f->hits);
-		} else {
-			fl = rcu_dereference(kvx->flood);
-		}
+		fl = f ? NULL : rcu_dereference(kvx->flood);
 	}
-	kvx_xmit_to(kvx, cfg, skb, f, fl, hash);
+	if (f) {
+		kvx_touch(&f->used);
+		atomic64_inc(&f->hits);
+		kvx_fdb_ent(f, rcu_dereference(f->remote), &one);
+		ents = &one;
+		n = 1;
+	} else {
+		ents = fl ? fl->ent : NULL;
+		n = fl ? fl->n : 0;
+	}
+	kvx_xmit_to(kvx, cfg, skb, ents, n, !f, hash);
 out:
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
