@@ -280,6 +280,7 @@ def fdb_sweep(out):
 # gro.sh: two VNIs' TCP segments interleaved, and malformed packets
 GRO_SEGS = 8
 GRO_PAYLOAD = {5000: 1000, 5001: 600}
+GRO_MACS = ["02:00:00:00:aa:01", "02:00:00:00:aa:02"]
 GRO_BAD = [("reserved_bits", 0x0a, 5000, 0), ("no_vni_flag", 0x00, 5000, 0),
            ("unknown_vni", 0x08, 777, 0), ("reserved_bits", 0x08, 5001, 1)]
 
@@ -295,7 +296,12 @@ def gro(out):
     flow, TCP ACK only, so that GRO may merge each flow whole.
 
     Lines "gro vni VNI SEGS PAYLOAD" and "gro bad COUNTER" say what the
-    burst holds."""
+    burst holds.
+
+    Sets burstmac4, burstmac6: GRO_SEGS segments of VNI 5000's flow in
+    order, as above, but from two inner source MACs in turn (GRO_MACS),
+    and nothing else: no two consecutive segments share an inner Ethernet
+    header, so GRO merges none of them."""
     from scapy.all import Ether, IP, IPv6, Raw, TCP, UDP
     from scapy.layers.vxlan import VXLAN
     out.append("mac vx0 %s" % MAC["vx0"])
@@ -317,7 +323,7 @@ def gro(out):
             return pkt
 
         def inner(seq, ipid, size):
-            return (Ether(src="02:00:00:00:aa:01", dst=MAC["vx0"]) /
+            return (Ether(src=GRO_MACS[0], dst=MAC["vx0"]) /
                     IP(src="192.0.2.1", dst="192.0.2.2", flags="DF",
                        id=ipid) /
                     TCP(sport=40000, dport=9, seq=seq, ack=1, flags="A",
@@ -339,6 +345,20 @@ def gro(out):
                                   inner(1, 3000 + i, 100)))
                 lines.append("malformed: %s" % what)
         put_set(out, "burst%d" % f, pkts, lines)
+
+        # one flow of VNI 5000 in order, its segments' inner source MAC
+        # alternating: GRO must not merge across inner Ethernet headers
+        pkts = []
+        lines = []
+        size = GRO_PAYLOAD[5000]
+        for i in range(GRO_SEGS):
+            pkt = outer(200 + i, VXLAN(flags=0x08, vni=5000),
+                        inner(1 + i * size, 2000 + i, size))
+            pkt[VXLAN][Ether].src = GRO_MACS[i % 2]
+            pkts.append(pkt)
+            lines.append("vni 5000 segment %d, %d bytes, from %s" %
+                         (i, size, GRO_MACS[i % 2]))
+        put_set(out, "burstmac%d" % f, pkts, lines)
 
 
 def main():

@@ -39,6 +39,11 @@
 #       packet is a flow of its own in GRO, dropped after it).
 #    b. GRO off on veth1 (the control): no NAPI, no merging: 8 packets of
 #       1040 and 8 of 640 bytes, the same drops once more.
+#    c. GRO on veth1: the 8 segments of VNI 5000's flow alone, in order,
+#       their inner source MAC alternating between two (frames.py
+#       burstmac): kvx_gro_receive compares the inner Ethernet headers
+#       as well, so no two are merged: exactly 8 packets of 1040 bytes
+#       on vx0 (merged, they would be 1 of 8040), no drop.
 # gro.sh-ipv6: the same over an IPv6 underlay (udp6 GRO).
 
 source "$(dirname "$0")/lib.sh"
@@ -138,23 +143,25 @@ reached()
 		[ "${have[i]:-0}" -ge "${WANT[i]}" ] || return 1
 	done
 }
-# burst PKTS0 BYTES0 PKTS1 BYTES1: send the burst in one release; vx0 and
-# vx1 must receive exactly that much more, each drop counter move by its
-# malformed packets
+# burst PKTS0 BYTES0 PKTS1 BYTES1 [SET]: send the burst (or the frames'
+# SET, without malformed packets) in one release; vx0 and vx1 must receive
+# exactly that much more, each drop counter move by its malformed packets
 burst()
 {
-	local s before
+	local s before set=${5:-burst} bad=1
+	[ "$set" = burst ] || bad=0
 	s=$(state) || fail "reading h2's counters"
 	read -ra before <<<"$s"
 	WANT=($((before[0] + $1)) $((before[1] + $2))
 	      $((before[2] + $3)) $((before[3] + $4))
-	      $((before[4] + BAD[reserved_bits])) $((before[5] + BAD[no_vni_flag]))
-	      $((before[6] + BAD[unknown_vni])))
+	      $((before[4] + bad * BAD[reserved_bits]))
+	      $((before[5] + bad * BAD[no_vni_flag]))
+	      $((before[6] + bad * BAD[unknown_vni])))
 	tc -n "$h1" qdisc add dev veth0 root plug ||
 		fail "tc qdisc add dev veth0 root plug"
 	in_ns "$h1" "$FRAME_SEND" veth0 "$VETH1_MAC" "$FRAMES" \
-		"burst$KVX_FAMILY" | sed 's/^/    /'
-	[ "${PIPESTATUS[0]}" = 0 ] || fail "frame_send burst$KVX_FAMILY"
+		"$set$KVX_FAMILY" | sed 's/^/    /'
+	[ "${PIPESTATUS[0]}" = 0 ] || fail "frame_send $set$KVX_FAMILY"
 	tc -n "$h1" qdisc change dev veth0 root plug release_indefinite ||
 		fail "tc qdisc change dev veth0 root plug release_indefinite"
 	# what reached read last: the burst is handled in one softirq, the
@@ -173,5 +180,9 @@ burst 1 $((40 + SEGS * PAY0)) 1 $((40 + SEGS * PAY1))
 log_step "4b. GRO off on veth1: nothing merged"
 gro veth1 off
 burst "$SEGS" $((SEGS * (40 + PAY0))) "$SEGS" $((SEGS * (40 + PAY1)))
+
+log_step "4c. GRO on veth1: one flow from two inner MACs in turn, not merged"
+gro veth1 on
+burst "$SEGS" $((SEGS * (40 + PAY0))) 0 0 burstmac
 
 exit "$ksft_pass"
