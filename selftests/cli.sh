@@ -16,7 +16,9 @@
 #    needed): a 16-character and a 20-character name, vni 99999999,
 #    port 0, srcport 5 2, fdb/flood vni and port out of range, "up down",
 #    MACs written 001122334455 and 00-11-22-33-44-55; `group`, `group add
-#    10.0.0.1`, `group bogus` point at "kvxlan group help".
+#    10.0.0.1`, `group bogus` point at "kvxlan group help"; `monitor`,
+#    `stats` and `save` with a missing argument or an unknown keyword at
+#    their own help.
 # 2. Help: `-h` after an object (or a command) prints that object's
 #    usage, `-h OBJECT` too; `-V extra` is refused; output to /dev/full
 #    fails.
@@ -81,6 +83,18 @@ check_fail_msg "group add 10.0.0.1" 'Try "kvxlan group help"' \
 	"$K" group add 10.0.0.1
 check_fail_msg "group bogus" 'Unknown group command "bogus". Try "kvxlan group help"' \
 	"$K" group bogus
+check_fail_msg "monitor dev" 'Missing argument for "dev"\. Try "kvxlan monitor help"' \
+	"$K" monitor dev
+check_fail_msg "monitor bogus" 'Unknown keyword "bogus"\. Try "kvxlan monitor help"' \
+	"$K" monitor bogus
+check_fail_msg "stats dev" 'Missing argument for "dev"\. Try "kvxlan stats help"' \
+	"$K" stats dev
+check_fail_msg "stats remotes bogus" 'Unknown keyword "bogus"\. Try "kvxlan stats help"' \
+	"$K" stats remotes bogus
+check_fail_msg "save dev" 'Missing argument for "dev"\. Try "kvxlan save help"' \
+	"$K" save dev
+check_fail_msg "save dev x y" 'Unknown keyword "y"\. Try "kvxlan save help"' \
+	"$K" save dev x y
 
 # ---------------------------------------------------------------- 2.
 log_step "2. help, -V, a full disk"

@@ -104,14 +104,14 @@ int monitor_run(int argc, char **argv)
 			if (mon.ifindex)
 				return kvx_err("\"%s\" is given twice", argv[i]);
 			if (i + 1 >= argc)
-				return kvx_err("Missing argument for \"%s\". Try \"kvxlan monitor help\"",
-					       argv[i]);
+				return kvx_try_help("monitor", "Missing argument for \"%s\"",
+						    argv[i]);
 			ret = kvx_ifindex(argv[++i], &mon.ifindex);
 			if (ret)
 				return ret;
 		} else {
-			return kvx_err("Unknown keyword \"%s\". Try \"kvxlan monitor help\"",
-				       argv[i]);
+			return kvx_try_help("monitor", "Unknown keyword \"%s\"",
+					    argv[i]);
 		}
 	}
 

@@ -40,13 +40,12 @@ int save_run(int argc, char **argv)
 	}
 	if (argc > 0 && !strcmp(argv[0], "dev")) {
 		if (argc < 2)
-			return kvx_err("Missing argument for \"dev\". Try \"kvxlan save help\"");
+			return kvx_try_help("save", "Missing argument for \"dev\"");
 		argc--;
 		argv++;
 	}
 	if (argc > 1)
-		return kvx_err("Unknown keyword \"%s\". Try \"kvxlan save help\"",
-			       argv[1]);
+		return kvx_try_help("save", "Unknown keyword \"%s\"", argv[1]);
 	if (argc == 1)
 		name = argv[0];
 

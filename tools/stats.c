@@ -317,8 +317,8 @@ int stats_run(int argc, char **argv)
 			if (ifindex)
 				return kvx_err("\"%s\" is given twice", argv[i]);
 			if (i + 1 >= argc)
-				return kvx_err("Missing argument for \"%s\". Try \"kvxlan stats help\"",
-					       argv[i]);
+				return kvx_try_help("stats", "Missing argument for \"%s\"",
+						    argv[i]);
 			ret = kvx_ifindex(argv[++i], &ifindex);
 			if (ret)
 				return ret;
@@ -327,8 +327,8 @@ int stats_run(int argc, char **argv)
 				return kvx_err("\"%s\" is given twice", argv[i]);
 			remotes = true;
 		} else {
-			return kvx_err("Unknown keyword \"%s\". Try \"kvxlan stats help\"",
-				       argv[i]);
+			return kvx_try_help("stats", "Unknown keyword \"%s\"",
+					    argv[i]);
 		}
 	}
 
