@@ -203,21 +203,24 @@ int kvx_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
-/*
- * The GRO checksum's update for the VXLAN and Ethernet headers pulled at
- * once (KVX_GRO_HLEN bytes at @p, from an even offset): what
- * skb_gro_postpull_rcsum() computes with csum_partial(), as five 32-bit
- * and one 16-bit ones' complement additions in line. Both sums of the
- * same (never all-zero) data are the same value in [1, 2^32 - 1].
- */
+/* What the GRO hook pulls at once: the VXLAN and inner Ethernet headers. */
 #define KVX_GRO_HLEN	(sizeof(struct vxlanhdr) + ETH_HLEN)
 
+/*
+ * The GRO checksum's update for the KVX_GRO_HLEN bytes at @p (from an
+ * even offset): what skb_gro_postpull_rcsum() computes with
+ * csum_partial(), as five 32-bit and one 16-bit ones' complement
+ * additions in line. Both sums of the same (never all-zero) data are the
+ * same value in [1, 2^32 - 1].
+ */
 static __always_inline void kvx_gro_postpull_rcsum(struct sk_buff *skb,
 						   const void *p)
 {
 	const u32 *w = p;
 	__wsum sum;
 
+	/* the additions below cover exactly the pulled headers */
+	BUILD_BUG_ON(KVX_GRO_HLEN != 5 * sizeof(u32) + sizeof(u16));
 	if (!NAPI_GRO_CB(skb)->csum_valid)
 		return;
 	sum = wsum_negate(NAPI_GRO_CB(skb)->csum);
