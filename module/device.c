@@ -4,6 +4,7 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 
 #include "bridge.h"
 #include "device.h"
@@ -28,7 +29,14 @@ static void kvx_uninit(struct net_device *dev)
 
 static int kvx_open(struct net_device *dev)
 {
-	return kvx_sock_attach(netdev_priv(dev), NULL);
+	struct kvx_dev *kvx = netdev_priv(dev);
+	int err = kvx_sock_attach(kvx, NULL);
+
+	/* ndo_open has no extack to say why: the log does. */
+	if (err == -EADDRINUSE)
+		netdev_warn(dev, "cannot go up: another socket holds UDP port %u on a local address\n",
+			    ntohs(rtnl_dereference(kvx->cfg)->port));
+	return err;
 }
 
 static int kvx_stop(struct net_device *dev)

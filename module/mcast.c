@@ -82,7 +82,10 @@ static struct kvx_mc *kvx_mc_get(struct kvx_sock *vs,
 	mc->group = *group;
 	mc->ifindex = ifindex;
 	mc->vs = vs;
-	*err = kvx_mc_join(vs, mc);
+	/* Group traffic reaches a socket bound to the wildcard only. */
+	*err = kvx_sock_admit(vs, NULL);
+	if (!*err)
+		*err = kvx_mc_join(vs, mc);
 	if (*err) {
 		kfree(mc);
 		return NULL;
@@ -99,6 +102,8 @@ static void kvx_mc_put(struct kvx_mc *mc)
 		return;
 	kvx_mc_leave(mc->vs, mc);
 	list_del(&mc->list);
+	if (list_empty(&mc->vs->mcs))
+		kvx_sock_rebind(mc->vs);
 	kfree(mc);
 }
 
@@ -222,8 +227,12 @@ int kvx_mcast_prepare(struct kvx_dev *kvx, struct kvx_sock *const *socks,
 		}
 		kvx_mcast_warn(kvx, g, err);
 		if (strict) {
-			NL_SET_ERR_MSG_MOD(extack,
-					   "Cannot join the multicast group (IGMP/MLD join failed, nothing changed)");
+			if (err == -EADDRINUSE)
+				NL_SET_ERR_MSG_MOD(extack,
+						   "Cannot join the multicast group: another socket has the UDP port on a local address, and kvxlan's socket, bound to another one, cannot receive on every address (nothing changed)");
+			else
+				NL_SET_ERR_MSG_MOD(extack,
+						   "Cannot join the multicast group (IGMP/MLD join failed, nothing changed)");
 			kvx_mcast_abort(set);
 			return err;
 		}

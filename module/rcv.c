@@ -13,6 +13,7 @@
 #include <net/udp_tunnel.h>
 #include <net/vxlan.h>
 
+#include "compat.h"
 #include "device.h"
 #include "learn.h"
 #include "rcv.h"
@@ -255,6 +256,7 @@ static struct sk_buff *kvx_gro_receive(struct sock *sk,
 	struct sk_buff *pp = NULL, *p;
 	const struct ethhdr *eh;
 	int flush = 1;
+	u16 nh;
 
 	vh = skb_gro_header(skb, off + KVX_GRO_HLEN, off);
 	if (unlikely(!vh))
@@ -279,7 +281,9 @@ static struct sk_buff *kvx_gro_receive(struct sock *sk,
 		goto out;
 	skb_gro_pull(skb, KVX_GRO_HLEN);
 	kvx_gro_postpull_rcsum(skb, vh);
+	nh = kvx_compat_gro_nh(skb);
 	pp = call_gro_receive(ptype->callbacks.gro_receive, head, skb);
+	kvx_compat_gro_outer_nh(skb, nh);
 	flush = 0;
 out:
 	skb_gro_flush_final(skb, pp, flush);
@@ -288,6 +292,7 @@ out:
 
 static int kvx_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff)
 {
+	kvx_compat_gro_inner_nh(skb, nhoff + sizeof(struct vxlanhdr) + ETH_HLEN);
 	/* skb->encapsulation is set: this also sets the inner MAC header. */
 	return eth_gro_complete(skb, nhoff + sizeof(struct vxlanhdr));
 }

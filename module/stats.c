@@ -150,7 +150,8 @@ const struct ethtool_ops kvx_ethtool_ops = {
 
 /*
  * /proc/net/kvxlan: the namespace's drop counters, one "name value" line
- * each, then one "socket FAMILY PORT users N" line per open socket.
+ * each, then one "socket FAMILY PORT users N addr ADDRESS" line per open
+ * socket, ADDRESS the one it is bound to or "any" (socket.c, "Binding").
  */
 static int kvx_proc_show(struct seq_file *seq, void *v)
 {
@@ -164,10 +165,17 @@ static int kvx_proc_show(struct seq_file *seq, void *v)
 		seq_printf(seq, "%s %llu\n", kvx_net_cnt_names[i], cnt[i]);
 
 	rtnl_lock();
-	list_for_each_entry(vs, &kn->socks, list)
-		seq_printf(seq, "socket %s %u users %u\n",
+	list_for_each_entry(vs, &kn->socks, list) {
+		seq_printf(seq, "socket %s %u users %u addr ",
 			   vs->family == AF_INET ? "inet" : "inet6",
 			   ntohs(vs->port), vs->users);
+		if (vs->bound.family == AF_INET)
+			seq_printf(seq, "%pI4\n", &vs->bound.v4);
+		else if (vs->bound.family == AF_INET6)
+			seq_printf(seq, "%pI6c\n", &vs->bound.v6);
+		else
+			seq_puts(seq, "any\n");
+	}
 	rtnl_unlock();
 	return 0;
 }
