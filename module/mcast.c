@@ -88,6 +88,9 @@ static struct kvx_mc *kvx_mc_get(struct kvx_sock *vs,
 		*err = kvx_mc_join(vs, mc);
 	if (*err) {
 		kfree(mc);
+		/* Undoes a widening for this join alone. */
+		if (list_empty(&vs->mcs))
+			kvx_sock_rebind(vs);
 		return NULL;
 	}
 	mc->refs = 1;

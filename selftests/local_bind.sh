@@ -26,7 +26,8 @@
 #    ("any") and vx1's pings to 10.0.0.3 cross; vx2 down: bound to
 #    10.0.0.2 again.
 # 4. A group on vx1 (`kvxlan group add`): the wildcard; group deleted:
-#    10.0.0.2 again.
+#    10.0.0.2 again.  A join that fails (IPv4: igmp_max_memberships 0)
+#    leaves it on 10.0.0.2.
 # 5. A program holds 10.0.0.3:4789: vx2 cannot go up (EADDRINUSE, the
 #    reason in the kernel's log), the group cannot be joined and vx1's
 #    local address cannot become 10.0.0.3 (EADDRINUSE, the reason in the
@@ -140,6 +141,16 @@ ping_vx1 cross
 kvx "$h2" group del "$GROUP" dev vx1 || fail "group del $GROUP dev vx1"
 check_eq "group deleted: h2 kvxlan $UL_INET socket on 4789" "$(sock_addr)" \
 	"$H2_UL"
+# a join that fails (IPv4: no IGMP membership allowed in h2) undoes the
+# widening it made; IPv6 has no such per-namespace limit
+if [ "$KVX_FAMILY" = 4 ]; then
+	in_ns "$h2" sysctl -qw net.ipv4.igmp_max_memberships=0
+	check_fail_msg "the join fails" "IGMP/MLD join failed" \
+		kvx "$h2" group add "$GROUP" dev vx1
+	in_ns "$h2" sysctl -qw net.ipv4.igmp_max_memberships=20
+	check_eq "join failed: h2 kvxlan $UL_INET socket on 4789" \
+		"$(sock_addr)" "$H2_UL"
+fi
 
 log_step "5. another socket on the port keeps it bound"
 hold=$(mktemp)
