@@ -89,8 +89,7 @@ static struct kvx_mc *kvx_mc_get(struct kvx_sock *vs,
 	if (*err) {
 		kfree(mc);
 		/* Undoes a widening for this join alone. */
-		if (list_empty(&vs->mcs))
-			kvx_sock_rebind(vs);
+		kvx_sock_rebind(vs);
 		return NULL;
 	}
 	mc->refs = 1;
@@ -105,8 +104,7 @@ static void kvx_mc_put(struct kvx_mc *mc)
 		return;
 	kvx_mc_leave(mc->vs, mc);
 	list_del(&mc->list);
-	if (list_empty(&mc->vs->mcs))
-		kvx_sock_rebind(mc->vs);
+	kvx_sock_rebind(mc->vs);
 	kfree(mc);
 }
 

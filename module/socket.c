@@ -201,7 +201,6 @@ void kvx_sock_rebind(struct kvx_sock *vs)
 {
 	struct kvx_ip want = {}, addr;
 	struct kvx_vni_node *n;
-	bool first = true;
 	unsigned int i;
 
 	ASSERT_RTNL();
@@ -212,13 +211,12 @@ void kvx_sock_rebind(struct kvx_sock *vs)
 			kvx_sock_addr_of(rtnl_dereference(n->kvx->cfg),
 					 vs->family, &addr);
 			if (!addr.family ||
-			    (!first && !kvx_ip_eq(&addr, &want)))
+			    (want.family && !kvx_ip_eq(&addr, &want)))
 				return;
 			want = addr;
-			first = false;
 		}
 	}
-	if (!first)
+	if (want.family)
 		WARN_ON_ONCE(kvx_sock_bind(vs, &want));
 }
 
